@@ -1,0 +1,434 @@
+//! The rule bundle (format v1): what an admin writes, validates, tests and pushes.
+//!
+//! The JSON Schema in `model/bundle.schema.json` is generated from these types
+//! (`preflight bundle schema`), so the types are the single source of truth.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The bundle format version this build reads.
+pub const BUNDLE_SCHEMA_VERSION: u32 = 1;
+
+/// A rule bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Optional pointer to the schema, for editors.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Bundle format version; must be 1.
+    pub format: u32,
+    pub metadata: Metadata,
+    /// Social sites the policy knows, with their character limits.
+    #[serde(default)]
+    pub sites: Vec<Site>,
+    /// The policy's list of existing official organizational accounts.
+    #[serde(default)]
+    pub registry: Vec<OfficialAccount>,
+    /// When employees are on duty (for Hatch Act on-duty conditions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty_hours: Option<DutyHours>,
+    /// Official titles whose use in personal writing triggers 5 CFR 2635.807 (e.g. "Deputy Director").
+    #[serde(default)]
+    pub official_titles: Vec<String>,
+    pub disclaimers: DisclaimerSet,
+    pub rules: Vec<Rule>,
+}
+
+/// Who the bundle is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// Stable identifier, e.g. `us-federal-default`.
+    pub id: String,
+    /// Semantic version of the bundle, e.g. `1.4.0`.
+    pub version: String,
+    /// The organization's name, e.g. `Department of Examples`.
+    pub organization: String,
+    /// Other names employees use for it (acronyms, short names, handles without `@`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// ISO 639-1 language of the rules and the stemmer, e.g. `en`.
+    pub language: String,
+    /// Where the full policy lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_url: Option<String>,
+    /// Free-text description for admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Kind of site, used by the classifier and by rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// A professional network (LinkedIn).
+    Professional,
+    /// A general social network (X, Facebook, Bluesky, Mastodon, Threads, Instagram).
+    General,
+    /// A forum or comment section (Reddit, YouTube comments).
+    Forum,
+}
+
+/// How a site counts the length of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LengthCounting {
+    /// Unicode scalar values (characters).
+    #[default]
+    Chars,
+    /// Extended grapheme clusters (Bluesky).
+    Graphemes,
+    /// UTF-16 code units.
+    Utf16,
+}
+
+/// A social site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Identifier used in rules and contexts, e.g. `x`.
+    pub id: String,
+    /// Display name, e.g. `X`.
+    pub name: String,
+    /// Host patterns: `x.com`, or `*.example.social` for any subdomain.
+    pub hosts: Vec<String>,
+    pub kind: SiteKind,
+    /// Maximum post length, if the site has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub char_limit: Option<usize>,
+    #[serde(default)]
+    pub counting: LengthCounting,
+    /// Every URL counts as this many characters (X: 23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url_length: Option<usize>,
+}
+
+/// An official organizational account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialAccount {
+    /// Site id (from `sites`).
+    pub site: String,
+    /// Handle, with or without `@`; matched case-insensitively.
+    pub handle: String,
+    /// Owning unit, e.g. `Office of Public Affairs`.
+    pub unit: String,
+}
+
+/// Day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// Duty hours of the organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DutyHours {
+    /// IANA time zone the windows are in, e.g. `America/New_York`. Callers convert the
+    /// current time into it (see [`crate::LocalTime`]).
+    pub time_zone: String,
+    pub windows: Vec<DutyWindow>,
+}
+
+/// One duty window: days and a time range `HH:MM`–`HH:MM` (end exclusive).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DutyWindow {
+    pub days: Vec<Weekday>,
+    /// Start, `HH:MM` 24-hour.
+    pub start: String,
+    /// End, `HH:MM` 24-hour, exclusive.
+    pub end: String,
+}
+
+/// When a disclaimer is called for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisclaimerSituation {
+    /// A personal or professional post (not from an official account) that names the employer.
+    NamesEmployer,
+    /// An official title used in personal or professional writing (5 CFR 2635.807(b)).
+    OfficialTitle,
+}
+
+/// Disclaimers and the phrasings that count as one already present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisclaimerSet {
+    pub variants: Vec<DisclaimerVariants>,
+    /// Phrasings that count as a disclaimer already in the draft (matched on stems, `*` wildcard).
+    pub present_phrases: Vec<String>,
+}
+
+/// Long, short and minimal wordings for one situation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisclaimerVariants {
+    pub id: String,
+    pub situation: DisclaimerSituation,
+    /// Full wording (e.g. OGE's model text). `{organization}` is replaced by the organization name.
+    pub long: String,
+    pub short: String,
+    pub minimal: String,
+}
+
+/// The eight essential elements of a government social media policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Element {
+    EmployeeAccess,
+    AccountManagement,
+    AcceptableUse,
+    EmployeeConduct,
+    Content,
+    Security,
+    Legal,
+    CitizenConduct,
+}
+
+impl Element {
+    /// All eight, in the policy's order.
+    pub const ALL: [Element; 8] = [
+        Element::EmployeeAccess,
+        Element::AccountManagement,
+        Element::AcceptableUse,
+        Element::EmployeeConduct,
+        Element::Content,
+        Element::Security,
+        Element::Legal,
+        Element::CitizenConduct,
+    ];
+
+    /// Human label, e.g. "Employee conduct".
+    pub fn label(self) -> &'static str {
+        match self {
+            Element::EmployeeAccess => "Employee access",
+            Element::AccountManagement => "Account management",
+            Element::AcceptableUse => "Acceptable use",
+            Element::EmployeeConduct => "Employee conduct",
+            Element::Content => "Content",
+            Element::Security => "Security",
+            Element::Legal => "Legal issues",
+            Element::CitizenConduct => "Citizen conduct",
+        }
+    }
+}
+
+/// Severity: the policy's recommendation versus grounds for discipline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Advice,
+    Warning,
+    Violation,
+}
+
+/// The three uses of social media.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Use {
+    Organizational,
+    Professional,
+    Personal,
+}
+
+impl Use {
+    pub const ALL: [Use; 3] = [Use::Organizational, Use::Professional, Use::Personal];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Use::Organizational => "organizational",
+            Use::Professional => "professional",
+            Use::Personal => "personal",
+        }
+    }
+}
+
+/// Where a rule's clause comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// Clause, e.g. `5 CFR 734.303` or `Agency Social Media Policy §4.2`.
+    pub clause: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Account condition of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKindCond {
+    /// The posting account is in the registry.
+    Official,
+    /// The posting account is known and not in the registry.
+    Personal,
+}
+
+/// Conditions under which a rule applies. All given conditions must hold; an absent one
+/// always holds. A condition on something the context does not know (e.g. `on_duty` with no
+/// time given) does not hold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// The draft's use is one of these.
+    #[serde(rename = "use", default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<Vec<Use>>,
+    /// The posting account is official / personal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountKindCond>,
+    /// The site is one of these ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<String>>,
+    /// The employee is (true) or is not (false) on duty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_duty: Option<bool>,
+    /// The draft names (true) or does not name (false) the organization or an alias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentions_employer: Option<bool>,
+    /// The draft uses (true) or does not use (false) an official title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_title: Option<bool>,
+    /// The draft is (true) or is not (false) a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<bool>,
+    /// Any one of these conditions holds (each is a full `When`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<When>>,
+}
+
+/// Phrase list matched on stems.
+///
+/// A term is one or more words; each word is stemmed like the draft. A trailing `*` on a
+/// word matches any word that starts with it (`fundrais*`). Terms starting with `#` or `@`
+/// match hashtags or mentions whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseMatcher {
+    pub terms: Vec<String>,
+    /// Terms that, when they cover a match, cancel it (e.g. "scunthorpe" for a profanity).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
+    /// Per-term severity override for graded lexicons: term → severity.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub grades: std::collections::BTreeMap<String, Severity>,
+    /// Replacements for matched terms: term → suggested wording.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub replacements: std::collections::BTreeMap<String, String>,
+    /// Require this many distinct terms to match before the rule fires (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_matches: Option<usize>,
+}
+
+/// A regular expression (Rust `regex` syntax: linear time, no look-around or back-references).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegexMatcher {
+    pub pattern: String,
+    #[serde(default)]
+    pub case_insensitive: bool,
+}
+
+/// A built-in detector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetectorMatcher {
+    /// Detector name: one of [`crate::detectors::NAMES`] (e.g. `US_SSN`, `CREDIT_CARD`).
+    pub detector: String,
+    /// Minimum score (0–1) after context words and validation; default 0.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f32>,
+}
+
+/// How a rule finds its spans: exactly one of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Matcher {
+    Phrases(PhraseMatcher),
+    Regex(RegexMatcher),
+    Detector(DetectorMatcher),
+}
+
+/// A suggested fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    /// What the fix button says, e.g. "Remove the number".
+    pub label: String,
+    /// Text that replaces each matched span (empty: delete it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_with: Option<String>,
+}
+
+/// An example draft, with an optional context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Example {
+    Text(String),
+    WithContext {
+        text: String,
+        #[serde(default)]
+        context: crate::Context,
+    },
+}
+
+impl Example {
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) | Example::WithContext { text: t, .. } => t,
+        }
+    }
+}
+
+/// Inline examples: drafts the rule must flag and drafts it must pass.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub flags: Vec<Example>,
+    #[serde(default)]
+    pub passes: Vec<Example>,
+}
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique id, e.g. `hatch-act.solicit-contributions`.
+    pub id: String,
+    pub element: Element,
+    pub severity: Severity,
+    /// One line for the card.
+    pub message: String,
+    /// Why the policy says so.
+    pub why: String,
+    pub reference: Reference,
+    #[serde(default)]
+    pub when: When,
+    #[serde(rename = "match")]
+    pub matcher: Matcher,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixSpec>,
+    #[serde(default)]
+    pub examples: Examples,
+    /// Set false to keep a rule in the bundle without running it.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+

@@ -1,0 +1,1 @@
+//! Disclaimer decision: needed? already present? which variant fits the characters left?

@@ -1,0 +1,56 @@
+//! # preflight-core
+//!
+//! The pure engine of **preflight**, a privacy-first pre-post check for people who post on
+//! social media as part of a public job. It has no WebAssembly or I/O dependency: the same
+//! code runs in the native CLI, the trainer and (through `preflight-wasm`) the browser.
+//!
+//! The pipeline:
+//!
+//! 1. **Text** ([`Tokenizer`]): Unicode normalisation, word segmentation that keeps hashtags,
+//!    @mentions, URLs, e-mail addresses, numbers and emoji whole, lower-casing and Snowball
+//!    stems. Every [`Token`] keeps its byte span in the original text.
+//! 2. **Bundle** ([`Bundle`]): the admin's rule bundle (JSON, schema in `model/bundle.schema.json`),
+//!    validated with every problem reported by JSON path and line:column ([`BundleErrors`]).
+//! 3. **Engine** ([`Engine`]): a bundle compiled once (Aho-Corasick over stems, a `RegexSet`,
+//!    built-in PII and secret detectors), then [`Engine::analyze`] turns a draft and its
+//!    [`Context`] into an [`Analysis`]: the use (organizational / professional / personal),
+//!    findings with severity and clause, and the disclaimer decision.
+//!
+//! Offsets inside the core are byte offsets into the draft; [`Analysis::to_utf16`] is the one
+//! place where they are converted to UTF-16 code units for JavaScript.
+//!
+//! No public function panics on input: fallible calls return [`Result`] with a typed [`Error`].
+
+mod analysis;
+mod bundle;
+pub mod classify;
+mod context;
+pub mod detectors;
+mod disclaimer;
+mod engine;
+mod error;
+mod text;
+pub mod validate;
+
+pub use analysis::{
+    Analysis, DisclaimerDecision, DisclaimerSuggestion, Finding, SeverityCounts, Span,
+    UseAssessment, UseSource,
+};
+pub use bundle::{
+    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants,
+    DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting, Matcher, Metadata, OfficialAccount,
+    PhraseMatcher, Reference, RegexMatcher, Rule, Severity, Site, SiteKind, Use, Weekday, When,
+    BUNDLE_SCHEMA_VERSION,
+};
+pub use context::{AccountKind, Context, LocalTime};
+pub use engine::{ExampleFailure, Engine};
+pub use error::{BundleErrors, Error, Problem};
+pub use text::{Token, TokenKind, Tokenizer};
+
+/// The default rule bundle shipped with preflight (a US federal agency policy), as JSON.
+pub const DEFAULT_BUNDLE_JSON: &str = include_str!("../../../model/default-bundle.json");
+
+/// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
+pub fn bundle_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Bundle)).unwrap_or(serde_json::Value::Null)
+}
