@@ -1,9 +1,19 @@
 //! Use classifier (organizational / professional / personal): the one feature extractor
-//! shared by the trainer and inference, and the dot-product inference over shipped weights.
+//! shared by the trainer and inference ([`features`]), the model file and its dot-product
+//! inference ([`model`]), and the evaluation report ([`eval`]).
 //!
-//! Filled in by the classifier work (issue 3). The engine calls [`assess`].
+//! The engine calls [`assess`]. The shipped model is `model/use-model.bin`, trained by
+//! `preflight-train` (see `model/REPORT.md`).
 
-use crate::{Context, Token, UseAssessment, UseSource};
+pub mod eval;
+pub mod features;
+pub mod model;
+
+use std::sync::OnceLock;
+
+use crate::{AccountKind, Context, Error, Token, UseAssessment, UseSource};
+pub use features::{extract, Features};
+pub use model::UseModel;
 
 /// Everything the classifier may look at.
 pub struct UseInput<'a> {
@@ -18,16 +28,254 @@ pub struct UseInput<'a> {
     pub mentions_employer: bool,
 }
 
-/// Classify the draft's use from text and context. Without a model this says so
-/// (`source: unknown`, no label) rather than guessing.
+/// The model file shipped in the binary.
+pub const EMBEDDED_MODEL: &[u8] = include_bytes!("../../../../model/use-model.bin");
+
+/// The embedded model, parsed once.
+pub fn embedded_model() -> Result<&'static UseModel, Error> {
+    static MODEL: OnceLock<Result<UseModel, String>> = OnceLock::new();
+    match MODEL.get_or_init(|| UseModel::from_bytes(EMBEDDED_MODEL).map_err(|e| e.to_string())) {
+        Ok(m) => Ok(m),
+        Err(e) => Err(Error::Model(e.clone())),
+    }
+}
+
+/// Signals shown on the card: at most this many.
+const MAX_SIGNALS: usize = 4;
+/// A feature must move the chosen use's score by at least this much to be named.
+const MIN_CONTRIBUTION: f32 = 0.08;
+
+/// The text model's verdict on one draft, before any context override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Index into [`crate::Use::ALL`].
+    pub label: usize,
+    pub logits: [f32; 3],
+    pub probabilities: [f32; 3],
+    pub blurred: bool,
+    pub signals: Vec<String>,
+}
+
+/// Run `model` on one draft.
+pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
+    let f = extract(input);
+    let logits = model.logits(&f);
+    let probabilities = model.probabilities(logits);
+    let label = model::argmax(&probabilities);
+    let mut sorted = probabilities;
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let blurred = sorted[0] - sorted[1] < model.blur_margin;
+    let signals = explain(model, input, &f, label);
+    Prediction {
+        label,
+        logits,
+        probabilities,
+        blurred,
+        signals,
+    }
+}
+
+/// How much a feature of weights `w` and value `v` favours class `c` over the others.
+fn push(w: [f32; 3], v: f32, c: usize) -> f32 {
+    let others: f32 = (0..3).filter(|k| *k != c).map(|k| w[k]).sum::<f32>() / 2.0;
+    v * (w[c] - others)
+}
+
+/// The top contributing signals for class `c`, in words.
+fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Vec<String> {
+    let mut named: Vec<(f32, String)> = Vec::new();
+    for (i, v) in f.dense.iter().enumerate() {
+        if *v != 0.0 {
+            let p = push(model.dense[i], *v, c);
+            if p >= MIN_CONTRIBUTION {
+                named.push((p, features::DENSE_SIGNALS[i].to_string()));
+            }
+        }
+    }
+    // Words: the strongest word terms, shown as the draft's own words.
+    let mut words: Vec<(f32, String)> = Vec::new();
+    for t in &f.terms {
+        let p = push(model.bucket_weights(t.bucket), f.term_value, c);
+        if p < MIN_CONTRIBUTION / 2.0 {
+            continue;
+        }
+        let Some(first) = input.tokens.get(t.token) else {
+            continue;
+        };
+        if first.kind != crate::TokenKind::Word {
+            continue;
+        }
+        let w = match t.second.and_then(|j| input.tokens.get(j)) {
+            Some(s) if s.kind == crate::TokenKind::Word => format!("{} {}", first.norm, s.norm),
+            Some(_) => continue,
+            None => first.norm.clone(),
+        };
+        if !words.iter().any(|(_, x)| *x == w) {
+            words.push((p, w));
+        }
+    }
+    words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    if !words.is_empty() {
+        let total: f32 = words.iter().take(3).map(|w| w.0).sum();
+        let list: Vec<String> = words
+            .iter()
+            .take(3)
+            .map(|(_, w)| format!("'{w}'"))
+            .collect();
+        named.push((total, format!("words like {}", list.join(", "))));
+    }
+    named.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    named
+        .into_iter()
+        .take(MAX_SIGNALS)
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// Why an official account overrides the text.
+const OFFICIAL_REASON: &str = "posted from an official account in your organization's registry: \
+everything it posts speaks for the organization, so the use is organizational whatever the text reads as";
+
+/// Classify the draft's use from text and context, with the embedded model. Posting from an
+/// official account (registry) overrides the text: the use is organizational, and the text
+/// model's probabilities are still shown. Without a usable model the use is unknown
+/// (`source: unknown`) unless the registry decides it.
 pub fn assess(input: &UseInput<'_>) -> UseAssessment {
-    let _ = input;
-    UseAssessment {
-        label: None,
-        source: UseSource::Unknown,
-        probabilities: None,
-        blurred: false,
-        signals: Vec::new(),
-        override_reason: None,
+    assess_with(embedded_model().ok(), input)
+}
+
+/// [`assess`] with an explicit model (`None`: no model).
+pub fn assess_with(model: Option<&UseModel>, input: &UseInput<'_>) -> UseAssessment {
+    let pred = model.map(|m| predict(m, input));
+    let official = input.account_kind == AccountKind::Official;
+    match (pred, official) {
+        (Some(p), false) => UseAssessment {
+            label: Some(crate::Use::ALL[p.label]),
+            source: UseSource::Classifier,
+            probabilities: Some(p.probabilities),
+            blurred: p.blurred,
+            signals: p.signals,
+            override_reason: None,
+        },
+        (p, true) => {
+            let text_label = p.as_ref().map(|p| crate::Use::ALL[p.label]);
+            let first =
+                features::DENSE_SIGNALS[features::dense_index("account_official").unwrap_or(0)];
+            let mut signals = vec![first.to_string()];
+            let mut reason = OFFICIAL_REASON.to_string();
+            if let Some(l) = text_label.filter(|l| *l != crate::Use::Organizational) {
+                reason.push_str(&format!(" (the text alone reads as {})", l.as_str()));
+            }
+            if let Some(p) = &p {
+                signals.extend(
+                    p.signals
+                        .iter()
+                        .filter(|s| s.as_str() != first)
+                        .take(MAX_SIGNALS - 1)
+                        .cloned(),
+                );
+            }
+            UseAssessment {
+                label: Some(crate::Use::Organizational),
+                source: UseSource::Registry,
+                probabilities: p.as_ref().map(|p| p.probabilities),
+                blurred: false,
+                signals,
+                override_reason: Some(reason),
+            }
+        }
+        (None, false) => UseAssessment {
+            label: None,
+            source: UseSource::Unknown,
+            probabilities: None,
+            blurred: false,
+            signals: Vec::new(),
+            override_reason: None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Tokenizer, Use};
+
+    fn run(model: Option<&UseModel>, text: &str, account: AccountKind) -> UseAssessment {
+        let tk = Tokenizer::new("en").unwrap();
+        let tokens = tk.tokenize(text);
+        let ctx = Context::default();
+        assess_with(
+            model,
+            &UseInput {
+                text,
+                tokens: &tokens,
+                context: &ctx,
+                site_kind: None,
+                account_kind: account,
+                mentions_employer: false,
+            },
+        )
+    }
+
+    #[test]
+    fn embedded_model_loads() {
+        let m = embedded_model().expect("model/use-model.bin parses");
+        assert_eq!(m.feature_version, features::FEATURE_VERSION);
+        assert!(m.temperature > 0.0);
+    }
+
+    #[test]
+    fn no_model_means_unknown() {
+        let a = run(None, "We are hiring", AccountKind::Unknown);
+        assert_eq!(a.label, None);
+        assert_eq!(a.source, UseSource::Unknown);
+    }
+
+    #[test]
+    fn official_account_overrides_and_explains() {
+        let m = embedded_model().unwrap();
+        let a = run(
+            Some(m),
+            "Can't wait for pizza night with my kids this weekend!",
+            AccountKind::Official,
+        );
+        assert_eq!(a.label, Some(Use::Organizational));
+        assert_eq!(a.source, UseSource::Registry);
+        assert!(a.probabilities.is_some());
+        let reason = a.override_reason.unwrap();
+        assert!(reason.contains("official account"), "{reason}");
+        assert!(reason.contains("reads as personal"), "{reason}");
+        assert_eq!(a.signals[0], "posted from an official account");
+        // Without an override the same text is the classifier's call.
+        let b = run(
+            Some(m),
+            "Can't wait for pizza night with my kids this weekend!",
+            AccountKind::Unknown,
+        );
+        assert_eq!(b.source, UseSource::Classifier);
+        assert_eq!(b.label, Some(Use::Personal));
+        assert!(
+            b.signals.iter().any(|s| s.contains("family")),
+            "{:?}",
+            b.signals
+        );
+    }
+
+    #[test]
+    fn probabilities_sum_to_one_and_blur_follows_margin() {
+        let m = embedded_model().unwrap();
+        for text in [
+            "",
+            "?",
+            "We are proud to announce our new grant program. Apply by May 1.",
+            "I love my dog",
+        ] {
+            let a = run(Some(m), text, AccountKind::Unknown);
+            let p = a.probabilities.unwrap();
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+            let mut s = p;
+            s.sort_by(|a, b| b.total_cmp(a));
+            assert_eq!(a.blurred, s[0] - s[1] < m.blur_margin);
+        }
     }
 }

@@ -1,0 +1,655 @@
+//! The one feature extractor of the use classifier, shared by the trainer
+//! (`preflight-train`) and by inference ([`super::assess`]).
+//!
+//! A draft becomes two groups of features:
+//!
+//! * **text**: binary presence of stem unigrams and bigrams, hashed (FNV-1a, 64-bit) into
+//!   `2^HASH_BITS` buckets and L2-normalised, so a long post weighs no more than a short one.
+//!   Only the first [`MAX_TERMS`] terms are read (long LinkedIn articles would otherwise look
+//!   unlike any draft). Platform tokens are neutralised: every @mention is one `<mention>`
+//!   term, URLs are dropped (one source of the training data has none at all, see
+//!   `model/REPORT.md`), a leading retweet marker `RT` is dropped, numbers, e-mails and emoji
+//!   are one term each;
+//! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
+//!   institutional "we", "you"), calls to action, questions, the employer named, work vs
+//!   family and leisure vocabulary, density of hashtags / URLs / mentions, a coarse length
+//!   bucket, and the optional context (site kind, account kind, reply).
+//!
+//! Bump [`FEATURE_VERSION`] whenever anything here changes what a text maps to: a model file
+//! carries the version it was trained with and is refused by a different extractor.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::UseInput;
+use crate::{AccountKind, SiteKind, TokenKind};
+
+/// Version of the mapping from a [`UseInput`] to features.
+pub const FEATURE_VERSION: u32 = 1;
+/// Hashed text features live in `0..2^HASH_BITS`.
+pub const HASH_BITS: u8 = 16;
+/// Number of hashed buckets.
+pub const N_HASHED: usize = 1 << HASH_BITS;
+/// Terms read from the start of a draft (about 300–400 characters of prose).
+pub const MAX_TERMS: usize = 64;
+
+/// Names of the dense features, in order. Stable identifiers used in the model file,
+/// the trainer's `--mask` option and the report.
+pub const DENSE_NAMES: [&str; N_DENSE] = [
+    "first_person_singular",
+    "institutional_we",
+    "second_person",
+    "call_to_action",
+    "question",
+    "employer_named",
+    "work_vocab",
+    "family_leisure_vocab",
+    "hashtag_density",
+    "url_density",
+    "mention_density",
+    "len_short",
+    "len_medium",
+    "len_long",
+    "len_very_long",
+    "site_professional",
+    "site_general",
+    "site_forum",
+    "account_official",
+    "account_personal",
+    "reply",
+];
+/// Number of dense features.
+pub const N_DENSE: usize = 21;
+
+/// Index of a dense feature by name.
+pub fn dense_index(name: &str) -> Option<usize> {
+    DENSE_NAMES.iter().position(|n| *n == name)
+}
+
+/// Indices of the context features (site, account, reply): absent from text-only training
+/// data, so their weights are set by the trainer from documented priors unless the data
+/// carries context.
+pub const CONTEXT_FEATURES: std::ops::Range<usize> = 15..21;
+
+/// The card wording of each dense feature (what it means when it pushes towards a use).
+pub const DENSE_SIGNALS: [&str; N_DENSE] = [
+    "speaks as 'I'",
+    "speaks as 'we'",
+    "addresses the reader as 'you'",
+    "calls to action",
+    "asks a question",
+    "names your agency",
+    "work vocabulary",
+    "family and leisure words",
+    "hashtags",
+    "links",
+    "mentions other accounts",
+    "short post",
+    "medium-length post",
+    "long post",
+    "very long post",
+    "posted on a professional network",
+    "posted on a general social network",
+    "posted in a forum",
+    "posted from an official account",
+    "posted from a personal account",
+    "a reply to someone",
+];
+
+/// One hashed text feature: its bucket and the token(s) it came from (for explanations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub bucket: u32,
+    /// Index of the (first) token in `UseInput::tokens`.
+    pub token: usize,
+    /// Index of the second token, for a bigram.
+    pub second: Option<usize>,
+}
+
+/// The features of one draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// Distinct hashed buckets (sorted by bucket), each first occurrence kept.
+    pub terms: Vec<Term>,
+    /// The value of every hashed bucket present (`1 / sqrt(terms.len())`).
+    pub term_value: f32,
+    pub dense: [f32; N_DENSE],
+}
+
+impl Features {
+    /// Iterate `(feature index, value)` pairs: hashed buckets first, then dense features at
+    /// `N_HASHED + i`. Zero dense features are skipped.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
+        self.terms
+            .iter()
+            .map(move |t| (t.bucket as usize, self.term_value))
+            .chain(
+                self.dense
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v != 0.0)
+                    .map(|(i, v)| (N_HASHED + i, *v)),
+            )
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+fn bucket(h: u64) -> u32 {
+    // Fold the high bits in: FNV's low bits alone mix poorly.
+    ((h ^ (h >> 29) ^ (h >> 47)) & (N_HASHED as u64 - 1)) as u32
+}
+
+struct Lexicons {
+    singular: HashSet<&'static str>,
+    we: HashSet<&'static str>,
+    you: HashSet<&'static str>,
+    cta_words: HashSet<String>,
+    cta_pairs: HashSet<(&'static str, &'static str)>,
+    work: HashSet<String>,
+    leisure: HashSet<String>,
+}
+
+const SINGULAR: &[&str] = &[
+    "i", "me", "my", "mine", "myself", "i'm", "i've", "i'll", "i'd", "im", "ive",
+];
+const WE: &[&str] = &[
+    "we",
+    "our",
+    "us",
+    "ours",
+    "ourselves",
+    "we're",
+    "we've",
+    "we'll",
+    "we'd",
+];
+const YOU: &[&str] = &[
+    "you", "your", "yours", "yourself", "you're", "you'll", "you've",
+];
+/// Single words that ask the reader to act (stemmed at start-up).
+const CTA_WORDS: &[&str] = &[
+    "register",
+    "apply",
+    "visit",
+    "rsvp",
+    "subscribe",
+    "download",
+    "enroll",
+    "submit",
+    "donate",
+    "signup",
+    "attend",
+    "nominate",
+    "comment",
+    "share",
+    "follow",
+    "watch",
+    "listen",
+    "deadline",
+];
+/// Two-word calls to action, matched on lower-cased words.
+const CTA_PAIRS: &[(&str, &str)] = &[
+    ("join", "us"),
+    ("learn", "more"),
+    ("sign", "up"),
+    ("read", "more"),
+    ("check", "out"),
+    ("find", "out"),
+    ("tune", "in"),
+    ("don't", "miss"),
+    ("click", "here"),
+    ("link", "in"),
+    ("call", "us"),
+    ("contact", "us"),
+    ("more", "info"),
+    ("apply", "now"),
+    ("register", "now"),
+    ("stop", "by"),
+    ("find", "more"),
+    ("read", "the"),
+    ("watch", "live"),
+    ("see", "more"),
+];
+/// Work and field vocabulary: jobs, careers, research, public administration.
+const WORK: &[&str] = &[
+    "team",
+    "project",
+    "career",
+    "job",
+    "role",
+    "hiring",
+    "hire",
+    "colleague",
+    "coworker",
+    "conference",
+    "webinar",
+    "panel",
+    "presentation",
+    "presented",
+    "keynote",
+    "research",
+    "paper",
+    "published",
+    "publication",
+    "data",
+    "analysis",
+    "analytics",
+    "policy",
+    "program",
+    "grant",
+    "leadership",
+    "leader",
+    "manager",
+    "management",
+    "skill",
+    "industry",
+    "experience",
+    "lesson",
+    "mentor",
+    "mentoring",
+    "intern",
+    "internship",
+    "promotion",
+    "certification",
+    "engineer",
+    "engineering",
+    "science",
+    "scientist",
+    "technology",
+    "strategy",
+    "innovation",
+    "professional",
+    "expert",
+    "expertise",
+    "client",
+    "stakeholder",
+    "workshop",
+    "training",
+    "meeting",
+    "report",
+    "budget",
+    "regulation",
+    "compliance",
+    "agency",
+    "federal",
+    "workforce",
+    "employee",
+    "employer",
+    "recruit",
+    "resume",
+    "interview",
+    "linkedin",
+    "productivity",
+    "organization",
+    "business",
+    "customer",
+    "product",
+    "launch",
+    "framework",
+    "model",
+    "system",
+    "process",
+    "study",
+    "findings",
+    "method",
+    "peer",
+    "field",
+    "lab",
+    "laboratory",
+    "startup",
+    "company",
+    "firm",
+    "office",
+    "work",
+    "working",
+    "worked",
+    "deliver",
+    "implementation",
+    "operational",
+    "solution",
+    "insight",
+    "growth",
+];
+/// Family, home and leisure vocabulary.
+const LEISURE: &[&str] = &[
+    "family",
+    "kid",
+    "kids",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "mom",
+    "mum",
+    "dad",
+    "parent",
+    "baby",
+    "grandma",
+    "grandpa",
+    "brother",
+    "sister",
+    "friend",
+    "friends",
+    "dog",
+    "cat",
+    "puppy",
+    "pup",
+    "weekend",
+    "vacation",
+    "holiday",
+    "birthday",
+    "beach",
+    "hike",
+    "hiking",
+    "fishing",
+    "game",
+    "football",
+    "baseball",
+    "basketball",
+    "soccer",
+    "movie",
+    "music",
+    "concert",
+    "beer",
+    "wine",
+    "pizza",
+    "dinner",
+    "lunch",
+    "breakfast",
+    "coffee",
+    "cook",
+    "cooking",
+    "garden",
+    "gardening",
+    "church",
+    "sleep",
+    "tired",
+    "bed",
+    "lol",
+    "lmao",
+    "omg",
+    "haha",
+    "fun",
+    "party",
+    "song",
+    "netflix",
+    "tv",
+    "show",
+    "season",
+    "team's",
+    "win",
+    "lost",
+    "playoffs",
+    "fans",
+    "boyfriend",
+    "girlfriend",
+    "honey",
+    "cake",
+    "home",
+    "house",
+    "morning",
+    "night",
+    "tonight",
+    "yard",
+    "bbq",
+    "camping",
+    "trip",
+    "road",
+];
+
+fn lexicons() -> &'static Lexicons {
+    static LEX: OnceLock<Lexicons> = OnceLock::new();
+    LEX.get_or_init(|| {
+        let st = Stemmer::create(Algorithm::English);
+        let stem_all = |words: &[&str]| {
+            words
+                .iter()
+                .map(|w| st.stem(w).into_owned())
+                .collect::<HashSet<_>>()
+        };
+        Lexicons {
+            singular: SINGULAR.iter().copied().collect(),
+            we: WE.iter().copied().collect(),
+            you: YOU.iter().copied().collect(),
+            cta_words: stem_all(CTA_WORDS),
+            cta_pairs: CTA_PAIRS.iter().copied().collect(),
+            work: stem_all(WORK),
+            leisure: stem_all(LEISURE),
+        }
+    })
+}
+
+fn capped(count: usize, cap: usize) -> f32 {
+    count.min(cap) as f32 / cap as f32
+}
+
+/// Extract the features of one draft. Never panics; an empty draft gives no terms.
+pub fn extract(input: &UseInput<'_>) -> Features {
+    let lex = lexicons();
+    let tokens = input.tokens;
+    // Terms: (hash of the term text, token index).
+    let mut unigrams: Vec<(u64, usize)> = Vec::with_capacity(MAX_TERMS);
+    let (mut hashtags, mut urls, mut mentions, mut words) = (0usize, 0usize, 0usize, 0usize);
+    let (mut sing, mut we, mut you, mut cta, mut work, mut leisure) = (0, 0, 0, 0, 0, 0);
+    let mut prev_word: Option<&str> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokenKind::Url => urls += 1,
+            TokenKind::Mention => mentions += 1,
+            TokenKind::Hashtag => hashtags += 1,
+            TokenKind::Word => words += 1,
+            _ => {}
+        }
+        if unigrams.len() >= MAX_TERMS {
+            continue;
+        }
+        let text: &str = match t.kind {
+            TokenKind::Word => {
+                // A retweet marker at the very start is a platform artefact.
+                if unigrams.is_empty() && t.norm == "rt" {
+                    continue;
+                }
+                let w = t.norm.as_str();
+                if lex.singular.contains(w) {
+                    sing += 1;
+                } else if lex.we.contains(w) {
+                    we += 1;
+                } else if lex.you.contains(w) {
+                    you += 1;
+                }
+                if lex.cta_words.contains(t.stem.as_str())
+                    || prev_word.is_some_and(|p| lex.cta_pairs.contains(&(p, w)))
+                {
+                    cta += 1;
+                }
+                if lex.work.contains(t.stem.as_str()) {
+                    work += 1;
+                }
+                if lex.leisure.contains(t.stem.as_str()) {
+                    leisure += 1;
+                }
+                prev_word = Some(w);
+                t.stem.as_str()
+            }
+            TokenKind::Number => "<num>",
+            TokenKind::Mention => "<mention>",
+            TokenKind::Email => "<email>",
+            TokenKind::Emoji => "<emoji>",
+            TokenKind::Url => continue,
+            TokenKind::Hashtag => {
+                // The split words follow when the hashtag has several; a one-word hashtag
+                // stands for its word.
+                if tokens.get(i + 1).is_some_and(|n| n.in_hashtag) {
+                    continue;
+                }
+                t.stem.as_str()
+            }
+        };
+        if t.kind != TokenKind::Word {
+            prev_word = None;
+        }
+        unigrams.push((fnv(FNV_OFFSET, text.as_bytes()), i));
+    }
+
+    let mut terms: Vec<Term> = Vec::with_capacity(unigrams.len() * 2);
+    for (k, &(h, i)) in unigrams.iter().enumerate() {
+        terms.push(Term {
+            bucket: bucket(h),
+            token: i,
+            second: None,
+        });
+        if let Some(&(h2, j)) = unigrams.get(k + 1) {
+            // Bigram: combine the two term hashes (order matters).
+            let hb = fnv(fnv(h, &[0x1f]), &h2.to_le_bytes());
+            terms.push(Term {
+                bucket: bucket(hb),
+                token: i,
+                second: Some(j),
+            });
+        }
+    }
+    terms.sort_by_key(|t| t.bucket);
+    terms.dedup_by_key(|t| t.bucket);
+    let term_value = if terms.is_empty() {
+        0.0
+    } else {
+        1.0 / (terms.len() as f32).sqrt()
+    };
+
+    let questions = input.text.matches('?').count();
+    let n = (words + hashtags + mentions + urls).max(1) as f32;
+    let chars = input.text.chars().count();
+    let mut dense = [0.0f32; N_DENSE];
+    dense[0] = capped(sing, 3);
+    dense[1] = capped(we, 3);
+    dense[2] = capped(you, 3);
+    dense[3] = capped(cta, 2);
+    dense[4] = capped(questions, 2);
+    dense[5] = if input.mentions_employer { 1.0 } else { 0.0 };
+    dense[6] = capped(work, 4);
+    dense[7] = capped(leisure, 4);
+    dense[8] = (hashtags as f32 / n * 4.0).min(1.0);
+    dense[9] = (urls as f32 / n * 4.0).min(1.0);
+    dense[10] = (mentions as f32 / n * 4.0).min(1.0);
+    let len_bucket = match chars {
+        0..80 => 11,
+        80..160 => 12,
+        160..=280 => 13,
+        _ => 14,
+    };
+    dense[len_bucket] = 1.0;
+    match input.site_kind {
+        Some(SiteKind::Professional) => dense[15] = 1.0,
+        Some(SiteKind::General) => dense[16] = 1.0,
+        Some(SiteKind::Forum) => dense[17] = 1.0,
+        None => {}
+    }
+    match input.account_kind {
+        AccountKind::Official => dense[18] = 1.0,
+        AccountKind::Personal => dense[19] = 1.0,
+        AccountKind::Unknown => {}
+    }
+    if input.context.reply == Some(true) {
+        dense[20] = 1.0;
+    }
+    Features {
+        terms,
+        term_value,
+        dense,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Context, Tokenizer};
+
+    fn feats(text: &str) -> Features {
+        let tk = Tokenizer::new("en").unwrap();
+        let tokens = tk.tokenize(text);
+        let ctx = Context::default();
+        extract(&UseInput {
+            text,
+            tokens: &tokens,
+            context: &ctx,
+            site_kind: None,
+            account_kind: AccountKind::Unknown,
+            mentions_employer: false,
+        })
+    }
+
+    #[test]
+    fn names_match_count() {
+        assert_eq!(DENSE_NAMES.len(), DENSE_SIGNALS.len());
+        assert_eq!(dense_index("reply"), Some(20));
+        assert_eq!(DENSE_NAMES[CONTEXT_FEATURES.start], "site_professional");
+    }
+
+    #[test]
+    fn mentions_are_one_term_and_urls_dropped() {
+        let a = feats("thanks @alice for the great talk https://t.co/abc");
+        let b = feats("thanks @bob for the great talk http://example.com/x");
+        assert_eq!(
+            a.terms.iter().map(|t| t.bucket).collect::<Vec<_>>(),
+            b.terms.iter().map(|t| t.bucket).collect::<Vec<_>>()
+        );
+        assert!(a.dense[dense_index("url_density").unwrap()] > 0.0);
+        assert!(a.dense[dense_index("mention_density").unwrap()] > 0.0);
+    }
+
+    #[test]
+    fn leading_rt_is_dropped() {
+        let a = feats("RT @agency: new report out today");
+        let b = feats("@agency: new report out today");
+        assert_eq!(a.terms, b.terms);
+    }
+
+    #[test]
+    fn voice_and_lexicons() {
+        let f = feats("We are hiring! Join us and apply today. My kids loved the weekend game?");
+        let d = |n: &str| f.dense[dense_index(n).unwrap()];
+        assert!(d("institutional_we") > 0.0);
+        assert!(d("first_person_singular") > 0.0);
+        assert!(d("call_to_action") > 0.0);
+        assert!(d("question") > 0.0);
+        assert!(d("work_vocab") > 0.0);
+        assert!(d("family_leisure_vocab") > 0.0);
+        assert_eq!(d("len_short"), 1.0);
+    }
+
+    #[test]
+    fn long_text_is_truncated_and_normalised() {
+        let long = "word ".repeat(5000) + "different words here";
+        let f = feats(&long);
+        assert!(f.terms.len() <= 2 * MAX_TERMS);
+        let norm: f32 = f.terms.len() as f32 * f.term_value * f.term_value;
+        assert!((norm - 1.0).abs() < 1e-4);
+        assert_eq!(f.dense[dense_index("len_very_long").unwrap()], 1.0);
+        assert!(feats("").terms.is_empty());
+    }
+
+    #[test]
+    fn hashing_is_stable() {
+        // The model file depends on these exact buckets: changing the hash needs a new
+        // FEATURE_VERSION.
+        assert_eq!(
+            bucket(fnv(FNV_OFFSET, b"agenc")),
+            bucket(fnv(FNV_OFFSET, b"agenc"))
+        );
+        let f = feats("agency");
+        assert_eq!(f.terms.len(), 1);
+        assert_eq!(f.terms[0].bucket, bucket(fnv(FNV_OFFSET, b"agenc")));
+    }
+}

@@ -1,0 +1,431 @@
+//! The model file (`model/use-model.bin`) and the dot-product inference over it.
+//!
+//! Layout (little-endian), format 1:
+//!
+//! | field | type |
+//! |---|---|
+//! | magic | `b"PFUSEMDL"` |
+//! | format | `u16` = 1 |
+//! | feature-extractor version | `u32` ([`super::features::FEATURE_VERSION`]) |
+//! | hashing bits | `u8` ([`super::features::HASH_BITS`]) |
+//! | labels | `u8` count, then each `u8` length + UTF-8 (`organizational`, `professional`, `personal`) |
+//! | seed | `u64` |
+//! | SHA-256 of the training data | `[u8; 32]` |
+//! | training rows | `u32` |
+//! | temperature | `f32` (calibration: probabilities are `softmax(logits / T)`) |
+//! | blurred margin | `f32` (top-two probability gap below which the use is blurred) |
+//! | intercepts | 3 × `f32` |
+//! | dense features | `u16` count, then each `u8` length + name, 3 × `f32` weights |
+//! | hashed features | `u32` count, then each `u32` bucket (strictly increasing) + 3 × `f16` weights |
+//!
+//! Only buckets the trainer kept are stored (sparse), so the file stays small.
+
+use half::f16;
+
+use super::features::{Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
+use crate::{Error, Use};
+
+const MAGIC: &[u8; 8] = b"PFUSEMDL";
+const FORMAT: u16 = 1;
+
+/// Number of uses.
+pub const N_LABELS: usize = 3;
+
+/// A trained use model, ready for inference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UseModel {
+    pub feature_version: u32,
+    pub hash_bits: u8,
+    pub seed: u64,
+    pub data_sha256: [u8; 32],
+    pub n_train: u32,
+    pub temperature: f32,
+    pub blur_margin: f32,
+    pub intercept: [f32; N_LABELS],
+    /// One row per dense feature, in [`DENSE_NAMES`] order.
+    pub dense: [[f32; N_LABELS]; N_DENSE],
+    /// `(bucket, weights)`, buckets strictly increasing.
+    pub sparse: Vec<(u32, [f32; N_LABELS])>,
+    /// Bucket → weights, `2^hash_bits` rows (built from `sparse`).
+    table: Vec<[f32; N_LABELS]>,
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or_else(|| {
+                Error::Model(format!(
+                    "truncated model file at byte {} (wanted {n} more)",
+                    self.pos
+                ))
+            })?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn arr<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        let s = self.take(N)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+    fn u8(&mut self) -> Result<u8, Error> {
+        Ok(self.arr::<1>()?[0])
+    }
+    fn u16(&mut self) -> Result<u16, Error> {
+        Ok(u16::from_le_bytes(self.arr()?))
+    }
+    fn u32(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.arr()?))
+    }
+    fn u64(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_le_bytes(self.arr()?))
+    }
+    fn f32(&mut self) -> Result<f32, Error> {
+        let v = f32::from_le_bytes(self.arr()?);
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::Model(format!(
+                "non-finite number at byte {}",
+                self.pos - 4
+            )))
+        }
+    }
+    fn f16(&mut self) -> Result<f32, Error> {
+        let v = f16::from_le_bytes(self.arr()?).to_f32();
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(Error::Model(format!(
+                "non-finite weight at byte {}",
+                self.pos - 2
+            )))
+        }
+    }
+    fn str(&mut self) -> Result<&'a str, Error> {
+        let n = self.u8()? as usize;
+        std::str::from_utf8(self.take(n)?).map_err(|_| Error::Model("name is not UTF-8".into()))
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.push(s.len() as u8);
+    out.extend_from_slice(s.as_bytes());
+}
+
+impl UseModel {
+    /// A model from trained parts (used by the trainer). Weights of hashed buckets are
+    /// rounded to `f16` here, exactly as they will be stored.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        seed: u64,
+        data_sha256: [u8; 32],
+        n_train: u32,
+        temperature: f32,
+        blur_margin: f32,
+        intercept: [f32; N_LABELS],
+        dense: [[f32; N_LABELS]; N_DENSE],
+        mut sparse: Vec<(u32, [f32; N_LABELS])>,
+    ) -> Result<Self, Error> {
+        sparse.sort_by_key(|s| s.0);
+        for s in &mut sparse {
+            for w in &mut s.1 {
+                *w = f16::from_f32(*w).to_f32();
+            }
+        }
+        let mut m = Self {
+            feature_version: FEATURE_VERSION,
+            hash_bits: HASH_BITS,
+            seed,
+            data_sha256,
+            n_train,
+            temperature,
+            blur_margin,
+            intercept,
+            dense,
+            sparse,
+            table: Vec::new(),
+        };
+        m.build_table()?;
+        Ok(m)
+    }
+
+    fn build_table(&mut self) -> Result<(), Error> {
+        if self.feature_version != FEATURE_VERSION || self.hash_bits != HASH_BITS {
+            return Err(Error::Model(format!(
+                "model was trained with feature extractor v{} / {} hash bits; this build has v{FEATURE_VERSION} / {HASH_BITS}",
+                self.feature_version, self.hash_bits
+            )));
+        }
+        if !(self.temperature > 0.0 && self.temperature.is_finite()) {
+            return Err(Error::Model(format!(
+                "temperature must be positive, got {}",
+                self.temperature
+            )));
+        }
+        let n = 1usize << self.hash_bits;
+        let mut table = vec![[0.0f32; N_LABELS]; n];
+        let mut last: Option<u32> = None;
+        for &(b, w) in &self.sparse {
+            if b as usize >= n || last.is_some_and(|l| l >= b) {
+                return Err(Error::Model(format!(
+                    "hashed feature {b} out of range or out of order"
+                )));
+            }
+            last = Some(b);
+            table[b as usize] = w;
+        }
+        self.table = table;
+        Ok(())
+    }
+
+    /// Parse a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader { b: bytes, pos: 0 };
+        if &r.arr::<8>()? != MAGIC {
+            return Err(Error::Model("not a preflight use model (bad magic)".into()));
+        }
+        let format = r.u16()?;
+        if format != FORMAT {
+            return Err(Error::Model(format!(
+                "unsupported model format {format} (expected {FORMAT})"
+            )));
+        }
+        let feature_version = r.u32()?;
+        let hash_bits = r.u8()?;
+        if hash_bits > 24 {
+            return Err(Error::Model(format!("hash bits {hash_bits} too large")));
+        }
+        let n_labels = r.u8()? as usize;
+        if n_labels != N_LABELS {
+            return Err(Error::Model(format!(
+                "expected {N_LABELS} labels, found {n_labels}"
+            )));
+        }
+        for u in Use::ALL {
+            let s = r.str()?;
+            if s != u.as_str() {
+                return Err(Error::Model(format!(
+                    "label {s:?} where {:?} was expected",
+                    u.as_str()
+                )));
+            }
+        }
+        let seed = r.u64()?;
+        let data_sha256 = r.arr::<32>()?;
+        let n_train = r.u32()?;
+        let temperature = r.f32()?;
+        let blur_margin = r.f32()?;
+        let intercept = [r.f32()?, r.f32()?, r.f32()?];
+        let n_dense = r.u16()? as usize;
+        if n_dense != N_DENSE {
+            return Err(Error::Model(format!(
+                "model has {n_dense} named features, extractor has {N_DENSE}"
+            )));
+        }
+        let mut dense = [[0.0f32; N_LABELS]; N_DENSE];
+        for (i, row) in dense.iter_mut().enumerate() {
+            let name = r.str()?;
+            if name != DENSE_NAMES[i] {
+                return Err(Error::Model(format!(
+                    "named feature {i} is {name:?}, expected {:?}",
+                    DENSE_NAMES[i]
+                )));
+            }
+            *row = [r.f32()?, r.f32()?, r.f32()?];
+        }
+        let n_sparse = r.u32()? as usize;
+        if n_sparse > (1usize << hash_bits) {
+            return Err(Error::Model(format!(
+                "{n_sparse} hashed features exceed the hashing space"
+            )));
+        }
+        let mut sparse = Vec::with_capacity(n_sparse);
+        for _ in 0..n_sparse {
+            let b = r.u32()?;
+            sparse.push((b, [r.f16()?, r.f16()?, r.f16()?]));
+        }
+        if r.pos != bytes.len() {
+            return Err(Error::Model(format!(
+                "{} trailing bytes",
+                bytes.len() - r.pos
+            )));
+        }
+        let mut m = Self {
+            feature_version,
+            hash_bits,
+            seed,
+            data_sha256,
+            n_train,
+            temperature,
+            blur_margin,
+            intercept,
+            dense,
+            sparse,
+            table: Vec::new(),
+        };
+        m.build_table()?;
+        Ok(m)
+    }
+
+    /// Serialise (deterministic: the same model gives the same bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128 + N_DENSE * 40 + self.sparse.len() * 10);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        out.extend_from_slice(&self.feature_version.to_le_bytes());
+        out.push(self.hash_bits);
+        out.push(N_LABELS as u8);
+        for u in Use::ALL {
+            put_str(&mut out, u.as_str());
+        }
+        out.extend_from_slice(&self.seed.to_le_bytes());
+        out.extend_from_slice(&self.data_sha256);
+        out.extend_from_slice(&self.n_train.to_le_bytes());
+        out.extend_from_slice(&self.temperature.to_le_bytes());
+        out.extend_from_slice(&self.blur_margin.to_le_bytes());
+        for w in self.intercept {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend_from_slice(&(N_DENSE as u16).to_le_bytes());
+        for (name, row) in DENSE_NAMES.iter().zip(&self.dense) {
+            put_str(&mut out, name);
+            for w in row {
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(self.sparse.len() as u32).to_le_bytes());
+        for (b, row) in &self.sparse {
+            out.extend_from_slice(&b.to_le_bytes());
+            for w in row {
+                out.extend_from_slice(&f16::from_f32(*w).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Weights of hashed bucket `b`.
+    #[inline]
+    pub fn bucket_weights(&self, b: u32) -> [f32; N_LABELS] {
+        self.table
+            .get(b as usize)
+            .copied()
+            .unwrap_or([0.0; N_LABELS])
+    }
+
+    /// Raw (uncalibrated) scores: `x · W + b`.
+    pub fn logits(&self, f: &Features) -> [f32; N_LABELS] {
+        let mut z = self.intercept;
+        for t in &f.terms {
+            let w = self.bucket_weights(t.bucket);
+            for k in 0..N_LABELS {
+                z[k] += w[k] * f.term_value;
+            }
+        }
+        for (v, w) in f.dense.iter().zip(&self.dense) {
+            if *v != 0.0 {
+                for k in 0..N_LABELS {
+                    z[k] += w[k] * v;
+                }
+            }
+        }
+        z
+    }
+
+    /// Calibrated probabilities: `softmax(logits / T)`.
+    pub fn probabilities(&self, logits: [f32; N_LABELS]) -> [f32; N_LABELS] {
+        softmax(logits, self.temperature)
+    }
+}
+
+/// `softmax(z / t)`.
+pub fn softmax(z: [f32; N_LABELS], t: f32) -> [f32; N_LABELS] {
+    let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut e = [0.0f32; N_LABELS];
+    for k in 0..N_LABELS {
+        e[k] = ((z[k] - max) / t).exp();
+    }
+    let s: f32 = e.iter().sum();
+    e.map(|x| x / s)
+}
+
+/// Index of the largest value (first on ties).
+pub fn argmax(p: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, v) in p.iter().enumerate() {
+        if *v > p[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> UseModel {
+        let mut dense = [[0.0; 3]; N_DENSE];
+        dense[1] = [1.5, -0.25, -1.25];
+        UseModel::new(
+            7,
+            [9; 32],
+            42,
+            1.3,
+            0.2,
+            [0.1, 0.2, -0.3],
+            dense,
+            vec![(5, [0.5, -0.5, 0.0]), (2, [1.0, 2.0, 3.0])],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn round_trip_is_byte_identical() {
+        let m = sample();
+        let b = m.to_bytes();
+        let m2 = UseModel::from_bytes(&b).unwrap();
+        assert_eq!(m, m2);
+        assert_eq!(m2.to_bytes(), b);
+        assert_eq!(m2.bucket_weights(2), [1.0, 2.0, 3.0]);
+        assert_eq!(m2.bucket_weights(3), [0.0; 3]);
+    }
+
+    #[test]
+    fn corrupt_files_are_typed_errors() {
+        let b = sample().to_bytes();
+        assert!(matches!(
+            UseModel::from_bytes(&b[..b.len() - 1]),
+            Err(Error::Model(_))
+        ));
+        assert!(matches!(
+            UseModel::from_bytes(b"nonsense"),
+            Err(Error::Model(_))
+        ));
+        assert!(matches!(UseModel::from_bytes(&[]), Err(Error::Model(_))));
+        let mut bad = b.clone();
+        bad[10] ^= 0xff; // feature version
+        assert!(matches!(UseModel::from_bytes(&bad), Err(Error::Model(_))));
+        let mut extra = b;
+        extra.push(0);
+        assert!(matches!(UseModel::from_bytes(&extra), Err(Error::Model(_))));
+    }
+
+    #[test]
+    fn softmax_with_temperature() {
+        let p = softmax([1.0, 0.0, 0.0], 1.0);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        let sharp = softmax([1.0, 0.0, 0.0], 0.5);
+        assert!(sharp[0] > p[0]);
+        assert_eq!(argmax(&[0.1, 0.7, 0.2]), 1);
+    }
+}
