@@ -111,6 +111,18 @@ pub fn locate(json: &str, path: &str) -> Option<(usize, usize)> {
     index.locs.get(path).map(|l| line_col(json, l.value))
 }
 
+/// Fill in the line and column of problems found without the text (e.g. by [`check`] or by
+/// the engine's compiler), from their paths. Problems already located are left alone.
+pub fn locate_problems(json: &str, problems: &mut [Problem]) {
+    if problems.iter().all(|p| p.line.is_some()) {
+        return;
+    }
+    let index = Index::scan(json);
+    for p in problems {
+        index.locate_problem(json, p);
+    }
+}
+
 /// Format a JSON path from a base and object keys: `$.rules`, `$["$schema"]`,
 /// `grades["chip in"]`. Keys that are not identifiers are quoted.
 pub fn push_key(path: &mut String, key: &str) {
@@ -1320,6 +1332,9 @@ mod tests {
             Some((13, line13.find("\"warning").unwrap() + 1))
         );
         assert_eq!(locate(GOOD, "$.nope"), None);
+        let mut ps = vec![unlocated("$.rules[1].match.regex.pattern", "x".into())];
+        locate_problems(GOOD, &mut ps);
+        assert_eq!(ps[0].line, Some(16));
         assert_eq!(locate("{not json", "$"), Some((1, 1)));
         let mut p = "$".to_string();
         push_key(&mut p, "$schema");
