@@ -41,7 +41,11 @@ pub fn parse_at(s: &str) -> Result<At, String> {
         };
         let minutes = preflight_core::validate::parse_hhmm(time.trim()).filter(|&m| m < 24 * 60);
         if let (Some(weekday), Some(m)) = (weekday, minutes) {
-            return Ok(At::Local(LocalTime { weekday, hour: (m / 60) as u8, minute: (m % 60) as u8 }));
+            return Ok(At::Local(LocalTime {
+                weekday,
+                hour: (m / 60) as u8,
+                minute: (m % 60) as u8,
+            }));
         }
     }
     Err(format!(
@@ -52,7 +56,8 @@ pub fn parse_at(s: &str) -> Result<At, String> {
 
 /// An IANA time zone.
 pub fn parse_tz(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| format!("unknown time zone `{name}`"))
+    name.parse::<Tz>()
+        .map_err(|_| format!("unknown time zone `{name}`"))
 }
 
 /// The wall-clock time of `at` in time zone `tz`.
@@ -74,7 +79,11 @@ fn to_local<T: Datelike + Timelike>(t: T) -> LocalTime {
         chrono::Weekday::Sat => Weekday::Sat,
         chrono::Weekday::Sun => Weekday::Sun,
     };
-    LocalTime { weekday, hour: t.hour() as u8, minute: t.minute() as u8 }
+    LocalTime {
+        weekday,
+        hour: t.hour() as u8,
+        minute: t.minute() as u8,
+    }
 }
 
 #[cfg(test)]
@@ -86,18 +95,45 @@ mod tests {
         let ny = parse_tz("America/New_York").unwrap();
         // 14:30 UTC on Thursday 2026-11-26 is 09:30 in New York (EST, UTC-5).
         let at = parse_at("2026-11-26T14:30:00Z").unwrap();
-        assert_eq!(local_time(at, ny), LocalTime { weekday: Weekday::Thu, hour: 9, minute: 30 });
+        assert_eq!(
+            local_time(at, ny),
+            LocalTime {
+                weekday: Weekday::Thu,
+                hour: 9,
+                minute: 30
+            }
+        );
         // 02:00 UTC on a Saturday is Friday evening in New York.
         let at = parse_at("2026-11-28T02:00:00+00:00").unwrap();
-        assert_eq!(local_time(at, ny), LocalTime { weekday: Weekday::Fri, hour: 21, minute: 0 });
+        assert_eq!(
+            local_time(at, ny),
+            LocalTime {
+                weekday: Weekday::Fri,
+                hour: 21,
+                minute: 0
+            }
+        );
     }
 
     #[test]
     fn weekday_and_time_are_taken_as_local() {
         let at = parse_at("Tuesday 17:05").unwrap();
-        assert_eq!(at, At::Local(LocalTime { weekday: Weekday::Tue, hour: 17, minute: 5 }));
+        assert_eq!(
+            at,
+            At::Local(LocalTime {
+                weekday: Weekday::Tue,
+                hour: 17,
+                minute: 5
+            })
+        );
         assert_eq!(parse_at("NOW").unwrap(), At::Now);
-        for bad in ["tomorrow", "mon 25:00", "xyz 10:00", "mon 24:00", "2026-11-26 14:30"] {
+        for bad in [
+            "tomorrow",
+            "mon 25:00",
+            "xyz 10:00",
+            "mon 24:00",
+            "2026-11-26 14:30",
+        ] {
             assert!(parse_at(bad).is_err(), "{bad}");
         }
     }

@@ -40,7 +40,11 @@ pub enum CliError {
     /// Bad input data.
     Data(String),
     /// An invalid rule bundle, with the file name and its text (for snippets).
-    Bundle { file: String, text: Option<String>, errors: BundleErrors },
+    Bundle {
+        file: String,
+        text: Option<String>,
+        errors: BundleErrors,
+    },
     /// I/O error, with what was being done.
     Io(String),
     /// stdout was closed (e.g. piped into `head`): stop quietly.
@@ -81,7 +85,13 @@ mod tests {
         assert_eq!(for_severity(None), 0);
         assert!(for_severity(Some(Severity::Advice)) < for_severity(Some(Severity::Warning)));
         assert!(for_severity(Some(Severity::Warning)) < for_severity(Some(Severity::Violation)));
-        assert_eq!(CliError::io("x", std::io::ErrorKind::BrokenPipe.into()).code(), OK);
-        assert_eq!(CliError::io("x", std::io::ErrorKind::NotFound.into()).code(), IO);
+        assert_eq!(
+            CliError::io("x", std::io::ErrorKind::BrokenPipe.into()).code(),
+            OK
+        );
+        assert_eq!(
+            CliError::io("x", std::io::ErrorKind::NotFound.into()).code(),
+            IO
+        );
     }
 }

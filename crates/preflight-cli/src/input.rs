@@ -12,13 +12,19 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
     let name = path.display().to_string();
     let bytes = if name == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut buf).map_err(|e| CliError::io("cannot read stdin", e))?;
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::io("cannot read stdin", e))?;
         buf
     } else {
         std::fs::read(path).map_err(|e| CliError::io(format!("cannot read {name}"), e))?
     };
     String::from_utf8(bytes).map_err(|e| {
-        CliError::Data(format!("{name}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+        CliError::Data(format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 
@@ -26,13 +32,19 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
 pub fn compile(name: &str, text: &str) -> Result<Engine, CliError> {
     let fail = |mut errors: BundleErrors| {
         validate::locate_problems(text, &mut errors.problems);
-        CliError::Bundle { file: name.to_string(), text: Some(text.to_string()), errors }
+        CliError::Bundle {
+            file: name.to_string(),
+            text: Some(text.to_string()),
+            errors,
+        }
     };
     let bundle = validate::parse(text).map_err(fail)?;
     let engine = Engine::new(bundle).map_err(fail)?;
     let tz_problems = time_zone_problems(&engine);
     if !tz_problems.is_empty() {
-        return Err(fail(BundleErrors { problems: tz_problems }));
+        return Err(fail(BundleErrors {
+            problems: tz_problems,
+        }));
     }
     Ok(engine)
 }

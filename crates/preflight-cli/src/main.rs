@@ -57,7 +57,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             // Printing help or an error to a closed pipe is not worth a panic.
             let _ = e.print();
             return ExitCode::from(code);

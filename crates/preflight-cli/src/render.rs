@@ -48,7 +48,11 @@ pub fn error(e: &CliError) {
         CliError::Bundle { file, text, errors } => {
             s.push_str(&problems(file, text.as_deref(), &errors.problems));
             let n = errors.problems.len();
-            let _ = writeln!(s, "{RED}error{RED:#}: {file}: invalid rule bundle ({n} problem{})", plural(n));
+            let _ = writeln!(
+                s,
+                "{RED}error{RED:#}: {file}: invalid rule bundle ({n} problem{})",
+                plural(n)
+            );
         }
         CliError::BrokenPipe => {}
     }
@@ -67,10 +71,18 @@ pub fn plural(n: usize) -> &'static str {
 pub fn problems(file: &str, text: Option<&str>, problems: &[Problem]) -> String {
     let mut s = String::new();
     for p in problems {
-        let _ = writeln!(s, "{RED}error{RED:#}{BOLD}: {}{BOLD:#}", p.message.replace('\n', "\n       "));
+        let _ = writeln!(
+            s,
+            "{RED}error{RED:#}{BOLD}: {}{BOLD:#}",
+            p.message.replace('\n', "\n       ")
+        );
         match (p.line, p.column) {
             (Some(l), Some(c)) => {
-                let _ = writeln!(s, "  {GUTTER}-->{GUTTER:#} {file}:{l}:{c}  {DIM}at{DIM:#} {}", p.path);
+                let _ = writeln!(
+                    s,
+                    "  {GUTTER}-->{GUTTER:#} {file}:{l}:{c}  {DIM}at{DIM:#} {}",
+                    p.path
+                );
                 if let Some(text) = text {
                     if let Some(start) = offset_of(text, l, c) {
                         let end = start + json_token_len(&text[start..]);
@@ -79,7 +91,11 @@ pub fn problems(file: &str, text: Option<&str>, problems: &[Problem]) -> String 
                 }
             }
             _ => {
-                let _ = writeln!(s, "  {GUTTER}-->{GUTTER:#} {file}  {DIM}at{DIM:#} {}", p.path);
+                let _ = writeln!(
+                    s,
+                    "  {GUTTER}-->{GUTTER:#} {file}  {DIM}at{DIM:#} {}",
+                    p.path
+                );
             }
         }
         s.push('\n');
@@ -96,7 +112,10 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     };
     let rest = &text[line_start..];
     let line_len = rest.find('\n').unwrap_or(rest.len());
-    let col = rest[..line_len].char_indices().nth(column.saturating_sub(1)).map_or(line_len, |(i, _)| i);
+    let col = rest[..line_len]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_len, |(i, _)| i);
     Some(line_start + col)
 }
 
@@ -119,7 +138,10 @@ fn json_token_len(s: &str) -> usize {
             }
             b.len()
         }
-        Some(_) => s.find(|c: char| matches!(c, ',' | ']' | '}' | ':') || c.is_whitespace()).unwrap_or(s.len()).max(1),
+        Some(_) => s
+            .find(|c: char| matches!(c, ',' | ']' | '}' | ':') || c.is_whitespace())
+            .unwrap_or(s.len())
+            .max(1),
     }
 }
 
@@ -147,21 +169,34 @@ pub fn snippet(out: &mut String, text: &str, start: usize, end: usize, style: St
     // The lines touched by the span (an empty span still shows its line).
     let first_line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let first_line_no = text[..start].matches('\n').count() + 1;
-    let last_line_no = first_line_no + text[start..end].trim_end_matches('\n').matches('\n').count();
+    let last_line_no = first_line_no
+        + text[start..end]
+            .trim_end_matches('\n')
+            .matches('\n')
+            .count();
     let gutter = last_line_no.to_string().len();
     let _ = writeln!(out, "{:gutter$} {GUTTER}|{GUTTER:#}", "");
     let mut line_start = first_line_start;
     for line_no in first_line_no..=last_line_no {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
         let line = text[line_start..line_end].trim_end_matches('\r');
-        let (s, e) = (start.max(line_start) - line_start, end.min(line_start + line.len()).saturating_sub(line_start));
+        let (s, e) = (
+            start.max(line_start) - line_start,
+            end.min(line_start + line.len()).saturating_sub(line_start),
+        );
         let e = e.max(s);
         // Window long lines around the span.
         let total: usize = line.chars().map(width).sum();
         let (mut from, mut to) = (0, line.len());
         if total > MAX_LINE_WIDTH {
             from = back_chars(line, s, 40);
-            to = forward_width(line, from, MAX_LINE_WIDTH.max(width_of(&line[from..e]) + 10));
+            to = forward_width(
+                line,
+                from,
+                MAX_LINE_WIDTH.max(width_of(&line[from..e]) + 10),
+            );
         }
         let mut shown = String::new();
         if from > 0 {
@@ -174,7 +209,13 @@ pub fn snippet(out: &mut String, text: &str, start: usize, end: usize, style: St
         let lead = usize::from(from > 0) + width_of(&line[from..s.clamp(from, to)]);
         let carets = width_of(&line[s.clamp(from, to)..e.clamp(from, to)]).max(1);
         let _ = writeln!(out, "{GUTTER}{line_no:>gutter$} |{GUTTER:#} {shown}");
-        let _ = writeln!(out, "{:gutter$} {GUTTER}|{GUTTER:#} {}{style}{}{style:#}", "", " ".repeat(lead), "^".repeat(carets));
+        let _ = writeln!(
+            out,
+            "{:gutter$} {GUTTER}|{GUTTER:#} {}{style}{}{style:#}",
+            "",
+            " ".repeat(lead),
+            "^".repeat(carets)
+        );
         line_start = line_end + 1;
         if line_start > text.len() {
             break;
@@ -195,7 +236,11 @@ fn width_of(s: &str) -> usize {
 
 /// Byte offset `n` characters before `at`.
 fn back_chars(s: &str, at: usize, n: usize) -> usize {
-    s[..at].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+    s[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 /// Byte offset after at most `w` display columns from `from`.
@@ -232,7 +277,10 @@ pub fn analysis(a: &Analysis, text: &str) -> String {
         UseSource::Unknown => "no classifier model, no registry match".to_string(),
     };
     let blurred = if a.use_.blurred { ", close call" } else { "" };
-    let _ = writeln!(s, "{BOLD}use{BOLD:#}: {BOLD}{use_}{BOLD:#} {DIM}({source}{blurred}){DIM:#}");
+    let _ = writeln!(
+        s,
+        "{BOLD}use{BOLD:#}: {BOLD}{use_}{BOLD:#} {DIM}({source}{blurred}){DIM:#}"
+    );
     if !a.use_.signals.is_empty() {
         let _ = writeln!(s, "     {DIM}signals:{DIM:#} {}", a.use_.signals.join("; "));
     }
@@ -251,7 +299,11 @@ pub fn analysis(a: &Analysis, text: &str) -> String {
     };
     facts.push(account);
     if let Some(d) = a.on_duty {
-        facts.push(if d { "on duty".into() } else { "off duty".into() });
+        facts.push(if d {
+            "on duty".into()
+        } else {
+            "off duty".into()
+        });
     }
     facts.push(format!("{} characters", a.length));
     let _ = writeln!(s, "     {DIM}{}{DIM:#}", facts.join(" · "));
@@ -317,8 +369,13 @@ fn finding(s: &mut String, f: &Finding, text: &str) {
     match f.spans.first() {
         Some(first) => {
             let line = text[..first.start.min(text.len())].matches('\n').count() + 1;
-            let line_start = text[..first.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-            let col = text[line_start..floor_boundary(text, first.start.min(text.len()))].chars().count() + 1;
+            let line_start = text[..first.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let col = text[line_start..floor_boundary(text, first.start.min(text.len()))]
+                .chars()
+                .count()
+                + 1;
             let _ = writeln!(s, "  {GUTTER}-->{GUTTER:#} draft:{line}:{col}");
             for span in &f.spans {
                 snippet(s, text, span.start, span.end, style);
@@ -334,19 +391,35 @@ fn finding(s: &mut String, f: &Finding, text: &str) {
     let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}why{BOLD:#}: {}", f.why);
     match &f.reference.url {
         Some(url) => {
-            let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}reference{BOLD:#}: {} <{url}>", f.reference.clause);
+            let _ = writeln!(
+                s,
+                "  {GUTTER}={GUTTER:#} {BOLD}reference{BOLD:#}: {} <{url}>",
+                f.reference.clause
+            );
         }
         None => {
-            let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}reference{BOLD:#}: {}", f.reference.clause);
+            let _ = writeln!(
+                s,
+                "  {GUTTER}={GUTTER:#} {BOLD}reference{BOLD:#}: {}",
+                f.reference.clause
+            );
         }
     }
     if let Some(fix) = &f.fix {
         match fix.replace_with.as_deref() {
             Some("") => {
-                let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}fix{BOLD:#}: {} (delete it)", fix.label);
+                let _ = writeln!(
+                    s,
+                    "  {GUTTER}={GUTTER:#} {BOLD}fix{BOLD:#}: {} (delete it)",
+                    fix.label
+                );
             }
             Some(r) => {
-                let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}fix{BOLD:#}: {} (replace with \"{r}\")", fix.label);
+                let _ = writeln!(
+                    s,
+                    "  {GUTTER}={GUTTER:#} {BOLD}fix{BOLD:#}: {} (replace with \"{r}\")",
+                    fix.label
+                );
             }
             None => {
                 let _ = writeln!(s, "  {GUTTER}={GUTTER:#} {BOLD}fix{BOLD:#}: {}", fix.label);
@@ -393,8 +466,14 @@ mod tests {
         assert!(shown.contains('…') && shown.contains("SECRET"), "{shown}");
         assert!(shown.chars().count() < 200);
         let carets = out.lines().nth(2).unwrap();
-        let col = shown.find("SECRET").map(|b| shown[..b].chars().count()).unwrap();
-        assert_eq!(carets.find('^').map(|b| carets[..b].chars().count()), Some(col));
+        let col = shown
+            .find("SECRET")
+            .map(|b| shown[..b].chars().count())
+            .unwrap();
+        assert_eq!(
+            carets.find('^').map(|b| carets[..b].chars().count()),
+            Some(col)
+        );
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
     for p in &mut problems {
         index.locate_problem(json, p);
     }
+    // In reading order (every problem is located: the root always is).
+    problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
     Err(BundleErrors { problems })
 }
 

@@ -8,8 +8,8 @@ use preflight_core::{validate, Engine, ExampleFailure, Problem};
 use serde::Serialize;
 
 use crate::exit::{self, CliError};
-use crate::render::{self, BOLD, DIM, GREEN, RED, YELLOW};
 use crate::input;
+use crate::render::{self, BOLD, DIM, GREEN, RED, YELLOW};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -67,7 +67,11 @@ fn validate_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
         Err(e) => return Err(e),
     };
     if json {
-        let report = ValidateReport { file: &name, valid: engine.is_some(), problems: &problems };
+        let report = ValidateReport {
+            file: &name,
+            valid: engine.is_some(),
+            problems: &problems,
+        };
         let s = serde_json::to_string_pretty(&report).map_err(|e| CliError::Data(e.to_string()))?;
         write_out(&format!("{s}\n"))?;
     } else {
@@ -91,12 +95,20 @@ fn validate_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
             }
             None => {
                 let n = problems.len();
-                let _ = writeln!(s, "{RED}invalid{RED:#}: {name}: {n} problem{}", render::plural(n));
+                let _ = writeln!(
+                    s,
+                    "{RED}invalid{RED:#}: {name}: {n} problem{}",
+                    render::plural(n)
+                );
             }
         }
         write_out(&s)?;
     }
-    Ok(if engine.is_some() { exit::OK } else { exit::DATA })
+    Ok(if engine.is_some() {
+        exit::OK
+    } else {
+        exit::DATA
+    })
 }
 
 #[derive(Serialize)]
@@ -140,7 +152,11 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
             .filter(|f| f.path.starts_with(&prefix))
             .map(|f| {
                 let loc = validate::locate(&text, &f.path);
-                LocatedFailure { failure: f, line: loc.map(|l| l.0), column: loc.map(|l| l.1) }
+                LocatedFailure {
+                    failure: f,
+                    line: loc.map(|l| l.0),
+                    column: loc.map(|l| l.1),
+                }
             })
             .collect();
         let status = if !rule.enabled {
@@ -152,7 +168,12 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
         } else {
             "pass"
         };
-        rules.push(RuleResult { id: &rule.id, status, examples, failures: mine });
+        rules.push(RuleResult {
+            id: &rule.id,
+            status,
+            examples,
+            failures: mine,
+        });
     }
     let count = |s: &str| rules.iter().filter(|r| r.status == s).count();
     let report = TestReport {
@@ -171,7 +192,13 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
         for r in &report.rules {
             match r.status {
                 "pass" => {
-                    let _ = writeln!(s, "{GREEN}pass{GREEN:#} {} {DIM}({} example{}){DIM:#}", r.id, r.examples, render::plural(r.examples));
+                    let _ = writeln!(
+                        s,
+                        "{GREEN}pass{GREEN:#} {} {DIM}({} example{}){DIM:#}",
+                        r.id,
+                        r.examples,
+                        render::plural(r.examples)
+                    );
                 }
                 "fail" => {
                     let _ = writeln!(
@@ -216,7 +243,11 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
         let _ = writeln!(s, "{} passed, {} failed", report.passed, report.failed);
         write_out(&s)?;
     }
-    Ok(if report.failed > 0 { exit::ADVICE } else { exit::OK })
+    Ok(if report.failed > 0 {
+        exit::ADVICE
+    } else {
+        exit::OK
+    })
 }
 
 fn schema() -> Result<u8, CliError> {

@@ -83,8 +83,13 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         (_, true) => Some(false),
         _ => None,
     };
-    let mut defaults =
-        Defaults { site: args.site.clone(), account: args.account.clone(), reply: args.reply, on_duty, at: args.at };
+    let mut defaults = Defaults {
+        site: args.site.clone(),
+        account: args.account.clone(),
+        reply: args.reply,
+        on_duty,
+        at: args.at,
+    };
 
     if let Some(path) = &args.jsonl {
         return batch(engine, path, &defaults, args.utf16);
@@ -96,12 +101,17 @@ pub fn run(args: Args) -> Result<u8, CliError> {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
                 return Err(CliError::Usage(
-                    "no draft: give it as an argument (`preflight check \"...\"`) or on stdin".into(),
+                    "no draft: give it as an argument (`preflight check \"...\"`) or on stdin"
+                        .into(),
                 ));
             }
             let mut buf = Vec::new();
-            stdin.lock().read_to_end(&mut buf).map_err(|e| CliError::io("cannot read stdin", e))?;
-            let mut text = String::from_utf8(buf).map_err(|_| CliError::Data("stdin is not UTF-8 text".into()))?;
+            stdin
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| CliError::io("cannot read stdin", e))?;
+            let mut text = String::from_utf8(buf)
+                .map_err(|_| CliError::Data("stdin is not UTF-8 text".into()))?;
             // `echo draft | preflight check`: the final newline is not part of the draft.
             if text.ends_with('\n') {
                 text.pop();
@@ -118,17 +128,21 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         defaults.at = Some(At::Now);
     }
     let context = merge(Context::default(), &defaults, engine);
-    let mut analysis = engine.analyze(&text, &context).map_err(|e| CliError::Data(e.to_string()))?;
+    let mut analysis = engine
+        .analyze(&text, &context)
+        .map_err(|e| CliError::Data(e.to_string()))?;
     let code = exit::for_analysis(&analysis);
     let mut out = anstream::stdout();
     if args.json {
         if args.utf16 {
             analysis.to_utf16(&text);
         }
-        let json = serde_json::to_string_pretty(&analysis).map_err(|e| CliError::Data(e.to_string()))?;
+        let json =
+            serde_json::to_string_pretty(&analysis).map_err(|e| CliError::Data(e.to_string()))?;
         writeln!(out, "{json}").map_err(exit::out)?;
     } else {
-        out.write_all(render::analysis(&analysis, &text).as_bytes()).map_err(exit::out)?;
+        out.write_all(render::analysis(&analysis, &text).as_bytes())
+            .map_err(exit::out)?;
     }
     out.flush().map_err(exit::out)?;
     Ok(code)
@@ -193,7 +207,12 @@ struct LineOut<'a> {
     error: Option<&'a str>,
 }
 
-fn batch(engine: &Engine, path: &std::path::Path, defaults: &Defaults, utf16: bool) -> Result<u8, CliError> {
+fn batch(
+    engine: &Engine,
+    path: &std::path::Path,
+    defaults: &Defaults,
+    utf16: bool,
+) -> Result<u8, CliError> {
     let name = path.display().to_string();
     let mut reader: Box<dyn BufRead> = if name == "-" {
         Box::new(std::io::stdin().lock())
@@ -232,12 +251,25 @@ fn batch(engine: &Engine, path: &std::path::Path, defaults: &Defaults, utf16: bo
                 worst = worst.max(exit::for_analysis(analysis));
                 serde_json::to_writer(
                     &mut out,
-                    &LineOut { line: line_no, id: id.as_ref(), analysis: Some(analysis), error: None },
+                    &LineOut {
+                        line: line_no,
+                        id: id.as_ref(),
+                        analysis: Some(analysis),
+                        error: None,
+                    },
                 )
             }
             Err(msg) => {
                 bad = true;
-                serde_json::to_writer(&mut out, &LineOut { line: line_no, id: None, analysis: None, error: Some(msg) })
+                serde_json::to_writer(
+                    &mut out,
+                    &LineOut {
+                        line: line_no,
+                        id: None,
+                        analysis: None,
+                        error: Some(msg),
+                    },
+                )
             }
         };
         written.map_err(|e| match e.io_error_kind() {
@@ -276,12 +308,14 @@ fn analyze_line(
     defaults: &Defaults,
     utf16: bool,
 ) -> Result<(Analysis, Option<Value>), String> {
-    let line = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))?;
+    let line = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))?;
     let value: Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let (text, context, id) = match value {
         Value::String(text) => (text, merge(Context::default(), defaults, engine), None),
         obj @ Value::Object(_) => {
-            let l: LineIn = serde_json::from_value(obj).map_err(|e| format!("invalid line: {e}"))?;
+            let l: LineIn =
+                serde_json::from_value(obj).map_err(|e| format!("invalid line: {e}"))?;
             let mut ctx = l.context.unwrap_or_default();
             ctx.site = l.site.or(ctx.site);
             ctx.account = l.account.or(ctx.account);
