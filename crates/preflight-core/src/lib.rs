@@ -29,6 +29,7 @@ pub mod detectors;
 mod disclaimer;
 mod engine;
 mod error;
+mod phrases;
 mod text;
 pub mod validate;
 
