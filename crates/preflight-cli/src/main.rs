@@ -51,6 +51,10 @@ enum Command {
     /// Validate, test and describe rule bundles.
     #[command(subcommand)]
     Bundle(cmd::bundle::Command),
+    /// Which use a draft reads as (organizational / professional / personal), and why.
+    Classify(cmd::classify::Args),
+    /// Evaluate the use classifier on a labelled JSONL file (precision, recall, F1, confusion).
+    Eval(cmd::eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +81,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Bundle(c) => cmd::bundle::run(c),
+        Command::Classify(args) => cmd::classify::run(args),
+        Command::Eval(args) => cmd::eval::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

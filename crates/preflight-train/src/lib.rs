@@ -81,17 +81,29 @@ pub struct Config {
     pub folds: usize,
     /// Set the weights of context features absent from the data to the documented priors.
     pub context_priors: bool,
+    /// Shift the intercepts so the model behaves as if the three uses were equally common
+    /// (`b_c -= ln(3 · share_c)`), instead of learning the training mix as a prior.
+    pub balance: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             seed: 20_261_126,
-            alpha: 1.0,
+            alpha: 3.0,
             max_iter: 100,
             min_df: 3,
             max_features: 6_000,
-            mask: vec!["url_density".into()],
+            mask: [
+                "url_density",
+                "mention_density",
+                "len_short",
+                "len_medium",
+                "len_long",
+                "len_very_long",
+            ]
+            .map(String::from)
+            .to_vec(),
             caps: vec![
                 ("dhayanesh".into(), 150),
                 ("tweeteval_emotion:train".into(), 1000),
@@ -99,6 +111,7 @@ impl Default for Config {
             ],
             folds: 5,
             context_priors: true,
+            balance: false,
         }
     }
 }
@@ -301,8 +314,8 @@ impl Linear {
         let mut z = self.intercept;
         for &(f, v) in &s.x {
             if let Some(c) = self.cols.column(f) {
-                for k in 0..N_LABELS {
-                    z[k] += self.weights[c][k] * f64::from(v);
+                for (zk, wk) in z.iter_mut().zip(self.weights[c]) {
+                    *zk += wk * f64::from(v);
                 }
             }
         }
@@ -336,7 +349,16 @@ pub fn fit_logistic(
         )));
     }
     let p = fitted.params();
-    let b = fitted.intercept();
+    let mut b = fitted.intercept().mapv(f64::from);
+    if cfg.balance {
+        let mut counts = [0usize; N_LABELS];
+        for &i in train {
+            counts[samples[i].y] += 1;
+        }
+        for k in 0..N_LABELS {
+            b[k] -= (3.0 * counts[k] as f64 / train.len() as f64).ln();
+        }
+    }
     let weights = (0..cols.len())
         .map(|c| [p[[c, 0]], p[[c, 1]], p[[c, 2]]].map(f64::from))
         .collect();
@@ -525,6 +547,8 @@ pub struct BlurRow {
     pub acc_blurred: f64,
 }
 
+type Split<'a> = (Vec<&'a (f64, bool)>, Vec<&'a (f64, bool)>);
+
 /// Blurred share and accuracies for candidate margins (top-two calibrated probability gap).
 pub fn blur_table(logits: &[[f64; N_LABELS]], ys: &[usize], t: f64) -> Vec<BlurRow> {
     let items: Vec<(f64, bool)> = logits
@@ -541,8 +565,7 @@ pub fn blur_table(logits: &[[f64; N_LABELS]], ys: &[usize], t: f64) -> Vec<BlurR
     [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
         .iter()
         .map(|&m| {
-            let (bl, cl): (Vec<&(f64, bool)>, Vec<&(f64, bool)>) =
-                items.iter().partition(|x| x.0 < m);
+            let (bl, cl): Split<'_> = items.iter().partition(|x| x.0 < m);
             let acc = |v: &[&(f64, bool)]| {
                 v.iter().filter(|x| x.1).count() as f64 / v.len().max(1) as f64
             };
@@ -613,7 +636,8 @@ pub fn to_model(
 
 /// Everything one training run produces.
 pub struct Trained {
-    pub model: UseModel,
+    /// `None` for a CV-only run.
+    pub model: Option<UseModel>,
     pub bytes: Vec<u8>,
     pub report: String,
 }
@@ -633,6 +657,19 @@ fn summary(samples: &[Sample], oof: &Oof) -> (f64, f64) {
     (e.macro_f1(), min_src)
 }
 
+/// `cfg` with the named features taken out of the mask.
+fn without(cfg: &Config, unmask: &[&str]) -> Config {
+    Config {
+        mask: cfg
+            .mask
+            .iter()
+            .filter(|m| !unmask.contains(&m.as_str()))
+            .cloned()
+            .collect(),
+        ..cfg.clone()
+    }
+}
+
 /// Options of a full run.
 pub struct RunOptions {
     pub cfg: Config,
@@ -640,6 +677,10 @@ pub struct RunOptions {
     pub ablations: bool,
     /// Also validate naive Bayes.
     pub compare_nb: bool,
+    /// Skip all validation: fit once, temperature 1, margin 0.2 (for quick iterations only).
+    pub quick: bool,
+    /// Only the grouped k-fold: the report is its table, no model is fitted on everything.
+    pub cv_only: bool,
     /// Shown in the report.
     pub data_label: String,
     pub command: String,
@@ -661,8 +702,30 @@ pub fn run(
     let ys: Vec<usize> = samples.iter().map(|s| s.y).collect();
     log(&format!("{} labelled rows featurised", samples.len()));
 
+    if opts.quick {
+        let all: Vec<usize> = (0..samples.len()).collect();
+        let train = apply_caps(&samples, &all, cfg);
+        let (lin, _) = fit_logistic(&samples, &train, cfg)?;
+        let model = to_model(&lin, cfg, sha, train.len(), 1.0, 0.2)?;
+        let bytes = model.to_bytes();
+        let report = format!(
+            "# Quick fit (no validation)\n\n{} rows used, {} bytes\n",
+            train.len(),
+            bytes.len()
+        );
+        return Ok(Trained {
+            model: Some(model),
+            bytes,
+            report,
+        });
+    }
     let cv = grouped_cv(&samples, cfg, Kind::Logistic)?;
     log("grouped k-fold (logistic) done");
+    if opts.cv_only {
+        let e = evaluate(&samples, &cv.pred);
+        log(&format!("grouped CV macro-F1 {:.3}", e.macro_f1()));
+        return Ok(Trained { model: None, bytes: Vec::new(), report: e.to_markdown() });
+    }
     let lo = loso(&samples, cfg, Kind::Logistic)?;
     log("leave-one-source-out (logistic) done");
     let (nb_cv, nb_lo) = if opts.compare_nb {
@@ -685,59 +748,41 @@ pub fn run(
     let bytes = model.to_bytes();
     log("final model fitted");
 
-    let mut ablation_rows: Vec<(String, f64, f64, f64, f64)> = Vec::new();
+    let mut ablation_rows: Vec<(String, f64, f64)> = Vec::new();
     if opts.ablations {
+        // Leave-one-source-out only (the confound test), with fewer iterations to keep the
+        // run short; the shipped configuration is re-run the same way as the reference row.
+        let it = cfg.max_iter.min(60);
+        let base = Config {
+            max_iter: it,
+            ..cfg.clone()
+        };
         let variants: Vec<(&str, Config)> = vec![
+            ("shipped configuration (reference)", base.clone()),
+            ("URL density used", without(&base, &["url_density"])),
             (
-                "no source caps, URL density used",
-                Config {
-                    caps: vec![],
-                    mask: vec![],
-                    ..cfg.clone()
-                },
+                "length buckets used",
+                without(
+                    &base,
+                    &["len_short", "len_medium", "len_long", "len_very_long"],
+                ),
             ),
+            ("mention density used", without(&base, &["mention_density"])),
             (
-                "URL density used (caps kept)",
+                "class-prior balancing on",
                 Config {
-                    mask: vec![],
-                    ..cfg.clone()
-                },
-            ),
-            (
-                "no source caps (URL masked)",
-                Config {
-                    caps: vec![],
-                    ..cfg.clone()
-                },
-            ),
-            (
-                "length buckets masked too",
-                Config {
-                    mask: cfg
-                        .mask
-                        .iter()
-                        .cloned()
-                        .chain(
-                            ["len_short", "len_medium", "len_long", "len_very_long"]
-                                .map(String::from),
-                        )
-                        .collect(),
-                    ..cfg.clone()
-                },
-            ),
-            (
-                "text only: voice/lexicon features masked",
-                Config {
-                    mask: DENSE_NAMES.iter().map(|s| s.to_string()).collect(),
-                    ..cfg.clone()
+                    balance: true,
+                    ..base.clone()
                 },
             ),
         ];
         for (name, c) in variants {
-            let a = summary(&samples, &grouped_cv(&samples, &c, Kind::Logistic)?);
             let b = summary(&samples, &loso(&samples, &c, Kind::Logistic)?);
-            log(&format!("ablation {name}: cv {:.3} loso {:.3}", a.0, b.0));
-            ablation_rows.push((name.to_string(), a.0, a.1, b.0, b.1));
+            log(&format!(
+                "ablation {name}: loso {:.3} worst {:.3}",
+                b.0, b.1
+            ));
+            ablation_rows.push((name.to_string(), b.0, b.1));
         }
     }
 
@@ -765,7 +810,7 @@ pub fn run(
         ablations: &ablation_rows,
     });
     Ok(Trained {
-        model,
+        model: Some(model),
         bytes,
         report,
     })
@@ -786,7 +831,7 @@ struct ReportInput<'a> {
     lin: &'a Linear,
     size: usize,
     n_train: usize,
-    ablations: &'a [(String, f64, f64, f64, f64)],
+    ablations: &'a [(String, f64, f64)],
 }
 
 fn write_report(r: &ReportInput<'_>) -> String {
@@ -799,7 +844,7 @@ fn write_report(r: &ReportInput<'_>) -> String {
         s,
         "Generated by `preflight-train` (do not edit by hand; the narrative sections are part of the trainer).\n\n\
          * command: `{}`\n* data: `{}`, SHA-256 `{}`, {} labelled rows; {} rows used for the final fit after caps\n\
-         * seed {}, feature extractor v{}, {} hashing bits, max {} terms per draft\n\
+         * seed {}, feature extractor v{}, {} hashing bits, the first {} tokens of each text read\n\
          * logistic regression (linfa-logistic `MultiLogisticRegression`): alpha {}, {} L-BFGS iterations max, buckets with df ≥ {} (at most {})\n\
          * masked dense features: {}; training caps: {}\n",
         r.opts.command,
@@ -810,7 +855,7 @@ fn write_report(r: &ReportInput<'_>) -> String {
         cfg.seed,
         r.model.feature_version,
         r.model.hash_bits,
-        features::MAX_TERMS,
+        features::MAX_TOKENS,
         cfg.alpha,
         cfg.max_iter,
         cfg.min_df,
@@ -899,8 +944,8 @@ fn write_report(r: &ReportInput<'_>) -> String {
     let _ = writeln!(
         s,
         "## Blurred threshold\n\nA draft is `blurred` when the gap between its two most likely uses (calibrated) is below the margin. \
-         Rule (in `choose_margin`): the smallest candidate margin ≥ 0.15 at which the out-of-fold predictions outside the \
-         blurred band are at least 95 % right. Chosen: **{:.2}**.\n\n| margin | blurred share | accuracy outside | accuracy inside |\n|---|---|---|---|",
+         Rule (in `choose_margin`): the widest candidate margin (≤ 0.4) whose band is still close to a coin flip on the \
+         out-of-fold predictions: the top use inside the band is right at most 60 % of the time. Chosen: **{:.2}**.\n\n| margin | blurred share | accuracy outside | accuracy inside |\n|---|---|---|---|",
         r.margin
     );
     for b in r.table {
@@ -913,16 +958,13 @@ fn write_report(r: &ReportInput<'_>) -> String {
     if !r.ablations.is_empty() {
         let _ = writeln!(
             s,
-            "\n## Confound checks (ablations)\n\n| variant | grouped CV macro-F1 | worst source (CV) | LOSO macro-F1 | worst source (LOSO) |\n|---|---|---|---|---|"
+            "\n## Confound checks (ablations)\n\nLeave-one-source-out with at most 60 L-BFGS iterations per fit (so the reference row differs slightly \
+             from the table above). A variant that scores *higher* here than the reference while using a suspect feature would mean \
+             the feature carries source rather than use; one that scores lower shows what the neutralisation costs.\n\n\
+             | variant | LOSO macro-F1 | worst source accuracy |\n|---|---|---|"
         );
-        let (a, b) = (summary(r.samples, r.cv), summary(r.samples, r.lo));
-        let _ = writeln!(
-            s,
-            "| **shipped** | {:.3} | {:.3} | {:.3} | {:.3} |",
-            a.0, a.1, b.0, b.1
-        );
-        for (name, c1, c2, l1, l2) in r.ablations {
-            let _ = writeln!(s, "| {name} | {c1:.3} | {c2:.3} | {l1:.3} | {l2:.3} |");
+        for (name, l1, l2) in r.ablations {
+            let _ = writeln!(s, "| {name} | {l1:.3} | {l2:.3} |");
         }
     }
     let _ = writeln!(s, "\n## Named features: weights of the final model\n\n| feature | organizational | professional | personal | from |\n|---|---|---|---|---|");
@@ -967,15 +1009,19 @@ Each use comes from its own sources, so a model can learn *where* a text comes f
 What the data shows (per-source shares in `posts.jsonl`) and what the extractor and trainer do about it:
 
 * **Platform tokens.** Every personal row (TweetEval) writes mentions as `@user`; the other sources keep real handles.
-  The extractor maps every @mention to one `<mention>` term, drops a leading retweet `RT`, and keeps only a capped
-  mention *density*.
+  The extractor maps every @mention to one `<mention>` term and drops a leading retweet `RT`.
+* **Function words.** Rates of "the", "to", "of" mark a source's register (headline English vs chat vs LinkedIn
+  prose) more than a use; the extractor does not hash them, and leaves pronouns to the voice features.
 * **URLs.** No personal row contains a URL (TweetEval removed them), while 47–94 % of organizational rows do. A link
   would then mean "not personal". The extractor drops URLs from the text terms and the trainer masks `url_density`
   (the ablation table shows what it would have "gained").
 * **Length and layout.** Personal and corporate tweets are ≤ 140–280 characters; LinkedIn posts run to thousands and
-  use line breaks. The extractor reads only the first 64 terms, L2-normalises the text vector (a long post weighs
-  as much as a short one), ignores line breaks, and keeps only a 4-way length bucket, whose effect is measured in
-  the ablation table.
+  use line breaks. The extractor reads only the first 50 tokens (about 280 characters) for every feature, L2-normalises
+  the text vector (a long post weighs as much as a short one), ignores line breaks, and computes a 4-way length
+  bucket of that window only. Even so, every LinkedIn row fills the window while tweets are short, so a
+  "long" (160–280 character) draft was pushed towards professional in trials on the hand-written drafts: the
+  trainer masks the length buckets; the ablation table shows what using them does on held-out sources.
+* **Mentions.** Professional rows (LinkedIn) almost never @mention; tweets often do. `mention_density` is masked.
 * **One author dominates professional.** 482 of 1,067 professional rows are one LinkedIn creator. Training caps that
   source at 150 rows (a seeded, deterministic subset), and validation keeps every single-author source in one
   group, so its style is never on both sides of a fold; the leave-one-source-out table shows how each source fares
@@ -986,6 +1032,11 @@ What the data shows (per-source shares in `posts.jsonl`) and what the extractor 
   `tests/drafts/` (government-employee posts of today, none from the training sources) are the check.
 * **Labels are by account, not by post.** Congress member offices write in the first person; LinkedIn authors post
   holiday greetings. These are left as labelled; they bound the achievable accuracy.
+* **How the configuration was chosen (disclosure).** Masking length and mention density, dropping function words,
+  the public-service lexicon, alpha = 3 and *not* shifting class priors were chosen after quick fits checked
+  against the 75 hand-written drafts in `tests/drafts/` (besides grouped CV). The drafts are therefore a
+  development set, not an untouched test set; the grouped-CV and leave-one-source-out figures above are
+  computed without them, and no draft is ever trained on.
 * **Context.** The training data has no site, account or reply fields, so the weights of those features cannot be
   learned. The trainer sets them to documented priors (`CONTEXT_PRIORS` in `crates/preflight-train/src/lib.rs`,
   listed as "prior" in the table above): professional network +1.0 towards professional, forum and reply a little

@@ -53,6 +53,15 @@ enum Cmd {
         /// Skip the naive Bayes comparison.
         #[arg(long)]
         no_nb: bool,
+        /// Fit once without validation (temperature 1, margin 0.2): for quick iterations, never for shipping.
+        #[arg(long)]
+        quick: bool,
+        /// Only run the grouped k-fold and print its report (writes nothing).
+        #[arg(long)]
+        cv_only: bool,
+        /// Shift the intercepts as if the three uses were equally common in training.
+        #[arg(long)]
+        balance: bool,
     },
     /// Print the evaluation report of a model on labelled JSONL (`{"text","label"}` + optional context).
     Eval {
@@ -113,8 +122,14 @@ fn real_main() -> Result<(), String> {
             caps,
             ablations,
             no_nb,
+            quick,
+            cv_only,
+            balance,
         } => {
-            let mut cfg = Config::default();
+            let mut cfg = Config {
+                balance,
+                ..Config::default()
+            };
             if let Some(s) = seed {
                 cfg.seed = s;
             }
@@ -155,6 +170,8 @@ fn real_main() -> Result<(), String> {
                 cfg,
                 ablations,
                 compare_nb: !no_nb,
+                quick,
+                cv_only,
                 data_label: data.clone(),
                 command,
             };
@@ -163,6 +180,10 @@ fn real_main() -> Result<(), String> {
                 eprintln!("[{:>6.1}s] {m}", start.elapsed().as_secs_f64())
             })
             .map_err(|e| e.to_string())?;
+            if cv_only {
+                print!("{}", trained.report);
+                return Ok(());
+            }
             std::fs::write(&out, &trained.bytes).map_err(|e| format!("{out}: {e}"))?;
             std::fs::write(&report_path, &trained.report)
                 .map_err(|e| format!("{report_path}: {e}"))?;

@@ -32,7 +32,11 @@ fn core_inference_matches_linfa_predict() {
     let tk = Tokenizer::new("en").unwrap();
     let samples = featurize(&rows, &tk);
     assert_eq!(samples.len(), 36);
-    let cfg = small_cfg();
+    // No prior shift here: the comparison is with linfa's own intercepts.
+    let cfg = Config {
+        balance: false,
+        ..small_cfg()
+    };
     let all: Vec<usize> = (0..samples.len()).collect();
     let train = apply_caps(&samples, &all, &cfg);
     let (lin, fitted) = fit_logistic(&samples, &train, &cfg).unwrap();
@@ -73,6 +77,8 @@ fn same_data_and_seed_give_identical_bytes() {
         },
         ablations: false,
         compare_nb: true,
+        quick: false,
+        cv_only: false,
         data_label: "fixture".into(),
         command: "test".into(),
     };

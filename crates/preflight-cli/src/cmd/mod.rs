@@ -2,3 +2,5 @@
 
 pub mod bundle;
 pub mod check;
+pub mod classify;
+pub mod eval;

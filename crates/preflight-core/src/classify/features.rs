@@ -5,9 +5,12 @@
 //!
 //! * **text**: binary presence of stem unigrams and bigrams, hashed (FNV-1a, 64-bit) into
 //!   `2^HASH_BITS` buckets and L2-normalised, so a long post weighs no more than a short one.
-//!   Only the first [`MAX_TERMS`] terms are read (long LinkedIn articles would otherwise look
-//!   unlike any draft). Platform tokens are neutralised: every @mention is one `<mention>`
-//!   term, URLs are dropped (one source of the training data has none at all, see
+//!   Only the first [`MAX_TOKENS`] tokens are read, for the text and the dense features alike
+//!   (long LinkedIn articles would otherwise look unlike any draft, and every count would
+//!   grow with length). Platform tokens are neutralised: every @mention is one `<mention>`
+//!   term, function words (articles, prepositions, pronouns, auxiliaries: [`STOPWORDS`]) are
+//!   left to the dense voice features rather than hashed, since their rates mark a source's
+//!   register more than a use, URLs are dropped (one source of the training data has none at all, see
 //!   `model/REPORT.md`), a leading retweet marker `RT` is dropped, numbers, e-mails and emoji
 //!   are one term each;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
@@ -27,13 +30,15 @@ use super::UseInput;
 use crate::{AccountKind, SiteKind, TokenKind};
 
 /// Version of the mapping from a [`UseInput`] to features.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 5;
 /// Hashed text features live in `0..2^HASH_BITS`.
 pub const HASH_BITS: u8 = 16;
 /// Number of hashed buckets.
 pub const N_HASHED: usize = 1 << HASH_BITS;
-/// Terms read from the start of a draft (about 300–400 characters of prose).
-pub const MAX_TERMS: usize = 64;
+/// Tokens read from the start of a draft (about 250–300 characters of prose): every feature,
+/// dense ones included, is computed on this window, so a 3,000-character article and a
+/// 280-character draft are read alike.
+pub const MAX_TOKENS: usize = 50;
 
 /// Names of the dense features, in order. Stable identifiers used in the model file,
 /// the trainer's `--mask` option and the report.
@@ -59,9 +64,10 @@ pub const DENSE_NAMES: [&str; N_DENSE] = [
     "account_official",
     "account_personal",
     "reply",
+    "public_service_vocab",
 ];
 /// Number of dense features.
-pub const N_DENSE: usize = 21;
+pub const N_DENSE: usize = 22;
 
 /// Index of a dense feature by name.
 pub fn dense_index(name: &str) -> Option<usize> {
@@ -96,6 +102,7 @@ pub const DENSE_SIGNALS: [&str; N_DENSE] = [
     "posted from an official account",
     "posted from a personal account",
     "a reply to someone",
+    "public-service vocabulary",
 ];
 
 /// One hashed text feature: its bucket and the token(s) it came from (for explanations).
@@ -152,14 +159,30 @@ fn bucket(h: u64) -> u32 {
 }
 
 struct Lexicons {
+    stop: HashSet<&'static str>,
     singular: HashSet<&'static str>,
     we: HashSet<&'static str>,
     you: HashSet<&'static str>,
     cta_words: HashSet<String>,
     cta_pairs: HashSet<(&'static str, &'static str)>,
     work: HashSet<String>,
+    service: HashSet<String>,
     leisure: HashSet<String>,
 }
+
+/// Function words left out of the hashed terms (matched on the lower-cased word).
+pub const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "so", "as", "of", "to", "in", "on", "at", "by",
+    "for", "with", "from", "into", "about", "than", "then", "that", "this", "these", "those", "it",
+    "its", "it's", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did",
+    "have", "has", "had", "will", "would", "can", "could", "should", "shall", "may", "might",
+    "must", "i", "me", "my", "mine", "myself", "we", "our", "us", "ours", "you", "your", "yours",
+    "he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "what", "which",
+    "who", "whom", "there", "here", "also", "just", "very", "too", "all", "any", "some", "such",
+    "own", "same", "other", "up", "out", "over", "again", "i'm", "i've", "i'll", "i'd", "we're",
+    "we've", "we'll", "you're", "you'll", "you've", "he's", "she's", "they're", "that's",
+    "there's", "im", "ive",
+];
 
 const SINGULAR: &[&str] = &[
     "i", "me", "my", "mine", "myself", "i'm", "i've", "i'll", "i'd", "im", "ive",
@@ -222,15 +245,13 @@ const CTA_PAIRS: &[(&str, &str)] = &[
     ("watch", "live"),
     ("see", "more"),
 ];
-/// Work and field vocabulary: jobs, careers, research, public administration.
+/// Career and field vocabulary: one's job, skills, research and profession.
 const WORK: &[&str] = &[
     "team",
     "project",
     "career",
     "job",
     "role",
-    "hiring",
-    "hire",
     "colleague",
     "coworker",
     "conference",
@@ -238,6 +259,7 @@ const WORK: &[&str] = &[
     "panel",
     "presentation",
     "presented",
+    "presenting",
     "keynote",
     "research",
     "paper",
@@ -246,9 +268,6 @@ const WORK: &[&str] = &[
     "data",
     "analysis",
     "analytics",
-    "policy",
-    "program",
-    "grant",
     "leadership",
     "leader",
     "manager",
@@ -257,6 +276,7 @@ const WORK: &[&str] = &[
     "industry",
     "experience",
     "lesson",
+    "learned",
     "mentor",
     "mentoring",
     "intern",
@@ -273,54 +293,100 @@ const WORK: &[&str] = &[
     "professional",
     "expert",
     "expertise",
-    "client",
-    "stakeholder",
     "workshop",
-    "training",
     "meeting",
-    "report",
-    "budget",
-    "regulation",
-    "compliance",
-    "agency",
-    "federal",
-    "workforce",
-    "employee",
-    "employer",
     "recruit",
     "resume",
     "interview",
     "linkedin",
     "productivity",
-    "organization",
-    "business",
-    "customer",
-    "product",
-    "launch",
     "framework",
     "model",
-    "system",
-    "process",
-    "study",
-    "findings",
     "method",
     "peer",
     "field",
     "lab",
-    "laboratory",
     "startup",
-    "company",
-    "firm",
-    "office",
     "work",
     "working",
     "worked",
-    "deliver",
-    "implementation",
-    "operational",
-    "solution",
     "insight",
     "growth",
+    "degree",
+    "course",
+    "cohort",
+    "analyst",
+    "collaboration",
+    "feedback",
+    "takeaway",
+    "tools",
+    "workflow",
+];
+/// Public-service vocabulary: what an institution says to the public it serves.
+const SERVICE: &[&str] = &[
+    "agency",
+    "department",
+    "bureau",
+    "administration",
+    "office",
+    "federal",
+    "county",
+    "state",
+    "city",
+    "public",
+    "residents",
+    "citizens",
+    "visitors",
+    "community",
+    "communities",
+    "program",
+    "grant",
+    "funding",
+    "services",
+    "service",
+    "eligible",
+    "eligibility",
+    "deadline",
+    "application",
+    "applications",
+    "closed",
+    "closure",
+    "reopen",
+    "hours",
+    "announce",
+    "announcement",
+    "reminder",
+    "alert",
+    "advisory",
+    "available",
+    "free",
+    "clinic",
+    "center",
+    "assistance",
+    "guidance",
+    "regulation",
+    "rule",
+    "comment",
+    "statement",
+    "secretary",
+    "administrator",
+    "official",
+    "report",
+    "policy",
+    "safety",
+    "schedule",
+    "appointment",
+    "website",
+    "online",
+    "hotline",
+    "status",
+    "processing",
+    "nationwide",
+    "rural",
+    "survivors",
+    "veterans",
+    "taxpayers",
+    "customers",
 ];
 /// Family, home and leisure vocabulary.
 const LEISURE: &[&str] = &[
@@ -420,12 +486,14 @@ fn lexicons() -> &'static Lexicons {
                 .collect::<HashSet<_>>()
         };
         Lexicons {
+            stop: STOPWORDS.iter().copied().collect(),
             singular: SINGULAR.iter().copied().collect(),
             we: WE.iter().copied().collect(),
             you: YOU.iter().copied().collect(),
             cta_words: stem_all(CTA_WORDS),
             cta_pairs: CTA_PAIRS.iter().copied().collect(),
             work: stem_all(WORK),
+            service: stem_all(SERVICE),
             leisure: stem_all(LEISURE),
         }
     })
@@ -440,20 +508,19 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     let lex = lexicons();
     let tokens = input.tokens;
     // Terms: (hash of the term text, token index).
-    let mut unigrams: Vec<(u64, usize)> = Vec::with_capacity(MAX_TERMS);
+    let window = tokens.len().min(MAX_TOKENS);
+    let mut unigrams: Vec<(u64, usize)> = Vec::with_capacity(window);
     let (mut hashtags, mut urls, mut mentions, mut words) = (0usize, 0usize, 0usize, 0usize);
-    let (mut sing, mut we, mut you, mut cta, mut work, mut leisure) = (0, 0, 0, 0, 0, 0);
+    let (mut sing, mut we, mut you, mut cta, mut work, mut leisure, mut service) =
+        (0, 0, 0, 0, 0, 0, 0);
     let mut prev_word: Option<&str> = None;
-    for (i, t) in tokens.iter().enumerate() {
+    for (i, t) in tokens[..window].iter().enumerate() {
         match t.kind {
             TokenKind::Url => urls += 1,
             TokenKind::Mention => mentions += 1,
             TokenKind::Hashtag => hashtags += 1,
             TokenKind::Word => words += 1,
             _ => {}
-        }
-        if unigrams.len() >= MAX_TERMS {
-            continue;
         }
         let text: &str = match t.kind {
             TokenKind::Word => {
@@ -477,10 +544,16 @@ pub fn extract(input: &UseInput<'_>) -> Features {
                 if lex.work.contains(t.stem.as_str()) {
                     work += 1;
                 }
+                if lex.service.contains(t.stem.as_str()) {
+                    service += 1;
+                }
                 if lex.leisure.contains(t.stem.as_str()) {
                     leisure += 1;
                 }
                 prev_word = Some(w);
+                if lex.stop.contains(w) {
+                    continue;
+                }
                 t.stem.as_str()
             }
             TokenKind::Number => "<num>",
@@ -528,9 +601,24 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         1.0 / (terms.len() as f32).sqrt()
     };
 
-    let questions = input.text.matches('?').count();
+    // Question marks in the window, outside URLs (a query string is not a question).
+    let end = tokens
+        .get(window)
+        .map_or(input.text.len(), |t| t.span.start);
+    let mut questions = input.text.get(..end).map_or(0, |w| w.matches('?').count());
+    for t in tokens[..window].iter().filter(|t| t.kind == TokenKind::Url) {
+        questions -= input
+            .text
+            .get(t.span.clone())
+            .map_or(0, |u| u.matches('?').count())
+            .min(questions);
+    }
     let n = (words + hashtags + mentions + urls).max(1) as f32;
-    let chars = input.text.chars().count();
+    // Length of the window, not of the whole text: capped, so an article reads as a full draft.
+    let chars = input
+        .text
+        .get(..end)
+        .map_or(0, |w| w.trim_end().chars().count());
     let mut dense = [0.0f32; N_DENSE];
     dense[0] = capped(sing, 3);
     dense[1] = capped(we, 3);
@@ -564,6 +652,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     if input.context.reply == Some(true) {
         dense[20] = 1.0;
     }
+    dense[21] = capped(service, 4);
     Features {
         terms,
         term_value,
@@ -626,17 +715,38 @@ mod tests {
         assert!(d("question") > 0.0);
         assert!(d("work_vocab") > 0.0);
         assert!(d("family_leisure_vocab") > 0.0);
+        assert_eq!(d("public_service_vocab"), 0.0);
+        let g = feats("The county clinic offers free flu shots to residents.");
+        assert!(g.dense[dense_index("public_service_vocab").unwrap()] > 0.0);
         assert_eq!(d("len_short"), 1.0);
+        let q = feats("see https://example.gov/page?id=1 today");
+        assert_eq!(q.dense[dense_index("question").unwrap()], 0.0);
+    }
+
+    #[test]
+    fn function_words_are_not_terms() {
+        assert_eq!(
+            feats("the agency").terms,
+            feats("agency")
+                .terms
+                .iter()
+                .map(|t| Term { token: 1, ..*t })
+                .collect::<Vec<_>>()
+        );
+        assert!(feats("we are the ones")
+            .terms
+            .iter()
+            .all(|t| t.second.is_none()));
     }
 
     #[test]
     fn long_text_is_truncated_and_normalised() {
         let long = "word ".repeat(5000) + "different words here";
         let f = feats(&long);
-        assert!(f.terms.len() <= 2 * MAX_TERMS);
+        assert!(f.terms.len() <= 2 * MAX_TOKENS);
         let norm: f32 = f.terms.len() as f32 * f.term_value * f.term_value;
         assert!((norm - 1.0).abs() < 1e-4);
-        assert_eq!(f.dense[dense_index("len_very_long").unwrap()], 1.0);
+        assert_eq!(f.dense[dense_index("len_long").unwrap()], 1.0);
         assert!(feats("").terms.is_empty());
     }
 

@@ -1,0 +1,183 @@
+//! `preflight classify`: which use a draft reads as (organizational / professional /
+//! personal), how sure the model is, and why. One draft (argument or stdin) or a JSONL batch.
+
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use preflight_core::{Context, Engine, Use, UseAssessment};
+use serde::Deserialize;
+
+use crate::exit::{self, CliError};
+use crate::input;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The draft. Read from stdin when absent or `-`.
+    text: Option<String>,
+
+    /// Classify a batch: one draft per line (a JSON string, or an object with `text` and
+    /// optional `context`, `site`, `account`, `reply`); `-` reads stdin. Writes one JSON
+    /// object per line: `{"line", "use"}`.
+    #[arg(long, value_name = "FILE", conflicts_with = "text")]
+    jsonl: Option<PathBuf>,
+
+    /// Rule bundle (JSON) that resolves sites, the official-account registry and the
+    /// employer's names. Default: the embedded default bundle.
+    #[arg(long, value_name = "FILE")]
+    bundle: Option<PathBuf>,
+
+    /// Where the draft will be posted: a site id from the bundle (`linkedin`) or a host.
+    #[arg(long, value_name = "ID|HOST")]
+    site: Option<String>,
+
+    /// Handle of the posting account (an official account in the registry means organizational).
+    #[arg(long, value_name = "HANDLE")]
+    account: Option<String>,
+
+    /// The draft is a reply or comment.
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    reply: Option<bool>,
+
+    /// Print the assessment as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LineIn {
+    Text(String),
+    Object {
+        text: String,
+        #[serde(default)]
+        context: Option<Context>,
+        #[serde(default)]
+        site: Option<String>,
+        #[serde(default)]
+        account: Option<String>,
+        #[serde(default)]
+        reply: Option<bool>,
+    },
+}
+
+fn context(
+    args: &Args,
+    site: Option<String>,
+    account: Option<String>,
+    reply: Option<bool>,
+    ctx: Option<Context>,
+) -> Context {
+    let mut c = ctx.unwrap_or_default();
+    c.site = c.site.or(site).or_else(|| args.site.clone());
+    c.account = c.account.or(account).or_else(|| args.account.clone());
+    c.reply = c.reply.or(reply).or(args.reply);
+    c
+}
+
+fn assess(engine: &Engine, text: &str, ctx: &Context) -> Result<UseAssessment, CliError> {
+    Ok(engine
+        .analyze(text, ctx)
+        .map_err(|e| CliError::Data(e.to_string()))?
+        .use_)
+}
+
+/// Human-readable assessment.
+pub fn render(a: &UseAssessment) -> String {
+    let mut s = String::new();
+    let label = a.label.map_or("unknown", Use::as_str);
+    let source = match a.source {
+        preflight_core::UseSource::Registry => "official-account registry",
+        preflight_core::UseSource::Classifier => "text classifier",
+        preflight_core::UseSource::Unknown => "no model",
+    };
+    s.push_str(&format!(
+        "use: {label} ({source}){}\n",
+        if a.blurred {
+            ", blurred: the top two uses are close"
+        } else {
+            ""
+        }
+    ));
+    if let Some(p) = a.probabilities {
+        s.push_str(&format!(
+            "  organizational {:.2}   professional {:.2}   personal {:.2}\n",
+            p[0], p[1], p[2]
+        ));
+    }
+    if !a.signals.is_empty() {
+        s.push_str(&format!("  why: {}\n", a.signals.join("; ")));
+    }
+    if let Some(r) = &a.override_reason {
+        s.push_str(&format!("  override: {r}\n"));
+    }
+    s
+}
+
+pub fn run(args: Args) -> Result<u8, CliError> {
+    let engine = input::load(args.bundle.as_deref())?;
+    let mut out = anstream::stdout();
+    if let Some(path) = &args.jsonl {
+        let name = path.display().to_string();
+        let reader: Box<dyn BufRead> = if name == "-" {
+            Box::new(BufReader::new(std::io::stdin()))
+        } else {
+            Box::new(BufReader::new(
+                std::fs::File::open(path)
+                    .map_err(|e| CliError::io(format!("cannot read {name}"), e))?,
+            ))
+        };
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| CliError::io(format!("cannot read {name}"), e))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed: LineIn = serde_json::from_str(&line)
+                .map_err(|e| CliError::Data(format!("{name}:{}: {e}", i + 1)))?;
+            let (text, ctx) = match parsed {
+                LineIn::Text(t) => (t, context(&args, None, None, None, None)),
+                LineIn::Object {
+                    text,
+                    context: c,
+                    site,
+                    account,
+                    reply,
+                } => {
+                    let ctx = context(&args, site, account, reply, c);
+                    (text, ctx)
+                }
+            };
+            let a = assess(&engine, &text, &ctx)?;
+            let v = serde_json::json!({ "line": i + 1, "use": a });
+            writeln!(out, "{v}").map_err(exit::out)?;
+        }
+        out.flush().map_err(exit::out)?;
+        return Ok(exit::OK);
+    }
+    let text = match args.text.as_deref() {
+        Some(t) if t != "-" => t.to_string(),
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(CliError::Usage(
+                    "no draft: give it as an argument or on stdin".into(),
+                ));
+            }
+            let mut buf = String::new();
+            stdin
+                .lock()
+                .read_to_string(&mut buf)
+                .map_err(|e| CliError::io("cannot read stdin", e))?;
+            buf.trim_end_matches(['\n', '\r']).to_string()
+        }
+    };
+    let ctx = context(&args, None, None, None, None);
+    let a = assess(&engine, &text, &ctx)?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&a).map_err(|e| CliError::Data(e.to_string()))?;
+        writeln!(out, "{json}").map_err(exit::out)?;
+    } else {
+        out.write_all(render(&a).as_bytes()).map_err(exit::out)?;
+    }
+    out.flush().map_err(exit::out)?;
+    Ok(exit::OK)
+}
