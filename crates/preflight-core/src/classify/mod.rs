@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(b.source, UseSource::Classifier);
         assert_eq!(b.label, Some(Use::Personal));
         assert!(
-            b.signals.iter().any(|s| s.contains("family")),
+            b.signals.iter().any(|s| s.contains("speaks as 'I'")),
             "{:?}",
             b.signals
         );
