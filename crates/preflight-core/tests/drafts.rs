@@ -37,7 +37,10 @@ fn drafts_get_their_use() {
         let (k, ok) = match row.expected().expect("every draft has an expectation") {
             Expected::Use(u) => {
                 assert!(!a.signals.is_empty(), "no signals for {}", row.text);
-                (Use::ALL.iter().position(|x| *x == u).unwrap(), a.label == Some(u))
+                (
+                    Use::ALL.iter().position(|x| *x == u).unwrap(),
+                    a.label == Some(u),
+                )
             }
             Expected::Blurred => (3, a.blurred || s[0] - s[1] < CLOSE),
         };
@@ -47,15 +50,29 @@ fn drafts_get_their_use() {
         } else {
             misses.push(format!(
                 "{:?} got {:?} blurred={} p={p:.2?} signals={:?}: {}",
-                row.label, a.label.map(Use::as_str), a.blurred, a.signals, row.text
+                row.label,
+                a.label.map(Use::as_str),
+                a.blurred,
+                a.signals,
+                row.text
             ));
         }
     }
-    eprintln!("right per [org, prof, personal, blurred]: {right:?} of {total:?}\n{}", misses.join("\n"));
+    eprintln!(
+        "right per [org, prof, personal, blurred]: {right:?} of {total:?}\n{}",
+        misses.join("\n")
+    );
     assert_eq!(total, [20, 20, 20, 15], "draft set composition");
-    for k in 0..3 {
-        assert!(right[k] >= MIN_PER_CLASS, "{}: {} of 20", Use::ALL[k].as_str(), right[k]);
+    for (u, r) in Use::ALL.iter().zip(right) {
+        assert!(r >= MIN_PER_CLASS, "{}: {r} of 20", u.as_str());
     }
-    assert!(right[..3].iter().sum::<usize>() >= MIN_CLEAR, "clear drafts: {right:?}");
-    assert!(right[3] >= MIN_BLURRED, "blurred drafts: {} of 15", right[3]);
+    assert!(
+        right[..3].iter().sum::<usize>() >= MIN_CLEAR,
+        "clear drafts: {right:?}"
+    );
+    assert!(
+        right[3] >= MIN_BLURRED,
+        "blurred drafts: {} of 15",
+        right[3]
+    );
 }

@@ -724,7 +724,11 @@ pub fn run(
     if opts.cv_only {
         let e = evaluate(&samples, &cv.pred);
         log(&format!("grouped CV macro-F1 {:.3}", e.macro_f1()));
-        return Ok(Trained { model: None, bytes: Vec::new(), report: e.to_markdown() });
+        return Ok(Trained {
+            model: None,
+            bytes: Vec::new(),
+            report: e.to_markdown(),
+        });
     }
     let lo = loso(&samples, cfg, Kind::Logistic)?;
     log("leave-one-source-out (logistic) done");

@@ -503,7 +503,12 @@ fn lexicons() -> &'static Lexicons {
     LEX.get_or_init(|| {
         let st = Stemmer::create(Algorithm::English);
         let mut words: HashMap<&'static str, u8, Fast> = HashMap::default();
-        for (list, flag) in [(STOPWORDS, F_STOP), (SINGULAR, F_SING), (WE, F_WE), (YOU, F_YOU)] {
+        for (list, flag) in [
+            (STOPWORDS, F_STOP),
+            (SINGULAR, F_SING),
+            (WE, F_WE),
+            (YOU, F_YOU),
+        ] {
             for w in list {
                 *words.entry(w).or_default() |= flag;
             }
@@ -512,12 +517,21 @@ fn lexicons() -> &'static Lexicons {
             *words.entry(second).or_default() |= F_PAIR2;
         }
         let mut stems: HashMap<String, u8, Fast> = HashMap::default();
-        for (list, flag) in [(CTA_WORDS, S_CTA), (WORK, S_WORK), (SERVICE, S_SERVICE), (LEISURE, S_LEISURE)] {
+        for (list, flag) in [
+            (CTA_WORDS, S_CTA),
+            (WORK, S_WORK),
+            (SERVICE, S_SERVICE),
+            (LEISURE, S_LEISURE),
+        ] {
             for w in list {
                 *stems.entry(st.stem(w).into_owned()).or_default() |= flag;
             }
         }
-        Lexicons { words, stems, cta_pairs: CTA_PAIRS.iter().copied().collect() }
+        Lexicons {
+            words,
+            stems,
+            cta_pairs: CTA_PAIRS.iter().copied().collect(),
+        }
     })
 }
 
@@ -561,7 +575,8 @@ pub fn extract(input: &UseInput<'_>) -> Features {
                     you += 1;
                 }
                 if sf & S_CTA != 0
-                    || (wf & F_PAIR2 != 0 && prev_word.is_some_and(|p| lex.cta_pairs.contains(&(p, w))))
+                    || (wf & F_PAIR2 != 0
+                        && prev_word.is_some_and(|p| lex.cta_pairs.contains(&(p, w))))
                 {
                     cta += 1;
                 }
