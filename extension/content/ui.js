@@ -17,10 +17,35 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
   };
   const ELEMENT_ORDER = Object.keys(ELEMENT_LABELS);
   const USE = {
-    organizational: { icon: '🏛', word: 'Organizational' },
-    professional: { icon: '💼', word: 'Professional' },
-    personal: { icon: '👤', word: 'Personal' },
+    organizational: { icon: 'building', word: 'Organizational' },
+    professional: { icon: 'briefcase', word: 'Professional' },
+    personal: { icon: 'person', word: 'Personal' },
   };
+  // 16px line icons (no emoji font needed).
+  const ICONS = {
+    building: 'M2 14h12M3 14V7h10v7M2 7l6-4 6 4M5 9v3M8 9v3M11 9v3',
+    briefcase: 'M2 6h12v8H2zM6 6V4h4v2M2 9h12',
+    person: 'M8 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2.5 14.5c.5-3 2.8-4.5 5.5-4.5s5 1.5 5.5 4.5',
+    unknown: 'M6 6a2 2 0 1 1 3 1.7c-.7.4-1 .9-1 1.6V10M8 12.5v.5',
+  };
+  function icon(name) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 16 16');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('class', 'icon');
+    const path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', ICONS[name] || ICONS.unknown);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '1.5');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+    return svg;
+  }
   const SEV_ORDER = ['violation', 'warning', 'advice'];
   const SEV_WORD = { violation: ['violation', 'violations'], warning: ['warning', 'warnings'], advice: ['advice', 'advice'] };
 
@@ -34,6 +59,8 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     box-shadow: 0 1px 3px rgba(0,0,0,.18); white-space: nowrap; }
   .badge:focus-visible, .card :focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
   .badge .use { font-weight: 600; }
+  .icon { flex: none; vertical-align: -3px; }
+  .title { display: inline-flex; gap: 6px; align-items: center; }
   .chip { border-radius: 999px; padding: 0 7px; font-weight: 600; font-size: 12px; }
   .chip.violation { background: #b3261e; color: #fff; }
   .chip.warning { background: #f9dd6f; color: #3d2e00; }
@@ -239,18 +266,18 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       this.wrap.style.display = '';
       const counts = a.counts || { advice: 0, warning: 0, violation: 0 };
       const useKey = a.use?.use;
-      const use = USE[useKey] || { icon: '❔', word: 'Unclear use' };
+      const use = USE[useKey] || { icon: 'unknown', word: 'Unclear use' };
       // Badge
       const chips = SEV_ORDER.filter((s) => counts[s] > 0).map((s) =>
         el('span', { class: `chip ${s}`, 'data-sev': s, title: `${counts[s]} ${SEV_WORD[s][counts[s] === 1 ? 0 : 1]}` },
           `${counts[s]} ${SEV_WORD[s][counts[s] === 1 ? 0 : 1]}`));
       const needsDisclaimer = a.disclaimer?.needed && !a.disclaimer?.present;
       const badgeKids = [
-        el('span', { 'aria-hidden': 'true', text: use.icon }),
+        icon(use.icon),
         el('span', { class: 'use', text: use.word }),
         ...chips,
       ];
-      if (!chips.length && !needsDisclaimer) badgeKids.push(el('span', { class: 'ok', text: '✓ OK' }));
+      if (!chips.length && !needsDisclaimer) badgeKids.push(el('span', { class: 'ok', text: 'OK' }));
       if (needsDisclaimer) badgeKids.push(el('span', { class: 'chip advice', 'data-sev': 'disclaimer', text: 'disclaimer' }));
       this.badge.replaceChildren(...badgeKids);
       const total = counts.violation + counts.warning + counts.advice;
@@ -269,7 +296,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     renderCard(result, a, use, counts, needsDisclaimer) {
       const kids = [];
       kids.push(el('h2', {},
-        el('span', {}, el('span', { 'aria-hidden': 'true', text: use.icon + ' ' }), `Reads as ${use.word.toLowerCase()}`),
+        el('span', { class: 'title' }, icon(use.icon), `Reads as ${use.word.toLowerCase()}`),
         el('button', { class: 'close', type: 'button', 'aria-label': 'Close', text: '×', onmousedown: keepFocus, onclick: () => this.close(false) })));
       const sig = [...(a.use?.signals || [])];
       if (a.use?.override_reason) sig.unshift(a.use.override_reason);
@@ -279,7 +306,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       if (needsDisclaimer || a.disclaimer?.present) {
         const d = a.disclaimer;
         const box = el('div', { class: 'disclaimer' });
-        if (d.present) box.append(el('span', { text: '✓ Disclaimer present.' }));
+        if (d.present) box.append(el('span', { text: 'Disclaimer present.' }));
         else {
           box.append(el('span', { text: d.reason || 'A disclaimer is suggested.' }));
           if (d.suggestion) {

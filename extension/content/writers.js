@@ -5,7 +5,7 @@
 //   draft, lexical, quill -> a synthetic paste event carrying text/plain
 //   prosemirror   -> a synthetic paste carrying text/html paragraphs (its text/plain paste
 //                    collapses blank lines)
-//   plain         -> execCommand('insertText') / insertParagraph (native undo)
+//   plain         -> one execCommand('insertText'/'insertHTML' with <br>) (native undo)
 'use strict';
 var PF = globalThis.__preflight || (globalThis.__preflight = {});
 
@@ -65,14 +65,11 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     return text.split('\n').map((l) => `<p>${esc(l)}</p>`).join('');
   }
 
+  // One execCommand, so the browser's native undo removes the whole insertion in one step.
   function execInsert(text) {
-    const lines = text.split('\n');
-    let ok = true;
-    lines.forEach((line, i) => {
-      if (i > 0) ok = document.execCommand('insertParagraph') && ok;
-      if (line) ok = document.execCommand('insertText', false, line) && ok;
-    });
-    return ok;
+    if (!text.includes('\n')) return document.execCommand('insertText', false, text);
+    const html = text.split('\n').map(esc).join('<br>');
+    return document.execCommand('insertHTML', false, html);
   }
 
   const textarea = {

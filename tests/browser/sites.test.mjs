@@ -1,0 +1,207 @@
+// Per-site tests: the extension, loaded unpacked into Debian Chromium, on fixture pages built
+// from the real editor libraries and served under the sites' real hostnames.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  launch, SITES, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS,
+} from './harness.mjs';
+import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT } from './drafts.mjs';
+
+let L;
+before(async () => {
+  L = await launch();
+  await L.serviceWorker();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+after(async () => {
+  await L?.close();
+});
+
+async function fieldHasFocus(page, site) {
+  return page.evaluate((sel) => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    const f = document.querySelector(sel);
+    return !!a && !!f && (a === f || f.contains(a));
+  }, site.field);
+}
+
+async function highlighted(page, site, sev) {
+  if (site.family === 'textarea') {
+    return page.locator(`preflight-check .overlay mark.${sev}`).count().then((n) => n > 0);
+  }
+  return page.evaluate((name) => CSS.highlights.has(name) && CSS.highlights.get(name).size > 0, `preflight-${sev}`);
+}
+
+for (const site of SITES) {
+  describe(`${site.id} (${site.family})`, () => {
+    test('a draft with a violation shows on the badge and the card', async () => {
+      const page = await openSite(L.context, site);
+      try {
+        await typeDraft(page, site, VIOLATION.text);
+        const b = await waitBadge(page, (d) => d.violations >= 1);
+        assert.ok(Number(b.violations) >= 1);
+        assert.match(b.text, /violation/);
+        assert.ok(await fieldHasFocus(page, site), 'the badge must not take focus from the editor');
+        assert.ok(await highlighted(page, site, 'violation'), 'the violation span is highlighted');
+        // The editor still holds exactly what was typed.
+        assert.equal(await editorText(page), VIOLATION.text);
+        await badge(page).click();
+        await card(page).waitFor({ state: 'visible' });
+        const item = page.locator(`preflight-check li.finding[data-rule="${VIOLATION.rule}"]`);
+        await item.waitFor();
+        assert.match(await item.getAttribute('class'), /violation/);
+        assert.ok((await item.locator('.msg').textContent()).length > 0);
+        assert.ok((await item.locator('.why').textContent()).length > 0);
+        assert.ok(await fieldHasFocus(page, site), 'clicking the badge keeps the editor focused');
+        const section = page.locator('preflight-check section[data-element]').first();
+        assert.ok((await section.locator('h3').textContent()).length > 0, 'findings grouped under a policy element');
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('a clean personal draft is not flagged', async () => {
+      const page = await openSite(L.context, site);
+      try {
+        await typeDraft(page, site, CLEAN);
+        const b = await waitBadge(page, () => true);
+        assert.equal(Number(b.violations), 0);
+        assert.equal(Number(b.warnings), 0);
+        assert.doesNotMatch(b.text, /disclaimer/);
+        assert.equal(await highlighted(page, site, 'violation'), false);
+        assert.equal(await editorText(page), CLEAN);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('"Add disclaimer" lands in the editor model exactly once and undo removes it', async () => {
+      const page = await openSite(L.context, site);
+      try {
+        await typeDraft(page, site, NAMES_EMPLOYER);
+        await waitBadge(page, (d) => d.text.includes('disclaimer'));
+        const before = await editorText(page);
+        assert.equal(before, NAMES_EMPLOYER);
+        await badge(page).click();
+        const quoted = (await page.locator('preflight-check .disclaimer q').textContent()).trim();
+        assert.ok(quoted.length > 5);
+        // Editors group edits made close together into one undo step (ProseMirror: 500 ms);
+        // a person reads the card before clicking.
+        await page.waitForTimeout(700);
+        await page.locator('preflight-check [data-action="add-disclaimer"]').click();
+        await page.waitForFunction((q) => window.__editorText().includes(q), quoted, { timeout: 5000 });
+        const after = await editorText(page);
+        assert.ok(after.startsWith(before), `draft unchanged before the disclaimer: ${JSON.stringify(after)}`);
+        const added = after.slice(before.length);
+        assert.equal(added.trim(), quoted, `only the disclaimer was added: ${JSON.stringify(added)}`);
+        assert.match(added, /^\s+\S/, 'separated from the draft');
+        assert.equal(after.split(quoted).length - 1, 1, 'inserted exactly once');
+        // The UI sees it too: the disclaimer is now present.
+        await waitBadge(page, (d) => !d.text.includes('disclaimer'));
+        // Undo through the editor's own history (a real key press).
+        const field = page.locator(site.field).first();
+        await field.focus();
+        await page.keyboard.press('Control+z');
+        await page.waitForFunction((b) => window.__editorText() === b, before, { timeout: 5000 });
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('screenshot of the card', async () => {
+      const page = await openSite(L.context, site);
+      try {
+        await typeDraft(page, site, SCREENSHOT_DRAFT);
+        await waitBadge(page, (d) => d.violations >= 1);
+        await badge(page).click();
+        await card(page).waitFor({ state: 'visible' });
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${site.id}.png`) });
+      } finally {
+        await page.close();
+      }
+    });
+  });
+}
+
+describe('keyboard and accessibility', () => {
+  test('Alt+Shift+P opens the card with focus inside, Esc closes it and returns focus', async () => {
+    const site = SITES.find((s) => s.id === 'x');
+    const page = await openSite(L.context, site);
+    try {
+      await typeDraft(page, site, VIOLATION.text);
+      await waitBadge(page, (d) => d.violations >= 1);
+      const status = await page.locator('preflight-check [role="status"]').textContent();
+      assert.match(status, /violation/);
+      await page.keyboard.press('Alt+Shift+P');
+      await card(page).waitFor({ state: 'visible' });
+      const inCard = await page.evaluate(() => {
+        const host = document.querySelector('preflight-check');
+        return document.activeElement === host && !!host.shadowRoot.activeElement?.closest('.card');
+      });
+      assert.ok(inCard, 'focus moved into the card on request');
+      await page.keyboard.press('Escape');
+      await card(page).waitFor({ state: 'hidden' });
+      assert.ok(await fieldHasFocus(page, site));
+      assert.equal(await editorText(page), VIOLATION.text);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('worker lifecycle', () => {
+  test('the worker keeps answering after it is stopped and restarted', async () => {
+    const site = SITES.find((s) => s.id === 'facebook');
+    const opts = await L.context.newPage();
+    await opts.goto(`chrome-extension://${L.extId}/options.html`);
+    const cdp = await L.context.newCDPSession(opts);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await opts.close();
+    const page = await openSite(L.context, site);
+    try {
+      await typeDraft(page, site, VIOLATION.text);
+      await waitBadge(page, (d) => d.violations >= 1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('options page shows the active bundle', async () => {
+    const page = await L.context.newPage();
+    try {
+      await page.goto(`chrome-extension://${L.extId}/options.html`);
+      await page.locator('#bundle dd').first().waitFor();
+      const text = await page.locator('#bundle').textContent();
+      assert.match(text, /default/);
+      assert.equal(await page.locator('#errors .error').count(), 0);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('no network', () => {
+  test('nothing but fixture pages and extension files was requested', () => {
+    // Allowed: the fixture pages themselves, their scripts, the browser's favicon probe,
+    // and the extension's own files. Anything else (from the worker, the content script or
+    // a page) is a leak.
+    const pages = new Set(SITES.map((s) => s.url));
+    const fixtureHosts = new Set(SITES.map((s) => new URL(s.url).host));
+    const leaks = L.requests.filter((r) => {
+      if (r.url.startsWith(`chrome-extension://${L.extId}/`)) return false;
+      if (pages.has(r.url)) return false;
+      const u = new URL(r.url);
+      const fixtureFile = u.pathname.startsWith('/__fixture/') || u.pathname === '/favicon.ico';
+      return !(u.protocol === 'https:' && fixtureHosts.has(u.host) && fixtureFile);
+    });
+    assert.deepEqual(leaks, []);
+    assert.deepEqual(L.blocked, []);
+    // The worker's own requests were observed (so the recorder does see the extension).
+    assert.ok(L.requests.some((r) => r.url.endsWith('.wasm')), 'wasm fetch recorded');
+  });
+});
