@@ -182,3 +182,20 @@ export async function editorText(page) {
 }
 
 export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Screenshot of the compose area and the open card (cropped, 2x for legibility). */
+export async function cardScreenshot(page, file) {
+  const box = await page.evaluate(() => {
+    const rects = [document.querySelector('.shell')?.getBoundingClientRect()];
+    const host = document.querySelector('preflight-check');
+    const c = host?.shadowRoot?.querySelector('.card:not([hidden])') || host?.shadowRoot?.querySelector('.badge');
+    if (c) rects.push(c.getBoundingClientRect());
+    const r = rects.filter(Boolean);
+    const x = Math.min(...r.map((a) => a.left)) - 16;
+    const y = Math.min(...r.map((a) => a.top)) - 16;
+    const w = Math.max(...r.map((a) => a.right)) + 16 - x;
+    const h = Math.max(...r.map((a) => a.bottom)) + 16 - y;
+    return { x: Math.max(0, x), y: Math.max(0, y), width: w, height: h };
+  });
+  await page.screenshot({ path: file, clip: box });
+}

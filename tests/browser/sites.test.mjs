@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  launch, SITES, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS,
+  launch, SITES, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS, cardScreenshot,
 } from './harness.mjs';
 import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT } from './drafts.mjs';
 
@@ -119,7 +119,7 @@ for (const site of SITES) {
         await badge(page).click();
         await card(page).waitFor({ state: 'visible' });
         await page.mouse.move(0, 0);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${site.id}.png`) });
+        await cardScreenshot(page, path.join(SCREENSHOTS, `${site.id}.png`));
       } finally {
         await page.close();
       }
