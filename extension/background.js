@@ -385,6 +385,8 @@ async function handle(msg, sender) {
       return report(msg, sender);
     case 'preflight:tab-status':
       return { tab: await tabReport(msg.tabId), status: await status() };
+    case 'preflight:extra-hosts':
+      return { hosts: await syncExtraHosts(), sites: (await getState()).meta.sites };
     case 'preflight:validate':
       await ensureWasm();
       return validateBundle(parseBundle(msg.text).bundle ?? msg.text);
@@ -416,5 +418,33 @@ api.tabs?.onRemoved?.addListener((tabId) => {
   api.storage.session?.remove(`tab:${tabId}`).catch?.(() => {});
 });
 
-api.runtime.onStartup?.addListener(() => getState().catch(() => {}));
-api.runtime.onInstalled?.addListener(() => getState().catch(() => {}));
+// Other hosts (Mastodon instances, sites the bundle lists): the user grants an optional host
+// permission on the options page; the content script is then registered for those origins.
+const CONTENT_JS = ['content/text.js', 'content/adapters.js', 'content/writers.js', 'content/ui.js', 'content/main.js'];
+const EXTRA_ID = 'preflight-extra-hosts';
+
+async function syncExtraHosts() {
+  if (!api.scripting?.registerContentScripts || !api.permissions) return [];
+  const manifestHosts = new Set(api.runtime.getManifest().host_permissions ?? []);
+  const { origins = [] } = await api.permissions.getAll();
+  const extra = origins.filter((o) => !manifestHosts.has(o) && o !== 'https://*/*');
+  try {
+    await api.scripting.unregisterContentScripts({ ids: [EXTRA_ID] });
+  } catch (_) { /* not registered */ }
+  if (extra.length) {
+    await api.scripting.registerContentScripts([{ id: EXTRA_ID, matches: extra, js: CONTENT_JS, runAt: 'document_idle' }]);
+  }
+  return extra;
+}
+
+api.permissions?.onAdded?.addListener(() => syncExtraHosts().catch((e) => console.error('preflight:', e)));
+api.permissions?.onRemoved?.addListener(() => syncExtraHosts().catch((e) => console.error('preflight:', e)));
+
+api.runtime.onStartup?.addListener(() => {
+  getState().catch(() => {});
+  syncExtraHosts().catch(() => {});
+});
+api.runtime.onInstalled?.addListener(() => {
+  getState().catch(() => {});
+  syncExtraHosts().catch(() => {});
+});

@@ -87,4 +87,52 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || (area === 'local' && changes.status)) refresh();
 });
 
+async function refreshHosts() {
+  const res = await api.runtime.sendMessage({ type: 'preflight:extra-hosts' });
+  const ul = $('hosts');
+  ul.replaceChildren();
+  const known = new Set((api.runtime.getManifest().host_permissions || []).map((o) => new URL(o.replace('*', 'x')).host));
+  for (const origin of res?.hosts || []) {
+    const li = el('li', origin.replace(/^https:\/\//, '').replace(/\/\*$/, '') + ' ');
+    const b = el('button', 'Remove');
+    b.type = 'button';
+    b.addEventListener('click', async () => {
+      await api.permissions.remove({ origins: [origin] });
+      refreshHosts();
+    });
+    li.append(b);
+    ul.append(li);
+  }
+  // Sites the bundle lists that are not covered yet.
+  for (const site of res?.sites || []) {
+    for (const h of site.hosts || []) {
+      if (h.includes('*') || known.has(h) || (res.hosts || []).includes(`https://${h}/*`)) continue;
+      const li = el('li', `${site.name || site.id}: ${h} (listed by your bundle) `);
+      const b = el('button', 'Allow');
+      b.type = 'button';
+      b.addEventListener('click', () => allowHost(h));
+      li.append(b);
+      ul.append(li);
+    }
+  }
+}
+
+async function allowHost(host) {
+  const out = $('host-result');
+  const h = host.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(h)) {
+    out.textContent = `"${host}" is not a site address.`;
+    return;
+  }
+  const granted = await api.permissions.request({ origins: [`https://${h}/*`] });
+  out.textContent = granted ? `Preflight now runs on ${h} (reload its tabs).` : `Not allowed for ${h}.`;
+  refreshHosts();
+}
+
+$('host-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  allowHost($('host').value);
+});
+
 refresh();
+refreshHosts();

@@ -156,18 +156,32 @@ describe('keyboard and accessibility', () => {
 describe('worker lifecycle', () => {
   test('the worker keeps answering after it is stopped and restarted', async () => {
     const site = SITES.find((s) => s.id === 'facebook');
+    await L.serviceWorker();
+    // Watch the extension's worker through CDP from one of its own pages.
     const opts = await L.context.newPage();
     await opts.goto(`chrome-extension://${L.extId}/options.html`);
     const cdp = await L.context.newCDPSession(opts);
+    const seen = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) if (v.scriptURL.endsWith('/background.js')) seen.push(v.runningStatus);
+    });
     await cdp.send('ServiceWorker.enable');
+    const waitFor = async (status) => {
+      for (let i = 0; i < 100 && !seen.includes(status); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(seen.includes(status), `worker reached ${status}: ${seen}`);
+    };
+    await waitFor('running');
     await cdp.send('ServiceWorker.stopAllWorkers');
-    await opts.close();
+    await waitFor('stopped');
+    seen.length = 0;
     const page = await openSite(L.context, site);
     try {
       await typeDraft(page, site, VIOLATION.text);
       await waitBadge(page, (d) => d.violations >= 1);
+      await waitFor('running');
     } finally {
       await page.close();
+      await opts.close();
     }
   });
 
