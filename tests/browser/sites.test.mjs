@@ -2,12 +2,13 @@
 // from the real editor libraries and served under the sites' real hostnames.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   launch, SITES, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS, cardScreenshot,
 } from './harness.mjs';
-import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT } from './drafts.mjs';
+import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT, DEFAULT_BUNDLE } from './drafts.mjs';
 
 let L;
 before(async () => {
@@ -195,6 +196,50 @@ describe('worker lifecycle', () => {
       assert.equal(await page.locator('#errors .error').count(), 0);
     } finally {
       await page.close();
+    }
+  });
+});
+
+describe('user bundle (options page)', () => {
+  test('a valid local bundle is used, an invalid one is refused with its problems', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'preflight-bundle-'));
+    const good = structuredClone(DEFAULT_BUNDLE);
+    good.metadata = { ...good.metadata, id: 'user-test-bundle', version: '2.0.0' };
+    good.rules.push({
+      id: 'test.user-marmalade',
+      element: 'content',
+      severity: 'warning',
+      message: 'Mentions the marmalade plan (user bundle test rule).',
+      why: 'Test rule from a local bundle.',
+      reference: { clause: 'Local test §2' },
+      match: { phrases: { terms: ['marmalade plan'] } },
+      examples: { flags: ['The marmalade plan is on'], passes: ['Toast for breakfast'] },
+    });
+    const bad = structuredClone(good);
+    bad.rules[bad.rules.length - 1].element = 'not_an_element';
+    writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
+    const opts = await L.context.newPage();
+    try {
+      await opts.goto(`chrome-extension://${L.extId}/options.html`);
+      await opts.locator('#bundle dd').first().waitFor();
+      await opts.locator('#file').setInputFiles(path.join(dir, 'good.json'));
+      await opts.locator('#user-result', { hasText: 'Loaded' }).waitFor();
+      assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/);
+      const site = SITES.find((s) => s.id === 'mastodon');
+      const page = await openSite(L.context, site);
+      await typeDraft(page, site, 'Tomorrow we start the marmalade plan.');
+      await waitBadge(page, (d) => d.warnings >= 1);
+      await page.close();
+      await opts.locator('#file').setInputFiles(path.join(dir, 'bad.json'));
+      await opts.locator('#user-result', { hasText: 'was not loaded' }).waitFor();
+      assert.ok((await opts.locator('#user-result li').count()) >= 1, 'problems listed');
+      assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/, 'the good bundle stays');
+      await opts.locator('#clear').click();
+      await opts.locator('#bundle dd', { hasText: 'default' }).first().waitFor();
+    } finally {
+      await opts.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
