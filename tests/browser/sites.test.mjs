@@ -200,47 +200,75 @@ describe('worker lifecycle', () => {
   });
 });
 
-describe('user bundle (options page)', () => {
-  test('a valid local bundle is used, an invalid one is refused with its problems', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'preflight-bundle-'));
-    const good = structuredClone(DEFAULT_BUNDLE);
-    good.metadata = { ...good.metadata, id: 'user-test-bundle', version: '2.0.0' };
-    good.rules.push({
-      id: 'test.user-marmalade',
-      element: 'content',
-      severity: 'warning',
-      message: 'Mentions the marmalade plan (user bundle test rule).',
-      why: 'Test rule from a local bundle.',
-      reference: { clause: 'Local test §2' },
-      match: { phrases: { terms: ['marmalade plan'] } },
-      examples: { flags: ['The marmalade plan is on'], passes: ['Toast for breakfast'] },
-    });
-    const bad = structuredClone(good);
-    bad.rules[bad.rules.length - 1].element = 'not_an_element';
-    writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
-    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
-    const opts = await L.context.newPage();
-    try {
-      await opts.goto(`chrome-extension://${L.extId}/options.html`);
-      await opts.locator('#bundle dd').first().waitFor();
-      await opts.locator('#file').setInputFiles(path.join(dir, 'good.json'));
-      await opts.locator('#user-result', { hasText: 'Loaded' }).waitFor();
-      assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/);
-      const site = SITES.find((s) => s.id === 'mastodon');
+describe('user bundle (options page) and fix buttons', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'preflight-bundle-'));
+  const good = structuredClone(DEFAULT_BUNDLE);
+  good.metadata = { ...good.metadata, id: 'user-test-bundle', version: '2.0.0' };
+  good.rules.push({
+    id: 'test.user-marmalade',
+    element: 'content',
+    severity: 'warning',
+    message: 'Mentions the marmalade plan (user bundle test rule).',
+    why: 'Test rule from a local bundle.',
+    reference: { clause: 'Local test §2' },
+    match: { phrases: { terms: ['marmalade plan'] } },
+    fix: { label: 'Say "the project"', replace_with: 'the project' },
+    examples: { flags: ['The marmalade plan is on'], passes: ['Toast for breakfast'] },
+  });
+  const bad = structuredClone(good);
+  bad.rules[bad.rules.length - 1].element = 'not_an_element';
+  writeFileSync(path.join(dir, 'good.json'), JSON.stringify(good));
+  writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
+  let opts;
+
+  before(async () => {
+    opts = await L.context.newPage();
+    await opts.goto(`chrome-extension://${L.extId}/options.html`);
+    await opts.locator('#bundle dd').first().waitFor();
+  });
+  after(async () => {
+    await opts?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a valid local bundle is loaded and used', async () => {
+    await opts.locator('#file').setInputFiles(path.join(dir, 'good.json'));
+    await opts.locator('#user-result', { hasText: 'Loaded' }).waitFor();
+    assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/);
+  });
+
+  for (const id of ['x', 'facebook', 'linkedin', 'bluesky', 'mastodon', 'youtube']) {
+    test(`${id}: a fix button replaces the span in the editor model; undo restores it`, async () => {
+      const site = SITES.find((s) => s.id === id);
       const page = await openSite(L.context, site);
-      await typeDraft(page, site, 'Tomorrow we start the marmalade plan.');
-      await waitBadge(page, (d) => d.warnings >= 1);
-      await page.close();
-      await opts.locator('#file').setInputFiles(path.join(dir, 'bad.json'));
-      await opts.locator('#user-result', { hasText: 'was not loaded' }).waitFor();
-      assert.ok((await opts.locator('#user-result li').count()) >= 1, 'problems listed');
-      assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/, 'the good bundle stays');
-      await opts.locator('#clear').click();
-      await opts.locator('#bundle dd', { hasText: 'default' }).first().waitFor();
-    } finally {
-      await opts.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      try {
+        const draft = 'Tomorrow we start the marmalade plan 🚀 with everyone.';
+        await typeDraft(page, site, draft);
+        await waitBadge(page, (d) => d.warnings >= 1);
+        await badge(page).click();
+        await page.waitForTimeout(700);
+        await page.locator('preflight-check li[data-rule="test.user-marmalade"] [data-action="fix"]').click();
+        const fixed = 'Tomorrow we start the the project 🚀 with everyone.';
+        await page.waitForFunction((t) => window.__editorText() === t, fixed, { timeout: 5000 })
+          .catch(async () => assert.equal(await editorText(page), fixed));
+        await waitBadge(page, (d) => d.warnings === 0);
+        await page.locator(site.field).first().focus();
+        await page.keyboard.press('Control+z');
+        await page.waitForFunction((t) => window.__editorText() === t, draft, { timeout: 5000 })
+          .catch(async () => assert.equal(await editorText(page), draft));
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  test('an invalid local bundle is refused with its problems; clearing returns to the default', async () => {
+    await opts.locator('#file').setInputFiles(path.join(dir, 'bad.json'));
+    await opts.locator('#user-result', { hasText: 'was not loaded' }).waitFor();
+    assert.ok((await opts.locator('#user-result li').count()) >= 1, 'problems listed');
+    assert.match(await opts.locator('#bundle').textContent(), /user-test-bundle/, 'the good bundle stays');
+    await opts.locator('#clear').click();
+    await opts.locator('#bundle dd', { hasText: 'default' }).first().waitFor();
   });
 });
 
