@@ -81,30 +81,36 @@ function scheduleRecheck() {
   }, MANAGED_RECHECK_MS);
 }
 
+/**
+ * Check that a raw policy/user value can be a bundle. Strings stay strings (the engine then
+ * reports problems with line and column); objects are accepted as they are (Firefox policies).
+ */
 function parseBundle(raw) {
-  if (raw == null) return { error: 'empty' };
+  if (raw == null || raw === '') return { error: 'empty' };
   if (typeof raw === 'object') return { bundle: raw };
   if (typeof raw !== 'string') return { error: `bundle must be a JSON string or object, got ${typeof raw}` };
   try {
-    return { bundle: JSON.parse(raw) };
+    JSON.parse(raw);
   } catch (e) {
     return { error: `bundle is not valid JSON: ${e.message}` };
   }
+  return { bundle: raw };
 }
 
-/** Validate and compile; returns { engine } or { problems: [...] }. */
+function bundleText(bundle) {
+  return typeof bundle === 'string' ? bundle : JSON.stringify(bundle);
+}
+
+/** Validate and compile; returns { engine } or { problems: [{path, line, column, message}] }. */
 function compile(bundle) {
-  let problems = [];
-  try {
-    const v = validateBundle(bundle);
-    if (v && v.ok === false) problems = v.problems ?? [{ path: '$', message: 'invalid bundle' }];
-  } catch (e) {
-    problems = [{ path: '$', message: String(e?.message ?? e) }];
-  }
-  if (problems.length) return { problems };
   try {
     return { engine: new Engine(bundle) };
   } catch (e) {
+    // Structured problems (JSON path, line, column) for the options page.
+    try {
+      const v = validateBundle(bundle);
+      if (v && v.ok === false && v.problems?.length) return { problems: v.problems };
+    } catch (_) { /* fall through */ }
     return { problems: [{ path: '$', message: String(e?.message ?? e) }] };
   }
 }
@@ -152,7 +158,7 @@ async function loadState() {
       engine = c.engine;
       source = candidate.source;
       await api.storage.local.set({
-        lastGood: { source, bundle: JSON.stringify(candidate.bundle), at: Date.now() },
+        lastGood: { source, bundle: bundleText(candidate.bundle), at: Date.now() },
       });
     } else {
       errors.push({ source: candidate.source, problems: c.problems });
@@ -323,7 +329,7 @@ async function setUserBundle(text) {
   if (p.error) return { ok: false, problems: [{ path: '$', message: p.error }] };
   const c = compile(p.bundle);
   if (!c.engine) return { ok: false, problems: c.problems };
-  await api.storage.local.set({ userBundle: JSON.stringify(p.bundle) });
+  await api.storage.local.set({ userBundle: bundleText(p.bundle) });
   await reload('user bundle');
   return { ok: true, status: await status() };
 }
@@ -389,7 +395,7 @@ async function handle(msg, sender) {
       return { hosts: await syncExtraHosts(), sites: (await getState()).meta.sites };
     case 'preflight:validate':
       await ensureWasm();
-      return validateBundle(parseBundle(msg.text).bundle ?? msg.text);
+      return validateBundle(msg.text);
     default:
       return { error: `unknown message ${msg?.type}` };
   }

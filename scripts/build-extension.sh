@@ -38,7 +38,9 @@ if (target === 'firefox') {
   delete m.key;
   delete m.minimum_chrome_version;
   m.background = { scripts: ['background.js'], type: 'module' };
-  m.browser_specific_settings = { gecko: { id: 'preflight@preflight.example.gov', strict_min_version: '128.0' } };
+  m.browser_specific_settings = {
+    gecko: { id: 'preflight@preflight.example.gov', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+  };
   // Firefox reads admin settings from policies.json ("3rdparty"), not a managed_schema.
   delete m.storage;
   delete m.web_accessible_resources;

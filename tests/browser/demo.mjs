@@ -27,6 +27,12 @@ try {
   const out = path.join(SCREENSHOTS, 'demo.png');
   await cardScreenshot(page, out);
   console.log(`screenshot: ${path.relative(process.cwd(), out)}`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(200);
+  const dark = path.join(SCREENSHOTS, 'demo-dark.png');
+  await cardScreenshot(page, dark);
+  console.log(`screenshot (dark mode card): ${path.relative(process.cwd(), dark)}`);
+  await page.emulateMedia({ colorScheme: 'light' });
   if (await page.locator('preflight-check [data-action="add-disclaimer"]').count()) {
     await page.locator('preflight-check [data-action="add-disclaimer"]').click();
     await page.waitForTimeout(500);
