@@ -13,18 +13,14 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
   const controllers = new Map(); // field element -> Controller
   let lastReport = '';
 
-  function send(msg) {
-    return new Promise((resolve) => {
-      try {
-        const p = api.runtime.sendMessage(msg, (res) => {
-          void api.runtime.lastError;
-          resolve(res);
-        });
-        if (p && typeof p.then === 'function') p.then(resolve, () => resolve(null));
-      } catch (_) {
-        resolve(null); // extension reloaded: this content script is orphaned
-      }
-    });
+  // Promise form only: Firefox's `browser` namespace takes no callback, and Chrome MV3 returns
+  // a promise when none is given.
+  async function send(msg) {
+    try {
+      return await api.runtime.sendMessage(msg);
+    } catch (_) {
+      return null; // worker unavailable, or the extension was reloaded (orphaned script)
+    }
   }
 
   class Controller {
