@@ -53,7 +53,8 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
   :host { all: initial; }
   * { box-sizing: border-box; }
   .wrap { position: fixed; z-index: 2147483646; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-    color: #1b1b1f; pointer-events: none; }
+    color: #1b1b1f; pointer-events: none; display: flex; flex-direction: column; align-items: flex-end; gap: 6px; }
+  .wrap.above { flex-direction: column-reverse; }
   .badge { pointer-events: auto; display: inline-flex; align-items: center; gap: 6px; border: 1px solid #c4c7c5;
     background: #fff; color: inherit; border-radius: 999px; padding: 3px 10px; font: inherit; cursor: pointer;
     box-shadow: 0 1px 3px rgba(0,0,0,.18); white-space: nowrap; }
@@ -66,7 +67,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
   .chip.warning { background: #f9dd6f; color: #3d2e00; }
   .chip.advice { background: #d3e3fd; color: #062e6f; }
   .ok { color: #146c2e; font-weight: 600; }
-  .card { pointer-events: auto; margin-top: 6px; width: min(420px, 92vw); max-height: min(60vh, 520px); overflow: auto;
+  .card { pointer-events: auto; width: min(420px, 92vw); max-height: min(60vh, 520px); overflow: auto;
     background: #fff; border: 1px solid #c4c7c5; border-radius: 12px; box-shadow: 0 6px 24px rgba(0,0,0,.22); padding: 12px 14px; }
   .card[hidden] { display: none; }
   .card h2 { font-size: 14px; margin: 0 0 4px; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
@@ -236,20 +237,20 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       const vw = document.documentElement.clientWidth;
       const vh = document.documentElement.clientHeight;
       const w = this.wrap;
-      const bw = this.badge.offsetWidth || 160;
-      let left = Math.min(Math.max(4, r.right - bw), vw - bw - 4);
-      let top = r.bottom + 4;
-      const cardH = this.isOpen ? Math.min(this.card.offsetHeight || 300, vh * 0.6) : 0;
-      if (top + 30 + cardH > vh && r.top - 34 - cardH > 0) {
-        top = r.top - 34 - cardH;
-        w.style.flexDirection = 'column-reverse';
-      }
-      w.style.left = `${left}px`;
-      w.style.top = `${Math.max(4, top)}px`;
-      if (this.isOpen) {
-        const cw = this.card.offsetWidth || 420;
-        this.card.style.marginLeft = `${Math.min(0, vw - 8 - (left + cw))}px`;
-      }
+      // Right-aligned with the field; below it, or above it when the card would not fit.
+      const right = Math.max(4, vw - Math.min(r.right, vw));
+      const room = Math.max(160, vw - right - 8);
+      this.card.style.width = `${Math.min(420, room)}px`;
+      const cardH = this.isOpen ? this.card.offsetHeight || 300 : 0;
+      const badgeH = this.badge.offsetHeight || 26;
+      const below = r.bottom + 4;
+      const fitsBelow = below + badgeH + 6 + cardH <= vh;
+      const fitsAbove = r.top - 4 - badgeH - 6 - cardH >= 0;
+      const above = this.isOpen && !fitsBelow && fitsAbove;
+      w.classList.toggle('above', above);
+      w.style.right = `${right}px`;
+      w.style.left = 'auto';
+      w.style.top = above ? `${r.top - 4 - badgeH - 6 - cardH}px` : `${Math.min(Math.max(4, below), vh - badgeH - 4)}px`;
       if (this.overlay && this.overlay.style.display !== 'none') this.positionOverlay();
     }
 

@@ -113,6 +113,7 @@ export async function launch({ extension = true } = {}) {
     return route.abort('blockedbyclient');
   });
   const extId = extension ? extensionId() : null;
+  const recorder = extension ? await startWorkerRecorder(context, extId, requests) : null;
   async function serviceWorker() {
     let sw = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extId}/`));
     if (!sw) sw = await context.waitForEvent('serviceworker', { predicate: (w) => w.url().startsWith(`chrome-extension://${extId}/`), timeout: 15000 });
@@ -122,7 +123,75 @@ export async function launch({ extension = true } = {}) {
     await context.close().catch(() => {});
     rmSync(userDataDir, { recursive: true, force: true });
   }
-  return { context, requests, blocked, close, extId, serviceWorker };
+  return { context, requests, blocked, close, extId, serviceWorker, recorder };
+}
+
+/**
+ * Record the extension worker's network over CDP. Playwright reports page requests (content
+ * scripts included) but not reliably those of an extension service worker, nor those of a
+ * worker restarted by the browser; so a CDP session from a blank page discovers every worker
+ * target of the extension (including restarts), attaches to it and enables the Network domain.
+ */
+async function startWorkerRecorder(context, extId, requests) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const sessions = new Map(); // targetId -> sessionId
+  const pending = new Map(); // message id -> resolve
+  let msgId = 0;
+  const sendTo = (sessionId, method, params = {}) => new Promise((resolve) => {
+    const id = ++msgId;
+    pending.set(id, resolve);
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => resolve(null));
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    let m;
+    try {
+      m = JSON.parse(e.message);
+    } catch (_) {
+      return;
+    }
+    if (m.id && pending.has(m.id)) {
+      pending.get(m.id)(m);
+      pending.delete(m.id);
+    } else if (m.method === 'Network.requestWillBeSent') {
+      requests.push({ url: m.params.request.url, sw: true, via: 'cdp' });
+    }
+  });
+  const isOurs = (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`);
+  async function attach(t) {
+    if (!isOurs(t) || sessions.has(t.targetId)) return;
+    sessions.set(t.targetId, null);
+    try {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+      sessions.set(t.targetId, sessionId);
+      await sendTo(sessionId, 'Network.enable');
+    } catch (_) {
+      sessions.delete(t.targetId);
+    }
+  }
+  cdp.on('Target.targetCreated', (e) => attach(e.targetInfo));
+  cdp.on('Target.targetInfoChanged', (e) => attach(e.targetInfo));
+  cdp.on('Target.targetDestroyed', (e) => sessions.delete(e.targetId));
+  cdp.on('Target.detachedFromTarget', (e) => {
+    for (const [k, v] of sessions) if (v === e.sessionId) sessions.delete(k);
+  });
+  await cdp.send('Target.setDiscoverTargets', { discover: true });
+  for (const t of (await cdp.send('Target.getTargets')).targetInfos) await attach(t);
+  return {
+    /** Evaluate an expression in the extension's running worker (awaits promises). */
+    async evalInWorker(expression) {
+      for (let i = 0; i < 50; i++) {
+        const sid = [...sessions.values()].find(Boolean);
+        if (sid) {
+          const r = await sendTo(sid, 'Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+          return r?.result?.result?.value;
+        }
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      throw new Error('no extension worker attached');
+    },
+    attachedCount: () => [...sessions.values()].filter(Boolean).length,
+  };
 }
 
 function safeFrameUrl(r) {

@@ -288,7 +288,17 @@ describe('no network', () => {
     });
     assert.deepEqual(leaks, []);
     assert.deepEqual(L.blocked, []);
-    // The worker's own requests were observed (so the recorder does see the extension).
-    assert.ok(L.requests.some((r) => r.url.endsWith('.wasm')), 'wasm fetch recorded');
+  });
+
+  test('the recorder sees the extension worker\'s requests (so the check above can fail)', async () => {
+    const before = L.requests.length;
+    const status = await L.recorder.evalInWorker(`fetch(chrome.runtime.getURL('managed_schema.json')).then((r) => r.status)`);
+    assert.equal(status, 200);
+    for (let i = 0; i < 20 && !L.requests.slice(before).some((r) => r.sw && r.url.endsWith('/managed_schema.json')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(L.requests.slice(before).some((r) => r.sw && r.url.endsWith('/managed_schema.json')), 'worker fetch recorded over CDP');
+    // The restarted worker's own start-up (engine load) was recorded too.
+    assert.ok(L.requests.some((r) => r.sw && r.url.endsWith('/pkg/preflight_wasm_bg.wasm')), 'engine load recorded');
   });
 });
