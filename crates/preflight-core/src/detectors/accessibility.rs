@@ -159,10 +159,10 @@ pub(crate) fn detect_lowercase_hashtag(text: &str, hints: &Hints, out: &mut Vec<
 /// Score of a hashtag body (without `#`), if it hides words.
 fn hashtag_score(body: &str) -> Option<f32> {
     let mut best: Option<f32> = None;
-    for piece in pieces(body) {
+    for_each_piece(body, |piece| {
         let letters = piece.chars().count();
         if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() {
-            continue;
+            return;
         }
         let score = if letters > 64 {
             Some(0.55)
@@ -182,39 +182,33 @@ fn hashtag_score(body: &str) -> Option<f32> {
         if let Some(s) = score {
             best = Some(best.map_or(s, |b: f32| b.max(s)));
         }
-    }
+    });
     best
 }
 
-/// The runs of letters of a hashtag body that have no visible word boundary: cut at
-/// non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
+/// Call `f` on each run of letters of a hashtag body that has no visible word boundary: cut
+/// at non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
 /// of a capital run followed by lower case (`NASAEarth`).
-fn pieces(body: &str) -> impl Iterator<Item = &str> {
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str)) {
     let mut start: Option<usize> = None;
     let mut prev: Option<char> = None;
     let mut iter = body.char_indices().peekable();
     while let Some((idx, c)) = iter.next() {
         if !c.is_alphabetic() {
             if let Some(s) = start.take() {
-                cuts.push((s, idx));
+                f(&body[s..idx]);
             }
             prev = None;
             continue;
         }
         let next = iter.peek().map(|(_, n)| *n);
-        let boundary = match prev {
-            Some(p) => {
-                (p.is_lowercase() && c.is_uppercase())
-                    || (p.is_uppercase()
-                        && c.is_uppercase()
-                        && next.is_some_and(char::is_lowercase))
-            }
-            None => false,
-        };
+        let boundary = prev.is_some_and(|p| {
+            (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase))
+        });
         if boundary {
             if let Some(s) = start.take() {
-                cuts.push((s, idx));
+                f(&body[s..idx]);
             }
         }
         if start.is_none() {
@@ -223,9 +217,8 @@ fn pieces(body: &str) -> impl Iterator<Item = &str> {
         prev = Some(c);
     }
     if let Some(s) = start {
-        cuts.push((s, body.len()));
+        f(&body[s..]);
     }
-    cuts.into_iter().map(move |(s, e)| &body[s..e])
 }
 
 static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
@@ -297,7 +290,7 @@ pub(crate) fn detect_image_without_description(
 #[cfg(test)]
 mod tests {
     use super::super::detect;
-    use super::{min_words, pieces};
+    use super::{for_each_piece, min_words};
 
     fn tags(text: &str) -> Vec<(&str, f32)> {
         detect("LOWERCASE_HASHTAG", text)
@@ -322,10 +315,9 @@ mod tests {
         assert_eq!(min_words(b"covid"), Some(1));
         assert_eq!(min_words(b"nasa"), None);
         assert_eq!(min_words(b"xqzv"), None);
-        assert_eq!(
-            pieces("NASAEarth_day2024climateAction").collect::<Vec<_>>(),
-            vec!["NASA", "Earth", "day", "climate", "Action"]
-        );
+        let mut pieces = Vec::new();
+        for_each_piece("NASAEarth_day2024climateAction", |p| pieces.push(p));
+        assert_eq!(pieces, vec!["NASA", "Earth", "day", "climate", "Action"]);
     }
 
     #[test]

@@ -60,9 +60,9 @@ static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
         r"(?P<aws>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16})",
         r"|(?P<google>AIza[0-9A-Za-z_-]{35})",
-        r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})",
-        r"|(?P<slack>xox[abeoprs]-[A-Za-z0-9-]{10,250})",
-        r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,247})",
+        r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})",
+        r"|(?P<slack>xox[abeoprs]-[A-Za-z0-9-]{10,})",
+        r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,})",
     ))
 });
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| compile(r"[A-Za-z0-9/+]{40}"));
@@ -135,7 +135,7 @@ static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<api>api[_ -]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|token|secret)",
         r")(?-u:\b)",
         r#"(?P<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|\s+(?:is|was)\s*:?\s+)"#,
-        r#"(?P<val>"[^"\s]{1,100}"|'[^'\s]{1,100}'|`[^`\s]{1,100}`|[^\s"'`,;]{1,100})"#,
+        r#"(?P<val>"[^"\s]+"|'[^'\s]+'|`[^`\s]+`|[^\s"'`,;]+)"#,
     ))
 });
 
@@ -276,12 +276,9 @@ pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut V
         let trimmed = if trimmed.len() >= 4 { trimmed } else { raw };
         let inner = trimmed.trim_matches(['"', '\'', '`']);
         let is_api = caps.name("api").is_some();
-        let sentence = caps.name("sep").is_some_and(|s| {
-            s.as_str()
-                .trim()
-                .to_ascii_lowercase()
-                .starts_with(['i', 'w'])
-        });
+        let sentence = caps
+            .name("sep")
+            .is_some_and(|s| s.as_str().trim().starts_with(['i', 'I', 'w', 'W']));
         if !plausible_secret(inner, is_api, caps.name("key").map_or("", |k| k.as_str())) {
             continue;
         }
@@ -311,7 +308,7 @@ fn plausible_secret(value: &str, is_api: bool, key: &str) -> bool {
         // Key / token values are long and rarely plain words.
         return chars >= 8 && digit;
     }
-    if key.to_ascii_lowercase().starts_with("pin") {
+    if key.len() >= 3 && key.as_bytes()[..3].eq_ignore_ascii_case(b"pin") {
         return value.bytes().all(|b| b.is_ascii_digit()) && (4..=8).contains(&value.len());
     }
     true
