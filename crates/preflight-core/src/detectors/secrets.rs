@@ -39,8 +39,9 @@ pub(crate) fn detect_private_key(text: &str, hints: &Hints, out: &mut Vec<Detect
         let next_begin = PEM_BEGIN
             .find_at(text, body_start)
             .map_or(text.len(), |m| m.start());
-        let (end, score) = match PEM_END.find_at(text, body_start) {
-            Some(e) if e.start() < next_begin => (e.end(), 1.0),
+        // Search for the end line only up to the next header, so many headers stay linear.
+        let (end, score) = match PEM_END.find_at(&text[..next_begin], body_start) {
+            Some(e) => (e.end(), 1.0),
             _ => {
                 // Truncated: take the base64 body (and armour headers) that follows.
                 let rest = &text[body_start..next_begin];
@@ -130,12 +131,12 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
 
 static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
-        r"(?i)(?-u:\b)(?P<key>",
+        r"(?i-u)\b(?P<key>",
         r"(?P<pw>passwords?|passwd|pass ?word|pwd|pw|passcode|pass ?phrase|pin(?: ?code)?|wifi key)",
         r"|(?P<api>api[_ -]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|token|secret)",
         r")(?-u:\b)",
         r#"(?P<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|\s+(?:is|was)\s*:?\s+)"#,
-        r#"(?P<val>"[^"\s]+"|'[^'\s]+'|`[^`\s]+`|[^\s"'`,;]+)"#,
+        r#"(?P<val>(?u:"[^"\s]+"|'[^'\s]+'|`[^`\s]+`|[^\s"'`,;]+))"#,
     ))
 });
 
