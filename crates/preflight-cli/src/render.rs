@@ -348,7 +348,12 @@ pub fn analysis(a: &Analysis, text: &str) -> String {
         c.advice
     );
     let style = a.max_severity().map_or(GREEN, severity_style);
-    if a.findings.is_empty() {
+    if a.findings.is_empty() && d.needed && !d.present {
+        let _ = writeln!(
+            s,
+            "{YELLOW}no findings, but add a disclaimer{YELLOW:#}: {summary}"
+        );
+    } else if a.findings.is_empty() {
         let _ = writeln!(s, "{GREEN}clean{GREEN:#}: {summary}");
     } else {
         let _ = writeln!(s, "{style}{summary}{style:#}");

@@ -133,6 +133,50 @@ fn exit_code_follows_the_worst_severity() {
 }
 
 #[test]
+fn detector_findings_name_the_entity() {
+    preflight()
+        .args([
+            "check",
+            "--bundle",
+            &fixture("valid.json"),
+            "My SSN is 123-45-6789",
+        ])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("pii.ssn"))
+        .stdout(predicate::str::contains("detected: US_SSN"))
+        .stdout(predicate::str::contains(
+            "fix: Remove the number (replace with \"[removed]\")",
+        ));
+}
+
+#[test]
+fn official_account_and_unknown_site() {
+    preflight()
+        .args([
+            "check",
+            "--site",
+            "twitter.com",
+            "--account",
+            "@DeptOfExamples",
+            "We at the Department of Examples announce new hours",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("use: organizational"))
+        .stdout(predicate::str::contains(
+            "account official (Office of Public Affairs)",
+        ));
+    preflight()
+        .args(["check", "--site", "myspace.com", "lunch"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "site `myspace.com` is not in the bundle (known: x)",
+        ));
+}
+
+#[test]
 fn human_output_shows_why_reference_and_fix() {
     let out = preflight()
         .args([
@@ -552,7 +596,7 @@ fn bundle_test_passes_and_fails() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("pass hatch-act.solicit"))
-        .stdout(predicate::str::contains("\n4 passed, 0 failed\n"));
+        .stdout(predicate::str::contains("\n5 passed, 0 failed\n"));
     preflight()
         .args(["bundle", "test", &fixture("failing-example.json")])
         .assert()

@@ -132,7 +132,10 @@ impl Engine {
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
         let bundle = validate::parse(json)?;
-        Self::compile(bundle)
+        Self::compile(bundle).map_err(|mut e| {
+            validate::locate_problems(json, &mut e.problems);
+            e
+        })
     }
 
     /// Validate and compile a bundle.

@@ -245,6 +245,9 @@ fn path_error(base: &str, e: serde_path_to_error::Error<serde_json::Error>) -> P
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    if path.ends_with(".match") && message.contains("expected map with a single key") {
+        message = "expected exactly one matcher: `phrases`, `regex` or `detector`".into();
+    }
     if message.contains("did not match any variant of untagged enum Example") {
         message = "invalid example: expected a string, or an object {\"text\": \"...\", \"context\": {...}}".into();
     }
@@ -1203,6 +1206,17 @@ mod tests {
         assert!(
             ps.iter()
                 .any(|p| p.path.starts_with("$.rules[1].match") && p.message.contains("phrases")),
+            "{ps:#?}"
+        );
+        v["rules"][1]["match"] =
+            serde_json::json!({"phrases": {"terms": ["a"]}, "regex": {"pattern": "b"}});
+        let ps = problems_of(&v);
+        assert!(
+            has(
+                &ps,
+                "$.rules[1].match",
+                "exactly one matcher: `phrases`, `regex` or `detector`"
+            ),
             "{ps:#?}"
         );
     }

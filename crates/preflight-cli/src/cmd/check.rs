@@ -123,6 +123,22 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         }
     };
 
+    if let Some(site) = args.site.as_deref() {
+        if engine.resolve_site(site).is_none() {
+            let known: Vec<&str> = engine
+                .bundle()
+                .sites
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
+            let y = render::YELLOW;
+            let _ = writeln!(
+                anstream::stderr(),
+                "{y}warning{y:#}: site `{site}` is not in the bundle (known: {}); site rules and limits do not apply",
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            );
+        }
+    }
     // A single draft is posted now, unless told otherwise.
     if defaults.on_duty.is_none() && defaults.at.is_none() && engine.bundle().duty_hours.is_some() {
         defaults.at = Some(At::Now);
