@@ -267,7 +267,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       this.wrap.style.display = '';
       const counts = a.counts || { advice: 0, warning: 0, violation: 0 };
       const useKey = a.use?.use;
-      const use = USE[useKey] || { icon: 'unknown', word: 'Unclear use' };
+      const use = USE[useKey] || { icon: 'unknown', word: 'Use unclear', unknown: true };
       // Badge
       const chips = SEV_ORDER.filter((s) => counts[s] > 0).map((s) =>
         el('span', { class: `chip ${s}`, 'data-sev': s, title: `${counts[s]} ${SEV_WORD[s][counts[s] === 1 ? 0 : 1]}` },
@@ -282,7 +282,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       if (needsDisclaimer) badgeKids.push(el('span', { class: 'chip advice', 'data-sev': 'disclaimer', text: 'disclaimer' }));
       this.badge.replaceChildren(...badgeKids);
       const total = counts.violation + counts.warning + counts.advice;
-      this.badge.setAttribute('aria-label', `Preflight: reads as ${use.word.toLowerCase()}; ${summary(counts)}${needsDisclaimer ? '; disclaimer suggested' : ''}. Open details.`);
+      this.badge.setAttribute('aria-label', `Preflight: ${use.unknown ? 'use unclear' : 'reads as ' + use.word.toLowerCase()}; ${summary(counts)}${needsDisclaimer ? '; disclaimer suggested' : ''}. Open details.`);
       this.badge.dataset.use = useKey || 'unknown';
       this.badge.dataset.violations = String(counts.violation);
       this.badge.dataset.warnings = String(counts.warning);
@@ -297,11 +297,15 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     renderCard(result, a, use, counts, needsDisclaimer) {
       const kids = [];
       kids.push(el('h2', {},
-        el('span', { class: 'title' }, icon(use.icon), `Reads as ${use.word.toLowerCase()}`),
+        el('span', { class: 'title' }, icon(use.icon), use.unknown ? 'Use not determined' : `Reads as ${use.word.toLowerCase()}`),
         el('button', { class: 'close', type: 'button', 'aria-label': 'Close', text: '×', onmousedown: keepFocus, onclick: () => this.close(false) })));
       const sig = [...(a.use?.signals || [])];
       if (a.use?.override_reason) sig.unshift(a.use.override_reason);
       if (a.use?.blurred) sig.push('close call between uses');
+      const p = a.use?.probabilities;
+      if (Array.isArray(p) && p.length === 3) {
+        sig.push(['organizational', 'professional', 'personal'].map((u, i) => `${u} ${Math.round(p[i] * 100)}%`).join(', '));
+      }
       if (sig.length) kids.push(el('p', { class: 'signals', text: sig.join(' · ') }));
 
       if (needsDisclaimer || a.disclaimer?.present) {
