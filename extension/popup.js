@@ -8,8 +8,10 @@ function row(dl, k, v) {
 }
 
 async function main() {
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-  const res = await api.runtime.sendMessage({ type: 'preflight:tab-status', tabId: tab?.id });
+  // `?tab=<id>` lets the popup page be opened in a tab for a given tab (tests, support).
+  const forced = Number(new URLSearchParams(location.search).get('tab'));
+  const tabId = forced || (await api.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  const res = await api.runtime.sendMessage({ type: 'preflight:tab-status', tabId });
   const t = res?.tab;
   const s = res?.status;
   if (!t) $('tab').textContent = 'No compose field checked on this tab yet.';

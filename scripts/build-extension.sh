@@ -39,7 +39,8 @@ if (target === 'firefox') {
   delete m.minimum_chrome_version;
   m.background = { scripts: ['background.js'], type: 'module' };
   m.browser_specific_settings = {
-    gecko: { id: 'preflight@preflight.example.gov', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+    gecko: { id: 'preflight@preflight.example.gov', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+    gecko_android: { strict_min_version: '142.0' },
   };
   // Firefox reads admin settings from policies.json ("3rdparty"), not a managed_schema.
   delete m.storage;

@@ -62,6 +62,15 @@ for (const m of [c, f]) {
 console.log("manifests ok");
 '
 
+step "Firefox build: addons-linter (Mozilla's AMO validator)"
+tests/browser/node_modules/.bin/addons-linter --output json dist/firefox > "${TMPDIR:-/tmp}/preflight-addons-linter.json" || true
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+for (const m of [...r.errors, ...r.warnings]) console.log(`${m._type}: ${m.code}: ${m.message} ${m.file || ""}`);
+console.log(`addons-linter: ${r.summary.errors} errors, ${r.summary.warnings} warnings, ${r.summary.notices} notices`);
+if (r.summary.errors || r.summary.warnings) process.exit(1);
+' "${TMPDIR:-/tmp}/preflight-addons-linter.json"
+
 step "browser tests (headless Chromium)"
 cd tests/browser
 node --test --test-concurrency=1 --test-reporter=spec sites.test.mjs integrity.test.mjs policy.test.mjs

@@ -200,6 +200,28 @@ describe('worker lifecycle', () => {
   });
 });
 
+describe('popup', () => {
+  test('shows the status of the tab', async () => {
+    const site = SITES.find((s) => s.id === 'x');
+    const page = await openSite(L.context, site);
+    const popup = await L.context.newPage();
+    try {
+      await typeDraft(page, site, VIOLATION.text);
+      await waitBadge(page, (d) => d.violations >= 1);
+      await popup.goto(`chrome-extension://${L.extId}/popup.html`);
+      const tabs = await popup.evaluate(() => chrome.tabs.query({ url: 'https://x.com/*' }));
+      assert.equal(tabs.length, 1);
+      await popup.goto(`chrome-extension://${L.extId}/popup.html?tab=${tabs[0].id}`);
+      await popup.locator('#tab', { hasText: 'violation' }).waitFor();
+      assert.match(await popup.locator('#tab').textContent(), /^x: 1 field\(s\) \(draft\)\. 1 violation/);
+      assert.match(await popup.locator('#bundle').textContent(), /default/);
+    } finally {
+      await popup.close();
+      await page.close();
+    }
+  });
+});
+
 describe('user bundle (options page) and fix buttons', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'preflight-bundle-'));
   const good = structuredClone(DEFAULT_BUNDLE);
