@@ -122,8 +122,18 @@ test('a bundle that is not JSON is reported too', { skip }, async () => {
   assert.ok(await ruleFires());
 });
 
-test('removing the policy returns to the default bundle', { skip }, async () => {
-  rmSync(POLICY_FILE);
-  const { s } = await optionsStatus(60000, (st) => st.source === 'default');
-  assert.equal(s.errors.length, 0);
+test('removing the policy returns to the default bundle, live on an open compose box', { skip }, async () => {
+  const site = SITES.find((x) => x.id === 'x');
+  const page = await openSite(L.context, site);
+  try {
+    await typeDraft(page, site, `Can't wait to tell you about ${PHRASE} next week.`);
+    await waitBadge(page, (d) => d.warnings >= 1);
+    rmSync(POLICY_FILE);
+    const { s } = await optionsStatus(60000, (st) => st.source === 'default');
+    assert.equal(s.errors.length, 0);
+    // No typing: the worker tells open tabs that the bundle changed and they re-check.
+    await waitBadge(page, (d) => d.warnings === 0, 15000);
+  } finally {
+    await page.close();
+  }
 });
