@@ -39,6 +39,9 @@ export const SITES = [
   { id: 'youtube', url: 'https://www.youtube.com/watch?v=fixture', page: 'youtube.html', field: '#contenteditable-root', family: 'plain' },
 ];
 
+/** Extra fixture: a comment box inside an open shadow root (Playwright's CSS pierces it). */
+export const SHADOW_SITE = { id: 'shadow', url: 'https://new.reddit.com/r/example/comments/1/', page: 'shadow.html', field: 'comment-composer-host textarea', family: 'textarea' };
+
 const ENTRIES = ['draft', 'lexical', 'quill', 'prosemirror', 'plain'];
 let built = null;
 export async function buildFixtures() {
@@ -66,7 +69,7 @@ function fixtureFor(url) {
     if (existsSync(file)) return { body: readFileSync(file), contentType: 'application/javascript' };
     return null;
   }
-  const site = SITES.find((s) => new URL(s.url).host === u.host);
+  const site = [...SITES, SHADOW_SITE].find((s) => new URL(s.url).host === u.host);
   if (!site) return null;
   if (u.pathname === '/favicon.ico') return { body: '', contentType: 'image/x-icon', status: 404 };
   return { body: readFileSync(path.join(FIXTURES, site.page)), contentType: 'text/html; charset=utf-8' };

@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  launch, SITES, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS, cardScreenshot,
+  launch, SITES, SHADOW_SITE, openSite, typeDraft, waitBadge, editorText, badge, card, SCREENSHOTS, cardScreenshot,
 } from './harness.mjs';
-import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT, DEFAULT_BUNDLE } from './drafts.mjs';
+import { VIOLATION, CLEAN, NAMES_EMPLOYER, SCREENSHOT_DRAFT, DEFAULT_BUNDLE, ORG } from './drafts.mjs';
 
 let L;
 before(async () => {
@@ -200,6 +200,31 @@ describe('worker lifecycle', () => {
   });
 });
 
+describe('open shadow roots', () => {
+  test('a compose box inside an open shadow root is found, checked and written to', async () => {
+    const site = SHADOW_SITE;
+    const page = await openSite(L.context, site);
+    try {
+      await typeDraft(page, site, VIOLATION.text);
+      const b = await waitBadge(page, (d) => d.violations >= 1);
+      assert.match(b.text, /violation/);
+      const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.tagName);
+      assert.equal(focused, 'TEXTAREA', 'focus stays in the shadow-root textarea');
+      assert.ok(await page.locator('preflight-check .overlay mark.violation').count() >= 1);
+      await page.keyboard.type(` Proud of my team at the ${ORG}.`);
+      await waitBadge(page, (d) => d.text.includes('disclaimer'));
+      const before = await editorText(page);
+      await badge(page).click();
+      const quoted = (await page.locator('preflight-check .disclaimer q').textContent()).trim();
+      await page.locator('preflight-check [data-action="add-disclaimer"]').click();
+      await page.waitForFunction((q) => window.__editorText().includes(q), quoted);
+      assert.equal((await editorText(page)).slice(before.length).trim(), quoted);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('popup', () => {
   test('shows the status of the tab', async () => {
     const site = SITES.find((s) => s.id === 'x');
@@ -299,8 +324,9 @@ describe('no network', () => {
     // Allowed: the fixture pages themselves, their scripts, the browser's favicon probe,
     // and the extension's own files. Anything else (from the worker, the content script or
     // a page) is a leak.
-    const pages = new Set(SITES.map((s) => s.url));
-    const fixtureHosts = new Set(SITES.map((s) => new URL(s.url).host));
+    const all = [...SITES, SHADOW_SITE];
+    const pages = new Set(all.map((s) => s.url));
+    const fixtureHosts = new Set(all.map((s) => new URL(s.url).host));
     const leaks = L.requests.filter((r) => {
       if (r.url.startsWith(`chrome-extension://${L.extId}/`)) return false;
       if (pages.has(r.url)) return false;
