@@ -2,12 +2,17 @@
 //!
 //! - **LOWERCASE_HASHTAG**: a hashtag that joins two or more words without a cue a screen
 //!   reader can split on (`#climateaction`, `#STAYHOME`, `#Stayhome`); `#ClimateAction` is
-//!   fine. The hashtag is cut at underscores, digits and case changes; a piece of six letters
-//!   or more written in one case is split into English words with a small embedded list
-//!   (`words_en.txt`, from SCOWL sizes 10–20, plus a few words of public service below). Split
-//!   into two words: 0.7, three or more: 0.85. A piece that is itself a word (`#together`) or
-//!   cannot be split (`#covid`, `#nasa`) is not flagged, except a piece of 16 letters or more,
-//!   which is flagged at 0.55 as it is almost surely several words.
+//!   fine. The hashtag is cut at underscores, digits and case changes (a piece next to a run
+//!   of capitals, as in `#SCOTUShearings`, is left alone); a piece of six letters or more
+//!   written in one case is split into English words with an embedded list (`words_en.txt`:
+//!   SCOWL sizes 10–20, plus the rarer words of sizes 35–40 that look like several words, such
+//!   as `airline`, so they count as one; plus [`EXTRA_WORDS`]). One- and two-letter words are
+//!   allowed only where hashtags use them (`#ilovedogs`, `#stayathome`, `#speakup`, not
+//!   `art|is|an`), and prefix- or suffix-like words only inside (`inter|net`, `partner|ship`
+//!   stay single words). Split into two words: 0.7, three or more: 0.85. A piece that is
+//!   itself a word (`#together`) or cannot be split (`#covid`, `#nasa`) is not flagged,
+//!   except a piece of 16 letters or more, flagged at 0.55 as it is almost surely several
+//!   words.
 //! - **IMAGE_WITHOUT_DESCRIPTION**: the draft announces or links an image or video
 //!   (`pic.twitter.com/…`, `[image]`, a link to a `.png`, 📷, "see the photo below", "attached
 //!   is a chart") and has no description anywhere ("Image description:", "alt text", "ID:",
