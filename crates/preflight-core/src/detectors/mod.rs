@@ -525,6 +525,14 @@ mod tests {
             "We served 1,234,567 meals in fiscal year 2023.",
             "Thanks to everyone who came out today! Great turnout.",
             "Version 2.0 ships in Q3; see chapter 12.",
+            "Call 911 in an emergency. Flight UA 1234 lands at 10:30:45.",
+            "Order #123456 ships Monday; tickets $25.00, ratio 3:2:1.",
+            "Apollo 11 launched 07/16/1969 and landed 07/20/1969.",
+            "ISBN 978-3-16-148410-0, case no. 2024-CV-01234, zip 20500-0003.",
+            "Our budget grew from $1,250,000 to $1,400,000 (12%) in FY2024.",
+            "Press release 2024-05-12-001: 300 new jobs, 45,000 visitors.",
+            "Thank you to our 1,500 volunteers! #ThankYou #PublicService",
+            "Read the report at the link in our bio. Photo ID required at the door.",
         ] {
             let d = DetectorSet::all().detect(text);
             let strong: Vec<_> = d.iter().filter(|d| d.score >= 0.5).collect();
