@@ -540,12 +540,25 @@ impl Engine {
             }
             None => Vec::new(),
         };
-        let mut detections: Vec<(&'static str, Vec<detectors::Detection>)> = Vec::new();
+        // Which rules apply here; the detectors they need run together in one pass.
+        let applies: Vec<bool> = self
+            .rules
+            .iter()
+            .map(|r| facts.holds(&self.bundle.rules[r.index].when))
+            .collect();
+        let mut wanted = detectors::DetectorSet::empty();
+        for (rule, _) in self.rules.iter().zip(&applies).filter(|(_, a)| **a) {
+            if let CompiledMatcher::Detector { name, .. } = rule.matcher {
+                wanted.insert(name);
+            }
+        }
+        let mut detections = Vec::new();
+        wanted.detect_into(text, &mut detections);
 
         let mut findings = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             let spec = &self.bundle.rules[rule.index];
-            if !facts.holds(&spec.when) {
+            if !applies[ri] {
                 continue;
             }
             let finding = |spans: Vec<Span>,
@@ -637,18 +650,14 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Detector { name, min_score } => {
-                    let pos = match detections.iter().position(|(n, _)| n == name) {
-                        Some(p) => p,
-                        None => {
-                            detections.push((name, detectors::detect(name, text)));
-                            detections.len() - 1
-                        }
-                    };
                     let spans = merge_spans(
-                        detections[pos]
-                            .1
+                        detections
                             .iter()
-                            .filter(|d| d.score >= *min_score && outside(d.span.start, d.span.end))
+                            .filter(|d| {
+                                d.entity == *name
+                                    && d.score >= *min_score
+                                    && outside(d.span.start, d.span.end)
+                            })
                             .map(|d| d.span.clone()),
                     );
                     if !spans.is_empty() {
