@@ -35,15 +35,17 @@ struct Term {
     index: usize,
 }
 
-/// A slot of the stream: the token it comes from and its texts.
+/// A slot of the stream: where its texts are in the streams, and the token's span.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
-    pub stem: String,
-    pub norm: String,
+    /// Stem, as a range of `Stream::stems` (after the separating space).
+    stem: Range<usize>,
+    /// Normalised word, as a range of `Stream::norms`.
+    norm: Range<usize>,
     pub span: Range<usize>,
 }
 
-/// The slot streams of one draft, built once per analysis and shared by every phrase set.
+/// The slot streams of one draft, built once per analysis and shared by every phrase list.
 #[derive(Debug, Default)]
 pub(crate) struct Stream {
     pub slots: Vec<Slot>,
@@ -56,33 +58,53 @@ pub(crate) struct Stream {
 
 impl Stream {
     pub fn new(tokenizer: &Tokenizer, tokens: &[Token]) -> Self {
-        let mut s = Stream::default();
+        let bytes: usize = tokens.iter().map(|t| t.norm.len() + 2).sum();
+        let mut s = Stream {
+            slots: Vec::with_capacity(tokens.len()),
+            stems: String::with_capacity(bytes),
+            norms: String::with_capacity(bytes),
+            stem_starts: Vec::with_capacity(tokens.len()),
+            norm_starts: Vec::with_capacity(tokens.len()),
+        };
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Url | TokenKind::Email | TokenKind::Emoji => {}
                 TokenKind::Hashtag => {
-                    let tag = format!("#{}", t.stem);
-                    s.push(tag.clone(), tag, t.span.clone());
+                    s.push(&["#", &t.stem], &["#", &t.stem], t.span.clone());
                     let has_parts = tokens.get(i + 1).is_some_and(|n| n.in_hashtag);
                     if !has_parts {
                         let stem = tokenizer.stem_word(&t.stem);
-                        s.push(stem, t.stem.clone(), t.span.clone());
+                        s.push(&[&stem], &[&t.stem], t.span.clone());
                     }
                 }
-                _ => s.push(t.stem.clone(), t.norm.clone(), t.span.clone()),
+                _ => s.push(&[&t.stem], &[&t.norm], t.span.clone()),
             }
         }
         s
     }
 
-    fn push(&mut self, stem: String, norm: String, span: Range<usize>) {
+    fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
         self.stem_starts.push(self.stems.len());
         self.stems.push(' ');
-        self.stems.push_str(&stem);
+        let a = self.stems.len();
+        stem.iter().for_each(|p| self.stems.push_str(p));
         self.norm_starts.push(self.norms.len());
         self.norms.push(' ');
-        self.norms.push_str(&norm);
-        self.slots.push(Slot { stem, norm, span });
+        let b = self.norms.len();
+        norm.iter().for_each(|p| self.norms.push_str(p));
+        self.slots.push(Slot {
+            stem: a..self.stems.len(),
+            norm: b..self.norms.len(),
+            span,
+        });
+    }
+
+    fn stem(&self, slot: &Slot) -> &str {
+        &self.stems[slot.stem.clone()]
+    }
+
+    fn norm(&self, slot: &Slot) -> &str {
+        &self.norms[slot.norm.clone()]
     }
 }
 
@@ -300,8 +322,10 @@ fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {
     let end = first + term.words.len();
     let slots = stream.slots.get(first..end)?;
     let ok = term.words.iter().zip(slots).all(|(w, slot)| match w {
-        Word::Stem(s) => slot.stem == *s,
-        Word::Prefix(p) => slot.norm.starts_with(p.as_str()) || slot.stem.starts_with(p.as_str()),
+        Word::Stem(s) => stream.stem(slot) == s,
+        Word::Prefix(p) => {
+            stream.norm(slot).starts_with(p.as_str()) || stream.stem(slot).starts_with(p.as_str())
+        }
     });
     ok.then(|| PhraseMatch {
         term: term.index,
