@@ -84,8 +84,13 @@ fn name_of<T: Serialize>(v: &T) -> String {
 
 fn utf16_slice(text: &str, [start, end]: [usize; 2]) -> String {
     let units: Vec<u16> = text.encode_utf16().collect();
-    assert!(start <= end && end <= units.len(), "span {start}..{end} outside the text ({} units)", units.len());
-    String::from_utf16(&units[start..end]).unwrap_or_else(|_| panic!("span {start}..{end} splits a surrogate pair"))
+    assert!(
+        start <= end && end <= units.len(),
+        "span {start}..{end} outside the text ({} units)",
+        units.len()
+    );
+    String::from_utf16(&units[start..end])
+        .unwrap_or_else(|_| panic!("span {start}..{end} splits a surrogate pair"))
 }
 
 fn project(a: &Analysis) -> Expect {
@@ -108,10 +113,10 @@ fn project(a: &Analysis) -> Expect {
             needed: d.needed,
             present: d.present,
             present_span: d.present_span.map(|s| [s.start, s.end]),
-            suggestion: d
-                .suggestion
-                .as_ref()
-                .map(|s| ExpectSuggestion { id: s.id.clone(), variant: s.variant.to_string() }),
+            suggestion: d.suggestion.as_ref().map(|s| ExpectSuggestion {
+                id: s.id.clone(),
+                variant: s.variant.to_string(),
+            }),
         },
     }
 }
@@ -143,7 +148,10 @@ fn vectors_agree_with_the_engine() {
         let mut vf: VectorFile =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let engine = engine_for(&vf.bundle);
-        let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for case in &mut vf.cases {
             total += 1;
             let ctx: Context = match &case.context {
@@ -159,9 +167,21 @@ fn vectors_agree_with_the_engine() {
 
             // The spans mean, in UTF-16 units, exactly the text the core reports as matched.
             for f in &got.findings {
-                assert_eq!(f.spans.len(), f.matched.len(), "{file}: {}: {}", case.name, f.rule_id);
+                assert_eq!(
+                    f.spans.len(),
+                    f.matched.len(),
+                    "{file}: {}: {}",
+                    case.name,
+                    f.rule_id
+                );
                 for (s, m) in f.spans.iter().zip(&f.matched) {
-                    assert_eq!(&utf16_slice(&case.text, *s), m, "{file}: {}: {} span {s:?}", case.name, f.rule_id);
+                    assert_eq!(
+                        &utf16_slice(&case.text, *s),
+                        m,
+                        "{file}: {}: {} span {s:?}",
+                        case.name,
+                        f.rule_id
+                    );
                 }
             }
             if let Some(s) = got.disclaimer.present_span {
@@ -180,7 +200,10 @@ fn vectors_agree_with_the_engine() {
                         serde_json::to_string(want).unwrap_or_default(),
                         serde_json::to_string(&got).unwrap_or_default()
                     )),
-                    None => failures.push(format!("{file}: {}: no `expect` (run with PREFLIGHT_BLESS=1)", case.name)),
+                    None => failures.push(format!(
+                        "{file}: {}: no `expect` (run with PREFLIGHT_BLESS=1)",
+                        case.name
+                    )),
                 }
             }
         }
@@ -189,7 +212,12 @@ fn vectors_agree_with_the_engine() {
         }
     }
     assert!(total >= 20, "only {total} vectors");
-    assert!(failures.is_empty(), "{} of {total} vectors disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} vectors disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 // ---- Rendering for PREFLIGHT_BLESS: one readable layout, invisible characters escaped. ----
@@ -228,7 +256,10 @@ fn compact(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(compact).collect::<Vec<_>>().join(", ")),
         Value::Object(o) => format!(
             "{{{}}}",
-            o.iter().map(|(k, v)| format!("{}: {}", lit(k), compact(v))).collect::<Vec<_>>().join(", ")
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", lit(k), compact(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         other => other.to_string(),
     }
@@ -236,7 +267,11 @@ fn compact(v: &Value) -> String {
 
 fn render(vf: &VectorFile) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{{\n  \"description\": {},\n  \"bundle\": {},\n  \"cases\": [\n", lit(&vf.description), lit(&vf.bundle)));
+    out.push_str(&format!(
+        "{{\n  \"description\": {},\n  \"bundle\": {},\n  \"cases\": [\n",
+        lit(&vf.description),
+        lit(&vf.bundle)
+    ));
     for (i, c) in vf.cases.iter().enumerate() {
         out.push_str(&format!("    {{\n      \"name\": {},\n", lit(&c.name)));
         if let Some(n) = &c.note {
@@ -261,12 +296,23 @@ fn render(vf: &VectorFile) -> String {
             out.push_str("        \"findings\": [\n");
             let n = e.findings.len();
             for (j, f) in ev["findings"].as_array().into_iter().flatten().enumerate() {
-                out.push_str(&format!("          {}{}\n", compact(f), if j + 1 < n { "," } else { "" }));
+                out.push_str(&format!(
+                    "          {}{}\n",
+                    compact(f),
+                    if j + 1 < n { "," } else { "" }
+                ));
             }
             out.push_str("        ],\n");
         }
-        out.push_str(&format!("        \"disclaimer\": {}\n      }}\n", compact(&ev["disclaimer"])));
-        out.push_str(if i + 1 < vf.cases.len() { "    },\n" } else { "    }\n" });
+        out.push_str(&format!(
+            "        \"disclaimer\": {}\n      }}\n",
+            compact(&ev["disclaimer"])
+        ));
+        out.push_str(if i + 1 < vf.cases.len() {
+            "    },\n"
+        } else {
+            "    }\n"
+        });
     }
     out.push_str("  ]\n}\n");
     out
@@ -274,7 +320,10 @@ fn render(vf: &VectorFile) -> String {
 
 #[test]
 fn literal_escapes_invisible_characters() {
-    assert_eq!(lit("a\u{200D}b\u{0301}\u{200F}"), "\"a\\u200Db\\u0301\\u200F\"");
+    assert_eq!(
+        lit("a\u{200D}b\u{0301}\u{200F}"),
+        "\"a\\u200Db\\u0301\\u200F\""
+    );
     assert_eq!(lit("日本 😀 \"q\""), "\"日本 😀 \\\"q\\\"\"");
     let v: Value = serde_json::from_str(&lit("x\u{E0067}y")).expect("valid JSON");
     assert_eq!(v, Value::String("x\u{E0067}y".into()));

@@ -100,7 +100,10 @@ impl Engine {
 impl Engine {
     fn analysis(&self, text: &str, context: &JsValue) -> Result<core::Analysis, JsError> {
         let context = context_from_js(context)?;
-        let mut analysis = self.inner.analyze(text, &context).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut analysis = self
+            .inner
+            .analyze(text, &context)
+            .map_err(|e| JsError::new(&e.to_string()))?;
         analysis.to_utf16(text);
         Ok(analysis)
     }
@@ -121,16 +124,28 @@ pub fn validate_bundle(bundle: JsValue) -> Result<JsValue, JsError> {
         Ok(_) => Vec::new(),
         Err(Compile::Bundle(errors)) => errors.problems,
         Err(Compile::Input(msg)) => {
-            vec![core::Problem { path: "$".into(), line: None, column: None, message: msg }]
+            vec![core::Problem {
+                path: "$".into(),
+                line: None,
+                column: None,
+                message: msg,
+            }]
         }
     };
-    to_js(&Validation { ok: problems.is_empty(), problems })
+    to_js(&Validation {
+        ok: problems.is_empty(),
+        problems,
+    })
 }
 
 /// Version of the engine and of the bundle format it reads.
 #[wasm_bindgen]
 pub fn version() -> String {
-    format!("preflight {} (bundle format {})", env!("CARGO_PKG_VERSION"), core::BUNDLE_SCHEMA_VERSION)
+    format!(
+        "preflight {} (bundle format {})",
+        env!("CARGO_PKG_VERSION"),
+        core::BUNDLE_SCHEMA_VERSION
+    )
 }
 
 enum Compile {
@@ -149,8 +164,12 @@ fn compile(bundle: &JsValue) -> Result<core::Engine, Compile> {
             js_type(bundle)
         )));
     }
-    let json = js_sys::JSON::stringify(bundle)
-        .map_err(|e| Compile::Input(format!("the bundle object cannot be turned into JSON: {}", js_message(&e))))?;
+    let json = js_sys::JSON::stringify(bundle).map_err(|e| {
+        Compile::Input(format!(
+            "the bundle object cannot be turned into JSON: {}",
+            js_message(&e)
+        ))
+    })?;
     let json = json.as_string().unwrap_or_default();
     core::Engine::from_json(&json).map_err(|mut errors| {
         // Line and column point into our serialisation, not into anything the caller wrote.
@@ -173,10 +192,14 @@ fn context_from_js(value: &JsValue) -> Result<core::Context, JsError> {
         return serde_json::from_str(&json).map_err(|e| invalid(&e));
     }
     if !value.is_object() {
-        return Err(invalid(&format!("expected an object, got {}", js_type(value))));
+        return Err(invalid(&format!(
+            "expected an object, got {}",
+            js_type(value)
+        )));
     }
     // Through serde_json::Value so that `deny_unknown_fields` sees every key of the object.
-    let v: serde_json::Value = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| invalid(&e))?;
+    let v: serde_json::Value =
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| invalid(&e))?;
     serde_json::from_value(v).map_err(|e| invalid(&e))
 }
 
@@ -187,7 +210,9 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 }
 
 fn js_type(v: &JsValue) -> String {
-    v.js_typeof().as_string().unwrap_or_else(|| "an unknown value".into())
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "an unknown value".into())
 }
 
 fn js_message(e: &JsValue) -> String {
