@@ -192,7 +192,10 @@ mod tests {
                 severity: Severity::Advice,
                 message: String::new(),
                 why: String::new(),
-                reference: Reference { clause: String::new(), url: None },
+                reference: Reference {
+                    clause: String::new(),
+                    url: None,
+                },
                 spans: vec![Span { start: 5, end: 6 }, Span { start: 6, end: 9 }],
                 matched: vec![],
                 entity: None,
@@ -217,7 +220,10 @@ mod tests {
             length: 5,
         };
         a.to_utf16(text);
-        assert_eq!(a.findings[0].spans, vec![Span { start: 3, end: 4 }, Span { start: 4, end: 5 }]);
+        assert_eq!(
+            a.findings[0].spans,
+            vec![Span { start: 3, end: 4 }, Span { start: 4, end: 5 }]
+        );
         assert_eq!(a.disclaimer.present_span, Some(Span { start: 0, end: 6 }));
     }
 }

@@ -182,7 +182,9 @@ pub struct DisclaimerVariants {
 }
 
 /// The eight essential elements of a government social media policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Element {
     EmployeeAccess,
@@ -224,7 +226,9 @@ impl Element {
 }
 
 /// Severity: the policy's recommendation versus grounds for discipline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Advice,
@@ -233,7 +237,9 @@ pub enum Severity {
 }
 
 /// The three uses of social media.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Use {
     Organizational,
@@ -431,4 +437,3 @@ fn yes() -> bool {
 fn is_true(b: &bool) -> bool {
     *b
 }
-

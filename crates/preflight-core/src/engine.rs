@@ -1,11 +1,72 @@
 //! The compiled bundle and `analyze`.
 
-use crate::{Analysis, Bundle, BundleErrors, Context, Error};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::analysis::{Finding, SeverityCounts, Span};
+use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
+use crate::classify::{self, UseInput};
+use crate::context::AccountKind;
+use crate::detectors;
+use crate::disclaimer::{self, Facts};
+use crate::phrases::{PhraseSet, Stream};
+use crate::{
+    validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
+    UseSource,
+};
+
+/// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
+pub const MAX_DRAFT_BYTES: usize = 1 << 20;
+
+/// Regex size limit per pattern (compiled program), so a bundle cannot blow up memory.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// A rule bundle compiled for fast analysis.
 #[derive(Debug)]
 pub struct Engine {
     bundle: Bundle,
+    tokenizer: Tokenizer,
+    rules: Vec<CompiledRule>,
+    /// All regex rules at once; pattern i belongs to `regex_rules[i]`.
+    regex_set: Option<RegexSet>,
+    regex_rules: Vec<usize>,
+    employer: PhraseSet,
+    titles: Option<PhraseSet>,
+    disclaimer_present: PhraseSet,
+    registry: Vec<RegistryEntry>,
+    /// Duty windows: (day bitmask, start minute, end minute).
+    duty: Vec<(u8, u16, u16)>,
+}
+
+#[derive(Debug)]
+struct RegistryEntry {
+    site: String,
+    handle: String,
+    unit: String,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    /// Index into `bundle.rules`.
+    index: usize,
+    matcher: CompiledMatcher,
+}
+
+#[derive(Debug)]
+enum CompiledMatcher {
+    Phrases {
+        set: PhraseSet,
+        except: Option<Box<PhraseSet>>,
+        /// Per term: its own severity (graded lexicon).
+        grades: Vec<Option<Severity>>,
+        /// Per term: suggested replacement.
+        replacements: Vec<Option<String>>,
+        min_matches: usize,
+    },
+    Regex(Regex),
+    Detector {
+        name: &'static str,
+        min_score: f32,
+    },
 }
 
 /// An inline example that did not behave as declared.
@@ -17,18 +78,70 @@ pub struct ExampleFailure {
     pub text: String,
     /// `should flag` or `should pass`.
     pub expected: &'static str,
+    /// Error, if the example could not be analysed at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn problem(path: String, message: impl Into<String>) -> Problem {
+    Problem {
+        path,
+        line: None,
+        column: None,
+        message: message.into(),
+    }
+}
+
+fn parse_hhmm(s: &str) -> Option<u16> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    // 24:00 is allowed as the end of a day.
+    if (h < 24 && m < 60) || (h == 24 && m == 0) {
+        Some(h * 60 + m)
+    } else {
+        None
+    }
+}
+
+fn day_bit(d: Weekday) -> u8 {
+    1 << (d as u8)
+}
+
+fn bare_handle(h: &str) -> String {
+    h.trim().trim_start_matches('@').to_lowercase()
+}
+
+/// Expand a match span to the sentence (or line) around it.
+fn sentence_around(text: &str, start: usize, end: usize) -> Span {
+    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？');
+    let s = text[..start].rfind(is_stop).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let e = text[end..].find(is_stop).map_or(text.len(), |i| {
+        let j = end + i;
+        j + text[j..].chars().next().map_or(1, char::len_utf8)
+    });
+    Span { start: s, end: e }
 }
 
 impl Engine {
-    /// Parse, validate and compile a bundle from JSON text.
+    /// Parse, validate and compile a bundle from JSON text. Every problem is reported with its
+    /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
-        let _ = json;
-        unimplemented!()
+        let bundle = validate::parse(json)?;
+        Self::compile(bundle)
     }
 
     /// Validate and compile a bundle.
     pub fn new(bundle: Bundle) -> Result<Self, BundleErrors> {
-        Ok(Self { bundle })
+        let problems = validate::check(&bundle);
+        if !problems.is_empty() {
+            return Err(BundleErrors { problems });
+        }
+        Self::compile(bundle)
     }
 
     /// The embedded default bundle.
@@ -36,18 +149,960 @@ impl Engine {
         Self::from_json(crate::DEFAULT_BUNDLE_JSON)
     }
 
+    /// The bundle this engine was compiled from.
     pub fn bundle(&self) -> &Bundle {
         &self.bundle
     }
 
-    /// Analyse one draft.
-    pub fn analyze(&self, text: &str, context: &Context) -> Result<Analysis, Error> {
-        let _ = (text, context);
-        unimplemented!()
+    fn compile(bundle: Bundle) -> Result<Self, BundleErrors> {
+        let mut problems = Vec::new();
+        let tokenizer = match Tokenizer::new(&bundle.metadata.language) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(BundleErrors {
+                    problems: vec![problem("$.metadata.language".into(), e.to_string())],
+                });
+            }
+        };
+        let phrase_set =
+            |terms: &[String], path: &str, problems: &mut Vec<Problem>| -> Option<PhraseSet> {
+                match PhraseSet::new(&tokenizer, terms) {
+                    Ok(s) => Some(s),
+                    Err(errs) => {
+                        problems.extend(
+                            errs.into_iter()
+                                .map(|e| problem(format!("{path}[{}]", e.index), e.message)),
+                        );
+                        None
+                    }
+                }
+            };
+
+        // Rules.
+        let mut rules = Vec::new();
+        let mut regex_patterns = Vec::new();
+        let mut regex_rules = Vec::new();
+        for (i, rule) in bundle.rules.iter().enumerate() {
+            if !rule.enabled {
+                continue;
+            }
+            let base = format!("$.rules[{i}].match");
+            let matcher = match &rule.matcher {
+                Matcher::Phrases(p) => {
+                    let set = phrase_set(&p.terms, &format!("{base}.phrases.terms"), &mut problems);
+                    let except = if p.except.is_empty() {
+                        None
+                    } else {
+                        phrase_set(&p.except, &format!("{base}.phrases.except"), &mut problems)
+                            .map(Box::new)
+                    };
+                    let Some(set) = set else { continue };
+                    let mut grades = vec![None; p.terms.len()];
+                    let mut replacements = vec![None; p.terms.len()];
+                    for (term, sev) in &p.grades {
+                        match p.terms.iter().position(|t| t == term) {
+                            Some(k) => grades[k] = Some(*sev),
+                            None => problems.push(problem(
+                                format!("{base}.phrases.grades.{term}"),
+                                format!("graded term {term:?} is not in `terms`"),
+                            )),
+                        }
+                    }
+                    for (term, rep) in &p.replacements {
+                        match p.terms.iter().position(|t| t == term) {
+                            Some(k) => replacements[k] = Some(rep.clone()),
+                            None => problems.push(problem(
+                                format!("{base}.phrases.replacements.{term}"),
+                                format!("replaced term {term:?} is not in `terms`"),
+                            )),
+                        }
+                    }
+                    if matches!(p.min_matches, Some(0)) {
+                        problems.push(problem(
+                            format!("{base}.phrases.min_matches"),
+                            "must be at least 1",
+                        ));
+                    }
+                    CompiledMatcher::Phrases {
+                        set,
+                        except,
+                        grades,
+                        replacements,
+                        min_matches: p.min_matches.unwrap_or(1).max(1),
+                    }
+                }
+                Matcher::Regex(r) => {
+                    let built = RegexBuilder::new(&r.pattern)
+                        .case_insensitive(r.case_insensitive)
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .build();
+                    match built {
+                        Ok(re) => {
+                            if re.is_match("") {
+                                problems.push(problem(
+                                    format!("{base}.regex.pattern"),
+                                    "pattern matches the empty string, so it would flag every draft",
+                                ));
+                                continue;
+                            }
+                            let flags = if r.case_insensitive { "(?i)" } else { "" };
+                            regex_patterns.push(format!("{flags}(?:{})", r.pattern));
+                            regex_rules.push(rules.len());
+                            CompiledMatcher::Regex(re)
+                        }
+                        Err(e) => {
+                            problems.push(problem(
+                                format!("{base}.regex.pattern"),
+                                format!("invalid regex: {e}"),
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
+                    Some(name) => CompiledMatcher::Detector {
+                        name,
+                        min_score: d.min_score.unwrap_or(0.5),
+                    },
+                    None => {
+                        problems.push(problem(
+                            format!("{base}.detector.detector"),
+                            format!(
+                                "unknown detector {:?}: expected one of {}",
+                                d.detector,
+                                detectors::NAMES.join(", ")
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            rules.push(CompiledRule { index: i, matcher });
+        }
+        let regex_set = if regex_patterns.is_empty() {
+            None
+        } else {
+            match RegexSetBuilder::new(&regex_patterns)
+                .size_limit(REGEX_SIZE_LIMIT * 8)
+                .build()
+            {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    problems.push(problem(
+                        "$.rules".into(),
+                        format!("regex rules together are too large: {e}"),
+                    ));
+                    None
+                }
+            }
+        };
+
+        // Employer names: organization, aliases and official handles.
+        let mut employer_terms = vec![bundle.metadata.organization.clone()];
+        employer_terms.extend(bundle.metadata.aliases.iter().cloned());
+        employer_terms.extend(
+            bundle
+                .registry
+                .iter()
+                .map(|a| format!("@{}", bare_handle(&a.handle))),
+        );
+        let employer = phrase_set(&employer_terms, "$.metadata.aliases", &mut problems);
+        let titles = if bundle.official_titles.is_empty() {
+            None
+        } else {
+            phrase_set(&bundle.official_titles, "$.official_titles", &mut problems)
+        };
+        // What counts as a disclaimer: the listed phrasings and every variant the bundle suggests.
+        let mut present = bundle.disclaimers.present_phrases.clone();
+        let org = &bundle.metadata.organization;
+        for v in &bundle.disclaimers.variants {
+            for t in [&v.long, &v.short, &v.minimal] {
+                present.push(disclaimer::render(t, org));
+            }
+        }
+        let disclaimer_present =
+            phrase_set(&present, "$.disclaimers.present_phrases", &mut problems);
+
+        let registry = bundle
+            .registry
+            .iter()
+            .map(|a| RegistryEntry {
+                site: a.site.clone(),
+                handle: bare_handle(&a.handle),
+                unit: a.unit.clone(),
+            })
+            .collect();
+        let mut duty = Vec::new();
+        if let Some(d) = &bundle.duty_hours {
+            for (i, w) in d.windows.iter().enumerate() {
+                let days = w.days.iter().fold(0u8, |m, d| m | day_bit(*d));
+                match (parse_hhmm(&w.start), parse_hhmm(&w.end)) {
+                    (Some(s), Some(e)) if s < e => duty.push((days, s, e)),
+                    _ => problems.push(problem(
+                        format!("$.duty_hours.windows[{i}]"),
+                        format!(
+                            "expected start < end as HH:MM, found {:?}–{:?}",
+                            w.start, w.end
+                        ),
+                    )),
+                }
+            }
+        }
+
+        if !problems.is_empty() {
+            return Err(BundleErrors { problems });
+        }
+        let (Some(employer), Some(disclaimer_present)) = (employer, disclaimer_present) else {
+            return Err(BundleErrors {
+                problems: vec![problem("$".into(), "bundle could not be compiled")],
+            });
+        };
+        Ok(Self {
+            bundle,
+            tokenizer,
+            rules,
+            regex_set,
+            regex_rules,
+            employer,
+            titles,
+            disclaimer_present,
+            registry,
+            duty,
+        })
     }
 
-    /// Run every rule's inline examples; returns the failures (empty: all pass).
+    /// Resolve the context's site (an id or a host name) to a bundle site.
+    pub fn resolve_site(&self, site: &str) -> Option<&Site> {
+        let s = site.trim().to_lowercase();
+        if let Some(found) = self
+            .bundle
+            .sites
+            .iter()
+            .find(|x| x.id.eq_ignore_ascii_case(&s))
+        {
+            return Some(found);
+        }
+        // Accept a URL or host: strip scheme, path and port.
+        let host = s.split("://").last().unwrap_or(&s);
+        let host = host.split(['/', '?', '#']).next().unwrap_or(host);
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+        let host = host.trim_end_matches('.');
+        let matches = |pattern: &str, host: &str| {
+            let p = pattern.trim().to_lowercase();
+            match p.strip_prefix("*.") {
+                Some(base) => host == base || host.ends_with(&format!(".{base}")),
+                None => host == p,
+            }
+        };
+        let find = |h: &str| {
+            self.bundle
+                .sites
+                .iter()
+                .find(|x| x.hosts.iter().any(|p| matches(p, h)))
+        };
+        find(host).or_else(|| host.strip_prefix("www.").and_then(find))
+    }
+
+    fn account(
+        &self,
+        context: &Context,
+        site: Option<&Site>,
+    ) -> (AccountKind, Option<&RegistryEntry>) {
+        let Some(handle) = context
+            .account
+            .as_deref()
+            .map(bare_handle)
+            .filter(|h| !h.is_empty())
+        else {
+            return (AccountKind::Unknown, None);
+        };
+        let entry = self
+            .registry
+            .iter()
+            .find(|e| e.handle == handle && site.is_none_or(|s| s.id == e.site));
+        match entry {
+            Some(e) => (AccountKind::Official, Some(e)),
+            None => (AccountKind::Personal, None),
+        }
+    }
+
+    fn on_duty(&self, context: &Context) -> Option<bool> {
+        if let Some(b) = context.on_duty {
+            return Some(b);
+        }
+        let t = context.local_time?;
+        if self.bundle.duty_hours.is_none() || t.hour > 23 || t.minute > 59 {
+            return None;
+        }
+        let minute = u16::from(t.hour) * 60 + u16::from(t.minute);
+        Some(
+            self.duty
+                .iter()
+                .any(|(days, s, e)| days & day_bit(t.weekday) != 0 && *s <= minute && minute < *e),
+        )
+    }
+
+    /// Analyse one draft.
+    pub fn analyze(&self, text: &str, context: &Context) -> Result<Analysis, Error> {
+        if text.len() > MAX_DRAFT_BYTES {
+            return Err(Error::TooLong {
+                len: text.len(),
+                limit: MAX_DRAFT_BYTES,
+            });
+        }
+        if let Some(t) = context.local_time {
+            if t.hour > 23 || t.minute > 59 {
+                return Err(Error::Context(format!(
+                    "local_time {:02}:{:02} is not a time of day",
+                    t.hour, t.minute
+                )));
+            }
+        }
+        let site = context.site.as_deref().and_then(|s| self.resolve_site(s));
+        let (account_kind, official) = self.account(context, site);
+        let on_duty = self.on_duty(context);
+        let tokens = self.tokenizer.tokenize(text);
+        let stream = Stream::new(&self.tokenizer, &tokens);
+
+        // Disclaimer text is recognised first and kept out of every other check.
+        let mut disclaimer_regions: Vec<Span> = Vec::new();
+        for m in self.disclaimer_present.find(&stream) {
+            let region = sentence_around(text, m.span.start, m.span.end);
+            match disclaimer_regions.last_mut() {
+                Some(last) if region.start <= last.end => last.end = last.end.max(region.end),
+                _ => disclaimer_regions.push(region),
+            }
+        }
+        let outside =
+            |a: usize, b: usize| !disclaimer_regions.iter().any(|r| a < r.end && r.start < b);
+
+        let mentions_employer = self
+            .employer
+            .find(&stream)
+            .iter()
+            .any(|m| outside(m.span.start, m.span.end));
+        let official_title = self.titles.as_ref().is_some_and(|t| {
+            t.find(&stream)
+                .iter()
+                .any(|m| outside(m.span.start, m.span.end))
+        });
+
+        // Use: the text classifier, overridden by the registry for official accounts.
+        let mut use_ = classify::assess(&UseInput {
+            text,
+            tokens: &tokens,
+            context,
+            site_kind: site.map(|s| s.kind),
+            account_kind,
+            mentions_employer,
+        });
+        if let Some(entry) = official {
+            use_.label = Some(Use::Organizational);
+            use_.source = UseSource::Registry;
+            use_.override_reason = Some(format!(
+                "@{} is an official account of {} in the registry, so this post speaks for the organization.",
+                entry.handle, entry.unit
+            ));
+        }
+
+        let facts = WhenFacts {
+            use_: use_.label,
+            account_kind,
+            site: site.map(|s| s.id.as_str()),
+            on_duty,
+            mentions_employer,
+            official_title,
+            reply: context.reply.unwrap_or(false),
+        };
+
+        let regex_hits: Vec<bool> = match &self.regex_set {
+            Some(set) => {
+                let mut hits = vec![false; self.rules.len()];
+                for i in set.matches(text).iter() {
+                    hits[self.regex_rules[i]] = true;
+                }
+                hits
+            }
+            None => Vec::new(),
+        };
+        let mut detections: Vec<(&'static str, Vec<detectors::Detection>)> = Vec::new();
+
+        let mut findings = Vec::new();
+        for (ri, rule) in self.rules.iter().enumerate() {
+            let spec = &self.bundle.rules[rule.index];
+            if !facts.holds(&spec.when) {
+                continue;
+            }
+            let finding = |spans: Vec<Span>,
+                           severity: Severity,
+                           entity: Option<String>,
+                           fix: Option<FixSpec>| {
+                let matched = spans
+                    .iter()
+                    .map(|s| text[s.start..s.end].to_string())
+                    .collect();
+                Finding {
+                    rule_id: spec.id.clone(),
+                    element: spec.element,
+                    severity,
+                    message: spec.message.clone(),
+                    why: spec.why.clone(),
+                    reference: spec.reference.clone(),
+                    spans,
+                    matched,
+                    entity,
+                    fix,
+                }
+            };
+            match &rule.matcher {
+                CompiledMatcher::Phrases {
+                    set,
+                    except,
+                    grades,
+                    replacements,
+                    min_matches,
+                } => {
+                    let excepted = except.as_ref().map(|e| e.find(&stream)).unwrap_or_default();
+                    let hits: Vec<_> = set
+                        .find(&stream)
+                        .into_iter()
+                        .filter(|m| outside(m.span.start, m.span.end))
+                        .filter(|m| {
+                            !excepted
+                                .iter()
+                                .any(|x| x.span.start <= m.span.start && m.span.end <= x.span.end)
+                        })
+                        .collect();
+                    let mut distinct: Vec<usize> = hits.iter().map(|m| m.term).collect();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    if hits.is_empty() || distinct.len() < *min_matches {
+                        continue;
+                    }
+                    let graded = grades.iter().any(Option::is_some)
+                        || replacements.iter().any(Option::is_some);
+                    if graded {
+                        // A lexicon: one finding per term, with its own grade and replacement.
+                        for term in distinct {
+                            let spans = merge_spans(
+                                hits.iter()
+                                    .filter(|m| m.term == term)
+                                    .map(|m| m.span.clone()),
+                            );
+                            let fix = replacements[term]
+                                .as_ref()
+                                .map(|r| FixSpec {
+                                    label: format!("Use \u{201c}{r}\u{201d}"),
+                                    replace_with: Some(r.clone()),
+                                })
+                                .or_else(|| spec.fix.clone());
+                            findings.push(finding(
+                                spans,
+                                grades[term].unwrap_or(spec.severity),
+                                None,
+                                fix,
+                            ));
+                        }
+                    } else {
+                        let spans = merge_spans(hits.iter().map(|m| m.span.clone()));
+                        findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
+                    }
+                }
+                CompiledMatcher::Regex(re) => {
+                    if !regex_hits.get(ri).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    let spans = merge_spans(
+                        re.find_iter(text)
+                            .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
+                            .map(|m| m.range()),
+                    );
+                    if !spans.is_empty() {
+                        findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
+                    }
+                }
+                CompiledMatcher::Detector { name, min_score } => {
+                    let pos = match detections.iter().position(|(n, _)| n == name) {
+                        Some(p) => p,
+                        None => {
+                            detections.push((name, detectors::detect(name, text)));
+                            detections.len() - 1
+                        }
+                    };
+                    let spans = merge_spans(
+                        detections[pos]
+                            .1
+                            .iter()
+                            .filter(|d| d.score >= *min_score && outside(d.span.start, d.span.end))
+                            .map(|d| d.span.clone()),
+                    );
+                    if !spans.is_empty() {
+                        findings.push(finding(
+                            spans,
+                            spec.severity,
+                            Some(name.to_string()),
+                            spec.fix.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.spans.first().cmp(&b.spans.first()))
+        });
+        let mut counts = SeverityCounts::default();
+        for f in &findings {
+            match f.severity {
+                Severity::Advice => counts.advice += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Violation => counts.violation += 1,
+            }
+        }
+
+        let present_span = disclaimer_regions.first().map(|r| {
+            let slice = &text[r.start..r.end];
+            let lead = slice.len() - slice.trim_start().len();
+            let trail = slice.len() - slice.trim_end().len();
+            Span {
+                start: r.start + lead,
+                end: r.end - trail,
+            }
+        });
+        let disclaimer = disclaimer::decide(
+            &Facts {
+                text,
+                tokens: &tokens,
+                site,
+                account_kind,
+                mentions_employer,
+                official_title,
+                present_span,
+                organization: &self.bundle.metadata.organization,
+            },
+            &self.bundle.disclaimers.variants,
+        );
+        Ok(Analysis {
+            use_,
+            findings,
+            counts,
+            disclaimer,
+            site: site.map(|s| s.id.clone()),
+            account_kind,
+            account_unit: official.map(|e| e.unit.clone()),
+            mentions_employer,
+            official_title,
+            on_duty,
+            length: disclaimer::site_length(text, &tokens, site),
+        })
+    }
+
+    /// Run every enabled rule's inline examples; returns the failures (empty: all pass).
     pub fn test_examples(&self) -> Vec<ExampleFailure> {
-        unimplemented!()
+        let mut failures = Vec::new();
+        for (i, rule) in self.bundle.rules.iter().enumerate() {
+            if !rule.enabled {
+                continue;
+            }
+            let cases = [
+                ("flags", &rule.examples.flags, true),
+                ("passes", &rule.examples.passes, false),
+            ];
+            for (kind, examples, should_flag) in cases {
+                for (j, ex) in examples.iter().enumerate() {
+                    let (text, ctx) = match ex {
+                        crate::Example::Text(t) => (t.as_str(), Context::default()),
+                        crate::Example::WithContext { text, context } => {
+                            (text.as_str(), context.clone())
+                        }
+                    };
+                    let (flagged, error) = match self.analyze(text, &ctx) {
+                        Ok(a) => (a.findings.iter().any(|f| f.rule_id == rule.id), None),
+                        Err(e) => (!should_flag, Some(e.to_string())),
+                    };
+                    if flagged != should_flag || error.is_some() {
+                        failures.push(ExampleFailure {
+                            rule_id: rule.id.clone(),
+                            path: format!("$.rules[{i}].examples.{kind}[{j}]"),
+                            text: text.to_string(),
+                            expected: if should_flag {
+                                "should flag"
+                            } else {
+                                "should pass"
+                            },
+                            error,
+                        });
+                    }
+                }
+            }
+        }
+        failures
+    }
+
+    /// Number of examples in the bundle (enabled rules).
+    pub fn example_count(&self) -> usize {
+        self.bundle
+            .rules
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| r.examples.flags.len() + r.examples.passes.len())
+            .sum()
+    }
+}
+
+/// Sort and merge overlapping or touching spans.
+fn merge_spans(spans: impl Iterator<Item = std::ops::Range<usize>>) -> Vec<Span> {
+    let mut v: Vec<Span> = spans
+        .map(|r| Span {
+            start: r.start,
+            end: r.end,
+        })
+        .collect();
+    v.sort_unstable();
+    let mut out: Vec<Span> = Vec::with_capacity(v.len());
+    for s in v {
+        match out.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// What the `when` conditions are evaluated against.
+struct WhenFacts<'a> {
+    use_: Option<Use>,
+    account_kind: AccountKind,
+    site: Option<&'a str>,
+    on_duty: Option<bool>,
+    mentions_employer: bool,
+    official_title: bool,
+    reply: bool,
+}
+
+impl WhenFacts<'_> {
+    fn holds(&self, w: &When) -> bool {
+        if let Some(uses) = &w.uses {
+            if !self.use_.is_some_and(|u| uses.contains(&u)) {
+                return false;
+            }
+        }
+        if let Some(acc) = w.account {
+            let ok = match acc {
+                AccountKindCond::Official => self.account_kind == AccountKind::Official,
+                AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        if let Some(sites) = &w.sites {
+            if !self.site.is_some_and(|s| sites.iter().any(|x| x == s)) {
+                return false;
+            }
+        }
+        if let Some(d) = w.on_duty {
+            if self.on_duty != Some(d) {
+                return false;
+            }
+        }
+        if w.mentions_employer
+            .is_some_and(|b| b != self.mentions_employer)
+            || w.official_title.is_some_and(|b| b != self.official_title)
+            || w.reply.is_some_and(|b| b != self.reply)
+        {
+            return false;
+        }
+        if let Some(any) = &w.any {
+            if !any.iter().any(|sub| self.holds(sub)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LocalTime, Severity};
+
+    const BUNDLE: &str = r##"{
+      "format": 1,
+      "metadata": {"id": "t", "version": "1.0.0", "organization": "Department of Examples", "aliases": ["DoEx"], "language": "en"},
+      "sites": [
+        {"id": "x", "name": "X", "hosts": ["x.com", "twitter.com"], "kind": "general", "char_limit": 280, "url_length": 23},
+        {"id": "mastodon", "name": "Mastodon", "hosts": ["*.social"], "kind": "general", "char_limit": 500}
+      ],
+      "registry": [{"site": "x", "handle": "@DeptExamples", "unit": "Press Office"}],
+      "duty_hours": {"time_zone": "America/New_York", "windows": [{"days": ["mon", "fri"], "start": "09:00", "end": "17:00"}]},
+      "official_titles": ["Deputy Director"],
+      "disclaimers": {
+        "variants": [
+          {"id": "own-views", "situation": "names_employer", "long": "The views expressed here are my own and do not necessarily represent those of the {organization} or the United States.", "short": "Views are my own, not those of {organization}.", "minimal": "Views my own."},
+          {"id": "title", "situation": "official_title", "long": "I write in a personal capacity; the views are mine and not those of the {organization}.", "short": "Personal capacity; views my own.", "minimal": "Views my own."}
+        ],
+        "present_phrases": ["views are my own", "opinions are my own"]
+      },
+      "rules": [
+        {"id": "solicit", "element": "legal", "severity": "violation", "message": "m", "why": "w",
+         "reference": {"clause": "5 CFR 734.303"}, "match": {"phrases": {"terms": ["chip in", "donate to my campaign"]}},
+         "examples": {"flags": ["Chip in $5"], "passes": ["potato chips and dip"]}},
+        {"id": "partisan-on-duty", "element": "acceptable_use", "severity": "violation", "message": "m", "why": "w",
+         "reference": {"clause": "c"}, "when": {"on_duty": true}, "match": {"phrases": {"terms": ["vote for"]}},
+         "examples": {"flags": [{"text": "vote for Smith", "context": {"on_duty": true}}], "passes": ["vote for Smith"]}},
+        {"id": "official-only", "element": "content", "severity": "advice", "message": "m", "why": "w",
+         "reference": {"clause": "c"}, "when": {"account": "official"}, "match": {"regex": {"pattern": "\\bdelete\\b", "case_insensitive": true}},
+         "examples": {"flags": [{"text": "Will DELETE later", "context": {"site": "x", "account": "deptexamples"}}], "passes": ["will delete later"]}},
+        {"id": "words", "element": "employee_conduct", "severity": "warning", "message": "m", "why": "w",
+         "reference": {"clause": "c"}, "match": {"phrases": {"terms": ["crazy", "damn"], "grades": {"damn": "advice"}, "replacements": {"crazy": "surprising"}, "except": ["damn good"]}},
+         "examples": {"flags": ["that was crazy"], "passes": ["damn good coffee"]}}
+      ]
+    }"##;
+
+    fn engine() -> Engine {
+        Engine::from_json(BUNDLE).unwrap()
+    }
+
+    fn ids(a: &Analysis) -> Vec<&str> {
+        a.findings.iter().map(|f| f.rule_id.as_str()).collect()
+    }
+
+    #[test]
+    fn examples_pass() {
+        assert_eq!(engine().test_examples(), vec![]);
+    }
+
+    #[test]
+    fn phrase_rule_fires_with_span() {
+        let e = engine();
+        let text = "Please chip in to my campaign";
+        let a = e.analyze(text, &Context::default()).unwrap();
+        assert_eq!(ids(&a), ["solicit"]);
+        let s = a.findings[0].spans[0];
+        assert_eq!(&text[s.start..s.end], "chip in");
+        assert_eq!(a.counts.violation, 1);
+        assert_eq!(a.max_severity(), Some(Severity::Violation));
+    }
+
+    #[test]
+    fn graded_lexicon_gives_one_finding_per_term() {
+        let a = engine()
+            .analyze("crazy day, damn", &Context::default())
+            .unwrap();
+        assert_eq!(a.findings.len(), 2);
+        assert_eq!(a.findings[0].severity, Severity::Warning);
+        assert_eq!(
+            a.findings[0].fix.as_ref().unwrap().replace_with.as_deref(),
+            Some("surprising")
+        );
+        assert_eq!(a.findings[1].severity, Severity::Advice);
+        assert!(engine()
+            .analyze("a damn good day", &Context::default())
+            .unwrap()
+            .findings
+            .is_empty());
+    }
+
+    #[test]
+    fn registry_overrides_use_and_drops_disclaimer() {
+        let e = engine();
+        let ctx = Context {
+            site: Some("https://x.com/compose/post".into()),
+            account: Some("@deptexamples".into()),
+            ..Default::default()
+        };
+        let a = e
+            .analyze("The Department of Examples opens applications today.", &ctx)
+            .unwrap();
+        assert_eq!(a.account_kind, AccountKind::Official);
+        assert_eq!(a.use_.label, Some(Use::Organizational));
+        assert_eq!(a.use_.source, UseSource::Registry);
+        assert!(a
+            .use_
+            .override_reason
+            .as_deref()
+            .unwrap()
+            .contains("Press Office"));
+        assert!(!a.disclaimer.needed);
+        // The same handle on another site is not the registered account.
+        let ctx = Context {
+            site: Some("mastodon.social".into()),
+            ..ctx
+        };
+        assert_eq!(
+            e.analyze("hi", &ctx).unwrap().account_kind,
+            AccountKind::Personal
+        );
+    }
+
+    #[test]
+    fn disclaimer_fits_the_site_and_is_recognised_once_present() {
+        let e = engine();
+        let ctx = Context {
+            site: Some("x.com".into()),
+            account: Some("@jane".into()),
+            ..Default::default()
+        };
+        let text = "Proud of my team at DoEx for shipping the new permit portal today. https://example.gov/a/very/long/link/that/counts/as/23";
+        let a = e.analyze(text, &ctx).unwrap();
+        assert!(a.mentions_employer);
+        assert!(a.disclaimer.needed && !a.disclaimer.present);
+        let s = a.disclaimer.suggestion.as_ref().unwrap();
+        assert_eq!(s.variant, "long");
+        assert!(a.length + s.insert.chars().count() <= 280);
+        // Inserting the suggestion makes it present, and nothing inside it is checked.
+        let with = format!("{text}{}", s.insert);
+        let b = e.analyze(&with, &ctx).unwrap();
+        assert!(
+            b.disclaimer.present && b.disclaimer.suggestion.is_none(),
+            "{:?}",
+            b.disclaimer
+        );
+        let span = b.disclaimer.present_span.unwrap();
+        assert_eq!(&with[span.start..span.end], s.text);
+        // A long draft only leaves room for a shorter variant.
+        let long = format!("DoEx {}", "word ".repeat(40));
+        let c = e.analyze(&long, &ctx).unwrap();
+        assert_eq!(c.disclaimer.suggestion.as_ref().unwrap().variant, "short");
+        let full = format!("DoEx {}", "word ".repeat(55));
+        let d = e.analyze(&full, &ctx).unwrap();
+        assert!(d.disclaimer.needed && d.disclaimer.suggestion.is_none());
+    }
+
+    #[test]
+    fn present_phrase_means_no_suggestion() {
+        let a = engine()
+            .analyze(
+                "Great conference hosted by DoEx today. Views are my own.",
+                &Context::default(),
+            )
+            .unwrap();
+        assert!(a.disclaimer.needed && a.disclaimer.present && a.disclaimer.suggestion.is_none());
+    }
+
+    #[test]
+    fn official_title_asks_for_the_title_disclaimer() {
+        let a = engine()
+            .analyze("As Deputy Director I loved this book.", &Context::default())
+            .unwrap();
+        assert!(a.official_title);
+        assert_eq!(
+            a.disclaimer.situation,
+            Some(crate::DisclaimerSituation::OfficialTitle)
+        );
+        assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
+    }
+
+    #[test]
+    fn lunch_is_clean() {
+        let a = engine()
+            .analyze("Best tacos ever at lunch today 🌮", &Context::default())
+            .unwrap();
+        assert!(a.findings.is_empty());
+        assert!(!a.disclaimer.needed && a.disclaimer.suggestion.is_none());
+    }
+
+    #[test]
+    fn duty_hours_from_local_time() {
+        let e = engine();
+        let at = |weekday, hour| Context {
+            local_time: Some(LocalTime {
+                weekday,
+                hour,
+                minute: 0,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&e.analyze("vote for Smith", &at(Weekday::Mon, 10)).unwrap()),
+            ["partisan-on-duty"]
+        );
+        assert!(e
+            .analyze("vote for Smith", &at(Weekday::Mon, 18))
+            .unwrap()
+            .findings
+            .is_empty());
+        assert!(e
+            .analyze("vote for Smith", &at(Weekday::Tue, 10))
+            .unwrap()
+            .findings
+            .is_empty());
+        assert!(e.analyze("x", &at(Weekday::Tue, 25)).is_err());
+    }
+
+    #[test]
+    fn broken_bundles_are_reported_with_paths() {
+        let bad = BUNDLE.replace(r#""element": "legal""#, r#""element": "legl""#);
+        assert!(Engine::from_json(&bad).is_err());
+        let bad = BUNDLE.replace(r#"\\bdelete\\b"#, r#"(unclosed"#);
+        let err = Engine::from_json(&bad).unwrap_err();
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.path == "$.rules[2].match.regex.pattern"),
+            "{err}"
+        );
+        let bad = BUNDLE.replace(
+            r#"["chip in", "donate to my campaign"]"#,
+            r#"["chip in", "b*d"]"#,
+        );
+        let err = Engine::from_json(&bad).unwrap_err();
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.path == "$.rules[0].match.phrases.terms[1]"),
+            "{err}"
+        );
+        assert!(Engine::from_json("{").is_err());
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let e = engine();
+        let long = "x".repeat(10_000);
+        let odd = [
+            "",
+            " ",
+            "\u{0}",
+            "#",
+            "@",
+            "#_",
+            "@.",
+            "http://",
+            "a\u{301}\u{301}\u{301}",
+            "👩‍👩‍👧‍👦👩‍👩‍👧‍👦",
+            "\u{202e}abc",
+            "日本語のテキスト",
+            "שלום עולם",
+            long.as_str(),
+            "#A#B#C",
+            "@@@@",
+            "..!!??\n\n",
+        ];
+        for s in odd {
+            let mut a = e
+                .analyze(
+                    s,
+                    &Context {
+                        site: Some("x".into()),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            a.to_utf16(s);
+        }
+        let big = "a".repeat(MAX_DRAFT_BYTES + 1);
+        assert!(matches!(
+            e.analyze(&big, &Context::default()),
+            Err(Error::TooLong { .. })
+        ));
     }
 }

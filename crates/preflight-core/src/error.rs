@@ -18,7 +18,9 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{} (line {l}, column {c}): {}", self.path, self.message),
+            (Some(l), Some(c)) => {
+                write!(f, "{} (line {l}, column {c}): {}", self.path, self.message)
+            }
             _ => write!(f, "{}: {}", self.path, self.message),
         }
     }

@@ -29,6 +29,7 @@ pub mod detectors;
 mod disclaimer;
 mod engine;
 mod error;
+mod phrases;
 mod text;
 pub mod validate;
 
@@ -37,13 +38,13 @@ pub use analysis::{
     UseAssessment, UseSource,
 };
 pub use bundle::{
-    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants,
-    DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting, Matcher, Metadata, OfficialAccount,
-    PhraseMatcher, Reference, RegexMatcher, Rule, Severity, Site, SiteKind, Use, Weekday, When,
-    BUNDLE_SCHEMA_VERSION,
+    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
+    DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,
+    Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference, RegexMatcher, Rule, Severity,
+    Site, SiteKind, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
 };
 pub use context::{AccountKind, Context, LocalTime};
-pub use engine::{ExampleFailure, Engine};
+pub use engine::{Engine, ExampleFailure};
 pub use error::{BundleErrors, Error, Problem};
 pub use text::{Token, TokenKind, Tokenizer};
 

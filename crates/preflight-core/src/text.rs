@@ -50,12 +50,18 @@ pub struct Tokenizer {
 
 impl std::fmt::Debug for Tokenizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tokenizer").field("language", &self.language).finish()
+        f.debug_struct("Tokenizer")
+            .field("language", &self.language)
+            .finish()
     }
 }
 
 fn algorithm(lang: &str) -> Option<Algorithm> {
-    let base = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let base = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     Some(match base.as_str() {
         "ar" => Algorithm::Arabic,
         "da" => Algorithm::Danish,
@@ -97,8 +103,12 @@ fn special_re() -> &'static Regex {
 impl Tokenizer {
     /// A tokenizer for `language` (ISO 639-1, e.g. `en`, `en-US`).
     pub fn new(language: &str) -> Result<Self, Error> {
-        let alg = algorithm(language).ok_or_else(|| Error::UnsupportedLanguage(language.to_string()))?;
-        Ok(Self { stemmer: Stemmer::create(alg), language: language.to_string() })
+        let alg =
+            algorithm(language).ok_or_else(|| Error::UnsupportedLanguage(language.to_string()))?;
+        Ok(Self {
+            stemmer: Stemmer::create(alg),
+            language: language.to_string(),
+        })
     }
 
     /// The language this tokenizer stems for.
@@ -110,7 +120,13 @@ impl Tokenizer {
     pub fn normalize(s: &str) -> String {
         s.nfkc()
             .flat_map(char::to_lowercase)
-            .map(|c| if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') { '\'' } else { c })
+            .map(|c| {
+                if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') {
+                    '\''
+                } else {
+                    c
+                }
+            })
             .collect()
     }
 
@@ -148,7 +164,8 @@ impl Tokenizer {
             if kind == TokenKind::Url {
                 // Trailing sentence punctuation is not part of a URL.
                 let s = &text[start..end];
-                let trimmed = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '’', ']']);
+                let trimmed =
+                    s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '’', ']']);
                 end = start + trimmed.len();
                 if end == start {
                     continue;
@@ -162,11 +179,23 @@ impl Tokenizer {
             match kind {
                 TokenKind::Hashtag => {
                     let body = norm.trim_start_matches(['#', '＃']).to_string();
-                    out.push(Token { kind, span: start..end, stem: body.clone(), norm, in_hashtag: false });
+                    out.push(Token {
+                        kind,
+                        span: start..end,
+                        stem: body.clone(),
+                        norm,
+                        in_hashtag: false,
+                    });
                     let sigil_len = raw.chars().next().map_or(1, char::len_utf8);
                     self.hashtag_parts(text, start + sigil_len..end, &mut out);
                 }
-                _ => out.push(Token { kind, span: start..end, stem: norm.clone(), norm, in_hashtag: false }),
+                _ => out.push(Token {
+                    kind,
+                    span: start..end,
+                    stem: norm.clone(),
+                    norm,
+                    in_hashtag: false,
+                }),
             }
             pos = end;
         }
@@ -187,15 +216,36 @@ impl Tokenizer {
             };
             if seg.chars().any(char::is_alphanumeric) {
                 let norm = Self::normalize(seg);
-                if seg.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '_')) {
-                    out.push(Token { kind: TokenKind::Number, span, stem: norm.clone(), norm, in_hashtag: false });
+                if seg
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '_'))
+                {
+                    out.push(Token {
+                        kind: TokenKind::Number,
+                        span,
+                        stem: norm.clone(),
+                        norm,
+                        in_hashtag: false,
+                    });
                 } else {
                     let stem = self.stem_word(&norm);
-                    out.push(Token { kind: TokenKind::Word, span, norm, stem, in_hashtag: false });
+                    out.push(Token {
+                        kind: TokenKind::Word,
+                        span,
+                        norm,
+                        stem,
+                        in_hashtag: false,
+                    });
                 }
             } else if is_emoji(first) {
                 let norm = seg.to_string();
-                out.push(Token { kind: TokenKind::Emoji, span, stem: norm.clone(), norm, in_hashtag: false });
+                out.push(Token {
+                    kind: TokenKind::Emoji,
+                    span,
+                    stem: norm.clone(),
+                    norm,
+                    in_hashtag: false,
+                });
             }
         }
     }
@@ -213,9 +263,14 @@ impl Tokenizer {
                 }
                 continue;
             }
-            let boundary = match (i.checked_sub(1).map(|p| chars[p].1), chars.get(i + 1).map(|n| n.1)) {
+            let boundary = match (
+                i.checked_sub(1).map(|p| chars[p].1),
+                chars.get(i + 1).map(|n| n.1),
+            ) {
                 (Some(p), _) if p.is_lowercase() && c.is_uppercase() => true,
-                (Some(p), Some(n)) if p.is_uppercase() && c.is_uppercase() && n.is_lowercase() => true,
+                (Some(p), Some(n)) if p.is_uppercase() && c.is_uppercase() && n.is_lowercase() => {
+                    true
+                }
                 (Some(p), _) if p.is_alphabetic() != c.is_alphabetic() && p != '_' => true,
                 _ => false,
             };
@@ -242,7 +297,13 @@ impl Tokenizer {
             } else {
                 (TokenKind::Word, self.stem_word(&norm))
             };
-            out.push(Token { kind, span, norm, stem, in_hashtag: true });
+            out.push(Token {
+                kind,
+                span,
+                norm,
+                stem,
+                in_hashtag: true,
+            });
         }
     }
 }
@@ -264,7 +325,11 @@ mod tests {
         t.tokenize(s)
             .into_iter()
             .map(|k| {
-                assert_eq!(Tokenizer::normalize(&s[k.span.clone()]), k.norm, "span/norm mismatch");
+                assert_eq!(
+                    Tokenizer::normalize(&s[k.span.clone()]),
+                    k.norm,
+                    "span/norm mismatch"
+                );
                 (k.kind, k.norm, k.stem)
             })
             .collect()
@@ -296,7 +361,11 @@ mod tests {
     #[test]
     fn hashtag_parts_split_camel_case_and_acronyms() {
         let t = toks("#NASAJobs #covid19 #stay_home");
-        let words: Vec<_> = t.iter().filter(|x| x.0 != TokenKind::Hashtag).map(|x| x.1.as_str()).collect();
+        let words: Vec<_> = t
+            .iter()
+            .filter(|x| x.0 != TokenKind::Hashtag)
+            .map(|x| x.1.as_str())
+            .collect();
         assert_eq!(words, ["nasa", "jobs", "covid", "19", "stay", "home"]);
     }
 
@@ -312,6 +381,9 @@ mod tests {
 
     #[test]
     fn unknown_language_is_an_error() {
-        assert!(matches!(Tokenizer::new("xx"), Err(Error::UnsupportedLanguage(_))));
+        assert!(matches!(
+            Tokenizer::new("xx"),
+            Err(Error::UnsupportedLanguage(_))
+        ));
     }
 }
