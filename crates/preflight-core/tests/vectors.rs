@@ -233,7 +233,8 @@ fn lit(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             c if c.is_control()
-                || matches!(c, '\u{00AD}' | '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05C7}'
+                || matches!(c, '\u{00AD}' | '\u{0300}'..='\u{036F}'
+                        | '\u{20D0}'..='\u{20FF}' | '\u{0591}'..='\u{05C7}'
                     | '\u{064B}'..='\u{065F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
                     | '\u{2066}'..='\u{2069}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
                     | '\u{E0020}'..='\u{E007F}') =>
@@ -295,18 +296,35 @@ fn render(vf: &VectorFile) -> String {
         } else {
             out.push_str("        \"findings\": [\n");
             let n = e.findings.len();
-            for (j, f) in ev["findings"].as_array().into_iter().flatten().enumerate() {
+            for (j, f) in e.findings.iter().enumerate() {
+                let spans: Vec<String> =
+                    f.spans.iter().map(|[a, b]| format!("[{a}, {b}]")).collect();
+                let matched: Vec<String> = f.matched.iter().map(|m| lit(m)).collect();
                 out.push_str(&format!(
-                    "          {}{}\n",
-                    compact(f),
+                    "          {{\"rule_id\": {}, \"severity\": {}, \"spans\": [{}], \"matched\": [{}]}}{}\n",
+                    lit(&f.rule_id),
+                    lit(&f.severity),
+                    spans.join(", "),
+                    matched.join(", "),
                     if j + 1 < n { "," } else { "" }
                 ));
             }
             out.push_str("        ],\n");
         }
+        let d = &e.disclaimer;
+        let suggestion = d.suggestion.as_ref().map_or("null".to_string(), |s| {
+            format!(
+                "{{\"id\": {}, \"variant\": {}}}",
+                lit(&s.id),
+                lit(&s.variant)
+            )
+        });
         out.push_str(&format!(
-            "        \"disclaimer\": {}\n      }}\n",
-            compact(&ev["disclaimer"])
+            "        \"disclaimer\": {{\"needed\": {}, \"present\": {}, \"present_span\": {}, \"suggestion\": {}}}\n      }}\n",
+            d.needed,
+            d.present,
+            d.present_span.map_or("null".to_string(), |[a, b]| format!("[{a}, {b}]")),
+            suggestion
         ));
         out.push_str(if i + 1 < vf.cases.len() {
             "    },\n"
