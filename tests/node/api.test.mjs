@@ -66,15 +66,18 @@ test('validateBundle reports every problem with its path', () => {
   assert.deepEqual(validateBundle(defaultBundle()), { ok: true, problems: [] });
   assert.deepEqual(validateBundle(JSON.parse(defaultBundle())), { ok: true, problems: [] });
 
-  // Two semantic problems in a well-typed bundle: both must be listed.
+  // Two problems in a well-typed bundle (a broken regex, an unknown detector): both listed.
   const b = JSON.parse(defaultBundle());
-  b.format = 2;
-  b.rules.push({ ...b.rules[0] }); // duplicate id
+  const base = b.rules[0];
+  b.rules = [
+    { ...base, id: 'broken-regex', match: { regex: { pattern: 'chip (in' } }, examples: {} },
+    { ...base, id: 'no-such-detector', match: { detector: { detector: 'NOPE' } }, examples: {} },
+  ];
   const r = validateBundle(b);
   assert.equal(r.ok, false);
   const paths = r.problems.map((p) => p.path);
-  assert.ok(paths.includes('$.format'), `paths: ${paths}`);
-  assert.ok(paths.some((p) => p.startsWith(`$.rules[${b.rules.length - 1}]`)), `paths: ${paths}`);
+  assert.ok(paths.includes('$.rules[0].match.regex.pattern'), `paths: ${paths}`);
+  assert.ok(paths.includes('$.rules[1].match.detector.detector'), `paths: ${paths}`);
   for (const p of r.problems) {
     assert.deepEqual(Object.keys(p).sort(), ['column', 'line', 'message', 'path']);
     assert.equal(p.line, null, 'object input: no line');

@@ -2,7 +2,9 @@
 // crates/preflight-core/tests/vectors.rs runs the same files natively; both must agree exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wasm, vectorFiles } from './wasm.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { wasm, vectorFiles, root } from './wasm.mjs';
 
 /** The part of an analysis the vectors pin down (same projection as the Rust test). */
 export function project(a) {
@@ -34,7 +36,11 @@ test('there are vectors', () => {
 });
 
 for (const vf of files) {
-  const engine = vf.bundle === 'default' ? wasm.Engine.withDefaultBundle() : new wasm.Engine(vf.bundle);
+  // "default" is the embedded bundle; anything else a bundle file relative to tests/vectors/.
+  const engine =
+    vf.bundle === 'default'
+      ? wasm.Engine.withDefaultBundle()
+      : new wasm.Engine(readFileSync(join(root, 'tests', 'vectors', vf.bundle), 'utf8'));
   for (const c of vf.cases) {
     test(`${vf.file}: ${c.name}`, () => {
       const a = engine.analyze(c.text, c.context ?? null);
