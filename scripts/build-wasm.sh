@@ -53,7 +53,9 @@ fi
 
 # 2. Build.
 say "cargo build -p preflight-wasm --target $target --profile $profile"
-cargo build -p preflight-wasm --target "$target" --profile "$profile"
+# The profile strips symbols; keep them (and the `target_features` section wasm-bindgen reads)
+# in the cargo output: wasm-opt strips names and debug info after wasm-bindgen.
+CARGO_PROFILE_WASM_STRIP=false cargo build -p preflight-wasm --target "$target" --profile "$profile"
 raw_wasm="$root/target/$target/$profile/preflight_wasm.wasm"
 
 # 3 + 4. Bindings and optimisation.
