@@ -20,13 +20,21 @@ fn draft(len: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let engine = Engine::default_bundle().expect("default bundle compiles");
-    let ctx = Context { site: Some("x.com".into()), account: Some("@jane".into()), ..Default::default() };
+    let ctx = Context {
+        site: Some("x.com".into()),
+        account: Some("@jane".into()),
+        ..Default::default()
+    };
     let mut g = c.benchmark_group("analyze");
     for len in [280usize, 5000] {
         let text = draft(len);
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(len), &text, |b, t| {
-            b.iter(|| engine.analyze(std::hint::black_box(t), &ctx).expect("analyze"))
+            b.iter(|| {
+                engine
+                    .analyze(std::hint::black_box(t), &ctx)
+                    .expect("analyze")
+            })
         });
     }
     g.finish();

@@ -132,7 +132,10 @@ impl Engine {
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
         let bundle = validate::parse(json)?;
-        Self::compile(bundle)
+        Self::compile(bundle).map_err(|mut e| {
+            validate::locate_problems(json, &mut e.problems);
+            e
+        })
     }
 
     /// Validate and compile a bundle.
@@ -519,6 +522,7 @@ impl Engine {
             mentions_employer,
             official_title,
             reply: context.reply.unwrap_or(false),
+            disclaimer_present: !disclaimer_regions.is_empty(),
         };
 
         let regex_hits: Vec<bool> = match &self.regex_set {
@@ -785,6 +789,7 @@ struct WhenFacts<'a> {
     mentions_employer: bool,
     official_title: bool,
     reply: bool,
+    disclaimer_present: bool,
 }
 
 impl WhenFacts<'_> {
@@ -798,6 +803,7 @@ impl WhenFacts<'_> {
             let ok = match acc {
                 AccountKindCond::Official => self.account_kind == AccountKind::Official,
                 AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
+                AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
             };
             if !ok {
                 return false;
@@ -817,6 +823,8 @@ impl WhenFacts<'_> {
             .is_some_and(|b| b != self.mentions_employer)
             || w.official_title.is_some_and(|b| b != self.official_title)
             || w.reply.is_some_and(|b| b != self.reply)
+            || w.disclaimer_present
+                .is_some_and(|b| b != self.disclaimer_present)
         {
             return false;
         }
@@ -999,6 +1007,43 @@ mod tests {
             Some(crate::DisclaimerSituation::OfficialTitle)
         );
         assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
+    }
+
+    #[test]
+    fn when_conditions_not_official_and_disclaimer_present() {
+        let facts = |account_kind, disclaimer_present| WhenFacts {
+            use_: Some(Use::Personal),
+            account_kind,
+            site: None,
+            on_duty: None,
+            mentions_employer: true,
+            official_title: false,
+            reply: false,
+            disclaimer_present,
+        };
+        let w = When {
+            account: Some(AccountKindCond::NotOfficial),
+            disclaimer_present: Some(false),
+            ..Default::default()
+        };
+        assert!(facts(AccountKind::Unknown, false).holds(&w));
+        assert!(facts(AccountKind::Personal, false).holds(&w));
+        assert!(!facts(AccountKind::Official, false).holds(&w));
+        assert!(!facts(AccountKind::Personal, true).holds(&w));
+        let any = When {
+            any: Some(vec![
+                When {
+                    reply: Some(true),
+                    ..Default::default()
+                },
+                When {
+                    mentions_employer: Some(true),
+                    ..Default::default()
+                },
+            ]),
+            ..Default::default()
+        };
+        assert!(facts(AccountKind::Unknown, false).holds(&any));
     }
 
     #[test]

@@ -1,9 +1,41 @@
 //! Built-in detectors: PII (after Microsoft Presidio's recognizers: pattern, base score,
-//! context words nearby, validator) and secrets.
+//! context words nearby, validator), secrets, and two accessibility checks.
 //!
 //! A rule names a detector with `{"detector": {"detector": "US_SSN"}}`.
+//!
+//! Every detector works the same way:
+//!
+//! 1. a cheap prefilter on the whole text (e.g. digit detectors skip a text with too few
+//!    digits, see [`Hints`]);
+//! 2. a linear-time regex (compiled once per process) finds candidates;
+//! 3. a validator confirms or drops each candidate (Luhn, mod-97, SSA rules, `std::net`, …)
+//!    and picks a base score from the shape of the match;
+//! 4. context words near the match (see `context.rs`) raise the score by
+//!    [`CONTEXT_BOOST`], capped at 1.0.
+//!
+//! Rules default to a minimum score of 0.5: strong, validated patterns score at least 0.5 on
+//! their own; weak ones (a bare nine-digit number, a passport or driver's licence number)
+//! only reach 0.5 with a context word such as "passport" nearby.
+//!
+//! Spans are byte offsets into the text, always on `char` boundaries.
 
 use std::ops::Range;
+
+mod accessibility;
+mod context;
+mod credit_card;
+mod email;
+mod iban;
+mod ip;
+mod phone;
+mod secrets;
+mod url;
+mod us_driver_license;
+mod us_itin;
+mod us_passport;
+mod us_ssn;
+
+pub use context::CONTEXT_BOOST;
 
 /// Names of every built-in detector.
 pub const NAMES: &[&str] = &[
@@ -43,6 +75,596 @@ pub fn is_known(name: &str) -> bool {
 /// Run detector `name` over `text`. Unknown names give no detections (bundles are validated
 /// against [`NAMES`] before they get here).
 pub fn detect(name: &str, text: &str) -> Vec<Detection> {
-    let _ = (name, text);
-    Vec::new()
+    let mut out = Vec::new();
+    if let Some(index) = index_of(name) {
+        let hints = Hints::new(text);
+        run(index, text, &hints, &mut out);
+    }
+    out
+}
+
+fn index_of(name: &str) -> Option<usize> {
+    NAMES.iter().position(|n| *n == name)
+}
+
+/// A chosen set of detectors, run together over one text with a single prefilter pass.
+///
+/// Build it once (e.g. when a bundle is compiled) and call [`DetectorSet::detect_into`] on
+/// every keystroke; it reuses the caller's buffer and allocates nothing else per call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DetectorSet {
+    mask: u32,
+}
+
+impl DetectorSet {
+    /// No detector.
+    pub const fn empty() -> Self {
+        Self { mask: 0 }
+    }
+
+    /// Every built-in detector.
+    pub const fn all() -> Self {
+        Self {
+            mask: (1u32 << NAMES.len()) - 1,
+        }
+    }
+
+    /// The detectors named (unknown names are ignored; see [`is_known`]).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Self::empty();
+        for name in names {
+            set.insert(name);
+        }
+        set
+    }
+
+    /// Add a detector; `false` if the name is unknown.
+    pub fn insert(&mut self, name: &str) -> bool {
+        match index_of(name) {
+            Some(i) => {
+                self.mask |= 1 << i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Is detector `name` in the set?
+    pub fn contains(&self, name: &str) -> bool {
+        index_of(name).is_some_and(|i| self.mask & (1 << i) != 0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.mask == 0
+    }
+
+    /// Names of the detectors in the set, in [`NAMES`] order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.mask & (1 << i) != 0)
+            .map(|(_, n)| *n)
+    }
+
+    /// Run every detector of the set over `text`.
+    pub fn detect(&self, text: &str) -> Vec<Detection> {
+        let mut out = Vec::new();
+        self.detect_into(text, &mut out);
+        out
+    }
+
+    /// Run every detector of the set over `text`, appending to `out` (grouped by detector, in
+    /// [`NAMES`] order, each detector's detections in text order).
+    pub fn detect_into(&self, text: &str, out: &mut Vec<Detection>) {
+        if self.mask == 0 || text.is_empty() {
+            return;
+        }
+        let hints = Hints::new(text);
+        for i in 0..NAMES.len() {
+            if self.mask & (1 << i) != 0 {
+                run(i, text, &hints, out);
+            }
+        }
+    }
+
+    /// Compile the regexes (and load the hashtag word list) of the set now, and run each
+    /// detector once over a sample that exercises it, so the first keystroke is not the slow
+    /// one. Takes a few milliseconds natively, more in WebAssembly: call it at start-up.
+    pub fn warm_up(&self) {
+        let mut out = Vec::new();
+        let hints = Hints::new(WARM_UP_TEXT);
+        for i in 0..NAMES.len() {
+            if self.mask & (1 << i) != 0 {
+                run(i, WARM_UP_TEXT, &hints, &mut out);
+            }
+        }
+    }
+}
+
+/// A text on which every detector finds something (see [`DetectorSet::warm_up`]).
+const WARM_UP_TEXT: &str = "Mail jo@agency.gov or call +1 (202) 555-0143, +44 20 7946 0958. \
+    SSN 123-45-6789, ITIN 912-70-1234, passport A12345678, DL A1234567, card 4111 1111 1111 \
+    1111, IBAN DE89370400440532013000, IP 10.0.0.1 and fe80::1:2, https://agency.gov/a. \
+    -----BEGIN PRIVATE KEY----- AKIAIOSFODNN7EXAMPLE aws secret \
+    wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY password: hunter22 #climateaction [image] \
+    see the photo below";
+
+fn run(index: usize, text: &str, hints: &Hints, out: &mut Vec<Detection>) {
+    match index {
+        0 => email::detect(text, hints, out),
+        1 => phone::detect(text, hints, out),
+        2 => us_ssn::detect(text, hints, out),
+        3 => credit_card::detect(text, hints, out),
+        4 => iban::detect(text, hints, out),
+        5 => ip::detect(text, hints, out),
+        6 => url::detect(text, hints, out),
+        7 => us_passport::detect(text, hints, out),
+        8 => us_itin::detect(text, hints, out),
+        9 => us_driver_license::detect(text, hints, out),
+        10 => secrets::detect_private_key(text, hints, out),
+        11 => secrets::detect_cloud_access_key(text, hints, out),
+        12 => secrets::detect_password_assignment(text, hints, out),
+        13 => accessibility::detect_lowercase_hashtag(text, hints, out),
+        14 => accessibility::detect_image_without_description(text, hints, out),
+        _ => {}
+    }
+}
+
+/// Facts about a text gathered in one pass over its bytes, so detectors can skip texts that
+/// cannot hold what they look for.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Hints {
+    /// ASCII digits.
+    pub digits: usize,
+    /// Most ASCII digits in one cluster: digits joined by at most two of ` .-()/+` in a row
+    /// (`(202) 555-0143` has 10). Number detectors need a cluster long enough for their
+    /// shortest number, so ordinary prose ("5 miles in 2024") skips all of them.
+    pub cluster: usize,
+    /// ASCII upper-case letters.
+    pub upper: usize,
+    pub at: bool,
+    pub hash: bool,
+    pub colon: usize,
+    pub dot: bool,
+    /// `-----` somewhere (PEM armour).
+    pub dashes5: bool,
+    /// Byte windows around the digit clusters of at least [`WINDOW_MIN_DIGITS`] digits (see
+    /// [`Hints::number_windows`]); `None` when there are more than [`MAX_WINDOWS`].
+    windows: Option<([(u32, u32); MAX_WINDOWS], u8)>,
+}
+
+/// Digit clusters shorter than this cannot hold any number a detector looks for.
+const WINDOW_MIN_DIGITS: usize = 4;
+/// Past this many windows the number detectors just search the whole text.
+const MAX_WINDOWS: usize = 8;
+/// ASCII bytes before a cluster included in its window (`+1 `, `(`, the letters of `A1234567`).
+const WINDOW_LEAD: usize = 2;
+
+impl Hints {
+    pub fn new(text: &str) -> Self {
+        // A byte histogram is branch-free and cheaper than matching on every byte.
+        let mut counts = [0u16; 256];
+        for chunk in text.as_bytes().chunks(u16::MAX as usize) {
+            let mut part = [0u16; 256];
+            for &b in chunk {
+                part[usize::from(b)] += 1;
+            }
+            for (c, p) in counts.iter_mut().zip(part) {
+                *c = c.saturating_add(p);
+            }
+        }
+        let bytes = text.as_bytes();
+        let mut cluster = 0;
+        let (mut cur, mut seps, mut start, mut last) = (0usize, 0u8, 0usize, 0usize);
+        let mut windows = Some(([(0u32, 0u32); MAX_WINDOWS], 0u8));
+        let mut close = |cur: usize, start: usize, end: usize| {
+            if cur < WINDOW_MIN_DIGITS {
+                return;
+            }
+            let Some((list, n)) = windows.as_mut() else {
+                return;
+            };
+            let mut from = start;
+            while from > 0 && start - from < WINDOW_LEAD && bytes[from - 1].is_ascii() {
+                from -= 1;
+            }
+            let (from, end) = (
+                u32::try_from(from).unwrap_or(u32::MAX),
+                u32::try_from(end).unwrap_or(u32::MAX),
+            );
+            if *n > 0 && list[usize::from(*n) - 1].1 >= from {
+                list[usize::from(*n) - 1].1 = end;
+            } else if usize::from(*n) < MAX_WINDOWS {
+                list[usize::from(*n)] = (from, end);
+                *n += 1;
+            } else {
+                windows = None;
+            }
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_digit() {
+                if cur == 0 {
+                    start = i;
+                }
+                cur += 1;
+                seps = 0;
+                last = i + 1;
+                cluster = cluster.max(cur);
+            } else if cur > 0
+                && seps < 2
+                && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
+            {
+                seps += 1;
+            } else {
+                close(cur, start, last);
+                cur = 0;
+                seps = 0;
+            }
+        }
+        close(cur, start, last);
+        let sum =
+            |r: std::ops::RangeInclusive<u8>| r.map(|b| usize::from(counts[usize::from(b)])).sum();
+        Hints {
+            digits: sum(b'0'..=b'9'),
+            cluster,
+            upper: sum(b'A'..=b'Z'),
+            at: counts[usize::from(b'@')] > 0,
+            hash: counts[usize::from(b'#')] > 0,
+            colon: usize::from(counts[usize::from(b':')]),
+            dot: counts[usize::from(b'.')] > 0,
+            dashes5: counts[usize::from(b'-')] >= 5 && text.contains("-----"),
+            windows,
+        }
+    }
+}
+
+impl Hints {
+    /// The parts of `text` that can hold a number (a phone, SSN, card, … number), as
+    /// `(byte offset, window)`: each digit cluster with two bytes before it, or the whole text
+    /// when there are many clusters. Number detectors search these instead of the whole text;
+    /// a match never spans two clusters, and `digits_isolated` looks outside the window.
+    pub fn number_windows<'t>(&self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
+        let windows = self.windows;
+        let whole = windows.is_none().then_some((0, text));
+        let parts = windows.into_iter().flat_map(move |(list, n)| {
+            list.into_iter()
+                .take(usize::from(n))
+                .filter_map(move |(s, e)| {
+                    let (s, e) = (s as usize, e as usize);
+                    text.get(s..e).map(|w| (s, w))
+                })
+        });
+        whole.into_iter().chain(parts)
+    }
+
+    /// Make the number detectors search the whole text (tests compare both ways).
+    #[cfg(test)]
+    fn without_windows(mut self) -> Self {
+        self.windows = None;
+        self
+    }
+}
+
+/// Is the digit run at `span` free-standing: not glued to more digits by a separator
+/// (`123-45-6789-0`, `1.123.45.6789`), and not inside a word?
+pub(crate) fn digits_isolated(text: &str, span: &Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    let s = span.start;
+    let e = span.end;
+    if s > 0 {
+        let p = bytes[s - 1];
+        if p.is_ascii_alphanumeric() || p == b'_' {
+            return false;
+        }
+        if matches!(p, b'-' | b'.' | b',' | b'/' | b'+') && s > 1 && bytes[s - 2].is_ascii_digit() {
+            return false;
+        }
+    }
+    if e < bytes.len() {
+        let n = bytes[e];
+        if n.is_ascii_alphanumeric() || n == b'_' {
+            return false;
+        }
+        if matches!(n, b'-' | b'.' | b',' | b'/')
+            && e + 1 < bytes.len()
+            && bytes[e + 1].is_ascii_digit()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Are all ASCII digits of `s` the same digit?
+pub(crate) fn all_same_digit(s: &str) -> bool {
+    let mut digits = s.bytes().filter(u8::is_ascii_digit);
+    match digits.next() {
+        Some(first) => digits.all(|d| d == first),
+        None => true,
+    }
+}
+
+/// Push a detection with the score clamped to `[0, 1]` and rounded to four decimals (so sums
+/// like 0.6 + 0.35 read 0.95, not 0.95000005).
+pub(crate) fn push(out: &mut Vec<Detection>, entity: &'static str, span: Range<usize>, score: f32) {
+    let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+    out.push(Detection {
+        entity,
+        span,
+        score,
+    });
+}
+
+/// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
+/// failure here is a programming error caught by `cargo test`).
+pub(crate) fn compile(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("built-in detector pattern compiles")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_known_and_unknown_give_nothing() {
+        for n in NAMES {
+            assert!(is_known(n));
+        }
+        assert!(!is_known("US_SSN_X"));
+        assert!(detect("NOPE", "My SSN is 123-45-6789").is_empty());
+    }
+
+    #[test]
+    fn demo_ssn_is_detected() {
+        let d = detect("US_SSN", "My SSN is 123-45-6789");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].entity, "US_SSN");
+        assert_eq!(d[0].span, 10..21);
+        assert!(d[0].score >= 0.5);
+    }
+
+    #[test]
+    fn set_runs_only_its_detectors() {
+        let set = DetectorSet::from_names(["US_SSN", "EMAIL_ADDRESS", "BOGUS"]);
+        assert!(set.contains("US_SSN") && set.contains("EMAIL_ADDRESS"));
+        assert!(!set.contains("CREDIT_CARD") && !set.contains("BOGUS"));
+        assert_eq!(
+            set.names().collect::<Vec<_>>(),
+            vec!["EMAIL_ADDRESS", "US_SSN"]
+        );
+        let d = set.detect("SSN 123-45-6789, mail a.b@agency.gov, card 4111 1111 1111 1111");
+        let entities: Vec<_> = d.iter().map(|d| d.entity).collect();
+        assert_eq!(entities, vec!["EMAIL_ADDRESS", "US_SSN"]);
+        assert!(DetectorSet::empty().detect("123-45-6789").is_empty());
+    }
+
+    #[test]
+    fn all_matches_single_detect() {
+        let text = "Call (202) 555-0143 or mail jo@agency.gov. SSN 123-45-6789. \
+                    #stayhome see photo. password: hunter22 AKIAIOSFODNN7EXAMPLE";
+        let set = DetectorSet::all();
+        set.warm_up();
+        let mut all = set.detect(text);
+        let mut one_by_one: Vec<Detection> = NAMES.iter().flat_map(|n| detect(n, text)).collect();
+        let key = |d: &Detection| (d.entity, d.span.start, d.span.end);
+        all.sort_by_key(key);
+        one_by_one.sort_by_key(key);
+        assert_eq!(all, one_by_one);
+        for n in [
+            "PHONE_NUMBER",
+            "EMAIL_ADDRESS",
+            "US_SSN",
+            "LOWERCASE_HASHTAG",
+        ] {
+            assert!(
+                all.iter().any(|d| d.entity == n && d.score >= 0.5),
+                "{n}: {all:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_sample_is_flagged_by_its_own_detector_only() {
+        for (text, entity) in [
+            ("My SSN is 123-45-6789", "US_SSN"),
+            ("card 4111 1111 1111 1111", "CREDIT_CARD"),
+            ("amex 3782 822463 10005", "CREDIT_CARD"),
+            ("call (202) 555-0143", "PHONE_NUMBER"),
+            ("call +1 202-555-0143 now", "PHONE_NUMBER"),
+            ("London +44 20 7946 0958", "PHONE_NUMBER"),
+            ("my passport is 912345678", "US_PASSPORT"),
+            ("IBAN DE89 3704 0044 0532 0130 00", "IBAN_CODE"),
+            ("server 192.168.10.20 is down", "IP_ADDRESS"),
+            ("my ITIN 912-70-1234", "US_ITIN"),
+            ("driver license A1234567", "US_DRIVER_LICENSE"),
+            ("write to jo@agency.gov", "EMAIL_ADDRESS"),
+            ("AKIAIOSFODNN7EXAMPLE", "CLOUD_ACCESS_KEY"),
+            ("password: hunter22", "PASSWORD_ASSIGNMENT"),
+            ("-----BEGIN PRIVATE KEY-----", "PRIVATE_KEY"),
+            ("#climateaction", "LOWERCASE_HASHTAG"),
+            ("[image] our new office", "IMAGE_WITHOUT_DESCRIPTION"),
+        ] {
+            let d = DetectorSet::all().detect(text);
+            let strong: Vec<_> = d
+                .iter()
+                .filter(|d| d.score >= 0.5)
+                .map(|d| d.entity)
+                .collect();
+            assert_eq!(strong, vec![entity], "{text}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_prose_gives_nothing() {
+        for text in [
+            "I ran 5 miles in 2024",
+            "Call me maybe",
+            "Room 101",
+            "The meeting is at 10:30 on 2024-05-12 in building 7.",
+            "We served 1,234,567 meals in fiscal year 2023.",
+            "Thanks to everyone who came out today! Great turnout.",
+            "Version 2.0 ships in Q3; see chapter 12.",
+        ] {
+            let d = DetectorSet::all().detect(text);
+            let strong: Vec<_> = d.iter().filter(|d| d.score >= 0.5).collect();
+            assert!(strong.is_empty(), "{text:?} gave {strong:?}");
+        }
+    }
+
+    #[test]
+    fn never_panics_and_spans_are_char_boundaries() {
+        let samples = [
+            "",
+            "é",
+            "\u{0}",
+            "🙂🙂🙂 123-45-6789 🙂",
+            "ß@ß.ß ü@ä.de x@y.zz",
+            "١٢٣-٤٥-٦٧٨٩ ٤١١١١١١١١١١١١١١١",
+            "＃ｓｔａｙｈｏｍｅ #ǅungla #ÅÄÖåäö #a #_ # ## #1 #stay_home #Ünïcödé",
+            "password:é pwd=🙂🙂🙂🙂 passcode 🙂",
+            "-----BEGIN PRIVATE KEY-----é🙂",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIé\n-----END RSA PRIVATE KEY-----",
+            "DE89 3704 0044 0532 0130 0🙂 GB82WEST1234569876543",
+            "::: ::1 fe80::1%eth0 1:2:3:4:5:6:7:8:9 255.255.255.255.255",
+            "+ +1 +1( +44 (0) 20 +٤٤ (202)555-0143🙂",
+            "http://🙂.com www. www.é.gov https://x.gov/(a)b).",
+            "📷📸 [image] pic.twitter.com/ see photo",
+            "\u{200d}\u{fe0f}#\u{200d}",
+        ];
+        let set = DetectorSet::all();
+        for text in samples {
+            for d in set.detect(text) {
+                assert!(
+                    d.span.start <= d.span.end && d.span.end <= text.len(),
+                    "{text:?} {d:?}"
+                );
+                assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+                assert!((0.0..=1.0).contains(&d.score));
+            }
+        }
+        // Pseudo-random byte soup over a small alphabet of tricky characters.
+        let alphabet: Vec<char> = "0123456789 -.:@#/+=_()[]aAzZxX\n\té🙂٣ＡkK"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..300 {
+            let mut s = String::new();
+            for _ in 0..60 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            for d in set.detect(&s) {
+                assert!(s.is_char_boundary(d.span.start) && s.is_char_boundary(d.span.end));
+                assert!(d.span.start < d.span.end);
+            }
+        }
+    }
+
+    /// Timing of every detector together on 280-character drafts. Run with
+    /// `cargo test -p preflight-core --release detectors::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing, run in release mode"]
+    fn timing() {
+        let drafts = [
+            "Join us Saturday at the county fair! Our rangers will share tips on wildfire safety and \
+             water conservation. Bring the kids, there will be games and free maps. Details at \
+             agency.gov/fair #wildfiresafety #ClimateAction See the photo below for parking.",
+            "Reminder: the office is closed Monday for the holiday. For emergencies call \
+             (202) 555-0143 or write to help@agency.gov. My SSN is 123-45-6789 and card \
+             4111 1111 1111 1111 lol. password: hunter22 #stayhome",
+            "I ran 5 miles in 2024 and it was great, thanks to everyone who cheered along the way. \
+             Next year: 10 miles! Room 101 is where we meet on Tuesdays at 10:30 for the running \
+             club. Call me maybe if you want to join us, all levels welcome here at the agency.",
+        ];
+        let set = DetectorSet::all();
+        set.warm_up();
+        let mut out = Vec::new();
+        // Best of five batches, as the machine may be shared.
+        let time = |set: DetectorSet, draft: &str, out: &mut Vec<Detection>| {
+            let iterations = 2_000u32;
+            (0..5)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    for _ in 0..iterations {
+                        out.clear();
+                        set.detect_into(std::hint::black_box(draft), out);
+                    }
+                    start.elapsed() / iterations
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        for draft in drafts {
+            let draft = &draft[..draft.len().min(280)];
+            let per = time(set, draft, &mut out);
+            println!(
+                "{:>4} bytes, {} detections: {per:?} per draft",
+                draft.len(),
+                out.len()
+            );
+            for (i, name) in NAMES.iter().enumerate() {
+                let one = DetectorSet { mask: 1 << i };
+                println!("    {name:<26} {:?}", time(one, draft, &mut out));
+            }
+        }
+    }
+
+    /// Number detectors search only the windows around digit clusters; that must give what a
+    /// search of the whole text gives.
+    #[test]
+    fn windows_match_whole_text_search() {
+        let mut texts: Vec<String> = [
+            "Call +1 (202) 555-0143 or 202.555.0199, SSN 123-45-6789, ITIN 912-70-1234",
+            "card 4111 1111 1111 1111 and 378282246310005; passport A12345678; DL S530-460-80-021-0",
+            "+44 20 7946 0958 / +49 (0)30 1234567 / 10.0.0.1 / ::ffff:192.0.2.128 / x123456789",
+            "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30",
+            "é1234567 🙂202-555-0143🙂 AB1234567 a1234-5678 12345 1234 123-45-6789-0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let alphabet: Vec<char> = "0123456789 -.()+:/aAB\né🙂".chars().collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..500 {
+            let mut s = String::new();
+            for _ in 0..50 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            texts.push(s);
+        }
+        for text in &texts {
+            let hints = Hints::new(text);
+            for (i, name) in NAMES.iter().enumerate() {
+                let (mut windowed, mut whole) = (Vec::new(), Vec::new());
+                run(i, text, &hints, &mut windowed);
+                run(i, text, &hints.without_windows(), &mut whole);
+                assert_eq!(windowed, whole, "{name} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn warm_up_text_exercises_every_detector() {
+        for name in NAMES {
+            assert!(!detect(name, WARM_UP_TEXT).is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn isolation() {
+        let t = "a 123-45-6789-0 b";
+        assert!(!digits_isolated(t, &(2..13)));
+        let t = "x 123456789.";
+        assert!(digits_isolated(t, &(2..11)));
+        let t = "x123456789";
+        assert!(!digits_isolated(t, &(1..10)));
+        assert!(all_same_digit("111-11-1111"));
+        assert!(!all_same_digit("111-11-1112"));
+    }
 }

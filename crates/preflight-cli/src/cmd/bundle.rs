@@ -1,0 +1,258 @@
+//! `preflight bundle validate | test | schema`.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use preflight_core::{validate, Engine, ExampleFailure, Problem};
+use serde::Serialize;
+
+use crate::exit::{self, CliError};
+use crate::input;
+use crate::render::{self, BOLD, DIM, GREEN, RED, YELLOW};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Validate a rule bundle: every problem with its JSON path, line:column and what was
+    /// expected. Exit 0 when valid, 65 when not.
+    #[command(after_help = crate::EXIT_CODES)]
+    Validate {
+        /// The bundle (JSON); `-` reads stdin.
+        file: PathBuf,
+        /// Print the result as JSON: {"file", "valid", "problems": [{path, line, column, message}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every rule's inline examples (`examples.flags` / `examples.passes`). Exit 0 when
+    /// all pass, 1 when some fail, 65 when the bundle is invalid.
+    #[command(after_help = crate::EXIT_CODES)]
+    Test {
+        /// The bundle (JSON); `-` reads stdin.
+        file: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the rule bundle format.
+    Schema,
+}
+
+pub fn run(cmd: Command) -> Result<u8, CliError> {
+    match cmd {
+        Command::Validate { file, json } => validate_cmd(&file, json),
+        Command::Test { file, json } => test_cmd(&file, json),
+        Command::Schema => schema(),
+    }
+}
+
+fn write_out(s: &str) -> Result<(), CliError> {
+    let mut out = anstream::stdout();
+    out.write_all(s.as_bytes()).map_err(exit::out)?;
+    out.flush().map_err(exit::out)
+}
+
+#[derive(Serialize)]
+struct ValidateReport<'a> {
+    file: &'a str,
+    valid: bool,
+    problems: &'a [Problem],
+}
+
+fn validate_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
+    let name = path.display().to_string();
+    let text = input::read_text(path)?;
+    let (engine, problems) = match input::compile(&name, &text) {
+        Ok(engine) => (Some(engine), Vec::new()),
+        Err(CliError::Bundle { errors, .. }) => (None, errors.problems),
+        Err(e) => return Err(e),
+    };
+    if json {
+        let report = ValidateReport {
+            file: &name,
+            valid: engine.is_some(),
+            problems: &problems,
+        };
+        let s = serde_json::to_string_pretty(&report).map_err(|e| CliError::Data(e.to_string()))?;
+        write_out(&format!("{s}\n"))?;
+    } else {
+        let mut s = render::problems(&name, Some(&text), &problems);
+        match &engine {
+            Some(engine) => {
+                let b = engine.bundle();
+                let enabled = b.rules.iter().filter(|r| r.enabled).count();
+                let _ = writeln!(
+                    s,
+                    "{GREEN}valid{GREEN:#}: {name}: {} {} — {} rule{} ({enabled} enabled), {} site{}, {} example{}",
+                    b.metadata.id,
+                    b.metadata.version,
+                    b.rules.len(),
+                    render::plural(b.rules.len()),
+                    b.sites.len(),
+                    render::plural(b.sites.len()),
+                    engine.example_count(),
+                    render::plural(engine.example_count()),
+                );
+            }
+            None => {
+                let n = problems.len();
+                let _ = writeln!(
+                    s,
+                    "{RED}invalid{RED:#}: {name}: {n} problem{}",
+                    render::plural(n)
+                );
+            }
+        }
+        write_out(&s)?;
+    }
+    Ok(if engine.is_some() {
+        exit::OK
+    } else {
+        exit::DATA
+    })
+}
+
+#[derive(Serialize)]
+struct RuleResult<'a> {
+    id: &'a str,
+    /// `pass`, `fail`, `no_examples` or `disabled`.
+    status: &'static str,
+    examples: usize,
+    failures: Vec<LocatedFailure<'a>>,
+}
+
+#[derive(Serialize)]
+struct LocatedFailure<'a> {
+    #[serde(flatten)]
+    failure: &'a ExampleFailure,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct TestReport<'a> {
+    file: &'a str,
+    passed: usize,
+    failed: usize,
+    without_examples: usize,
+    rules: Vec<RuleResult<'a>>,
+}
+
+fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
+    let name = path.display().to_string();
+    let text = input::read_text(path)?;
+    let engine: Engine = input::compile(&name, &text)?;
+    let failures = engine.test_examples();
+
+    let mut rules = Vec::new();
+    for (i, rule) in engine.bundle().rules.iter().enumerate() {
+        let prefix = format!("$.rules[{i}].");
+        let examples = rule.examples.flags.len() + rule.examples.passes.len();
+        let mine: Vec<LocatedFailure> = failures
+            .iter()
+            .filter(|f| f.path.starts_with(&prefix))
+            .map(|f| {
+                let loc = validate::locate(&text, &f.path);
+                LocatedFailure {
+                    failure: f,
+                    line: loc.map(|l| l.0),
+                    column: loc.map(|l| l.1),
+                }
+            })
+            .collect();
+        let status = if !rule.enabled {
+            "disabled"
+        } else if !mine.is_empty() {
+            "fail"
+        } else if examples == 0 {
+            "no_examples"
+        } else {
+            "pass"
+        };
+        rules.push(RuleResult {
+            id: &rule.id,
+            status,
+            examples,
+            failures: mine,
+        });
+    }
+    let count = |s: &str| rules.iter().filter(|r| r.status == s).count();
+    let report = TestReport {
+        file: &name,
+        passed: count("pass"),
+        failed: count("fail"),
+        without_examples: count("no_examples"),
+        rules,
+    };
+
+    if json {
+        let s = serde_json::to_string_pretty(&report).map_err(|e| CliError::Data(e.to_string()))?;
+        write_out(&format!("{s}\n"))?;
+    } else {
+        let mut s = String::new();
+        for r in &report.rules {
+            match r.status {
+                "pass" => {
+                    let _ = writeln!(
+                        s,
+                        "{GREEN}pass{GREEN:#} {} {DIM}({} example{}){DIM:#}",
+                        r.id,
+                        r.examples,
+                        render::plural(r.examples)
+                    );
+                }
+                "fail" => {
+                    let _ = writeln!(
+                        s,
+                        "{RED}FAIL{RED:#} {} {DIM}({} of {} example{} failed){DIM:#}",
+                        r.id,
+                        r.failures.len(),
+                        r.examples,
+                        render::plural(r.examples)
+                    );
+                    for f in &r.failures {
+                        let at = match (f.line, f.column) {
+                            (Some(l), Some(c)) => format!("{name}:{l}:{c}"),
+                            _ => name.clone(),
+                        };
+                        let _ = writeln!(
+                            s,
+                            "     {BOLD}{}{BOLD:#}: {:?}\n     {DIM}at {} ({at}){DIM:#}",
+                            f.failure.expected, f.failure.text, f.failure.path
+                        );
+                        if let Some(e) = &f.failure.error {
+                            let _ = writeln!(s, "     {RED}error{RED:#}: {e}");
+                        }
+                    }
+                }
+                "no_examples" => {
+                    let _ = writeln!(s, "{YELLOW}warn{YELLOW:#} {} has no examples", r.id);
+                }
+                _ => {
+                    let _ = writeln!(s, "{DIM}skip {} (disabled){DIM:#}", r.id);
+                }
+            }
+        }
+        if report.without_examples > 0 {
+            let n = report.without_examples;
+            let _ = writeln!(
+                s,
+                "{YELLOW}warning{YELLOW:#}: {n} rule{} without examples: add `examples.flags` and `examples.passes`",
+                render::plural(n)
+            );
+        }
+        let _ = writeln!(s, "{} passed, {} failed", report.passed, report.failed);
+        write_out(&s)?;
+    }
+    Ok(if report.failed > 0 {
+        exit::ADVICE
+    } else {
+        exit::OK
+    })
+}
+
+fn schema() -> Result<u8, CliError> {
+    let s = serde_json::to_string_pretty(&preflight_core::bundle_schema())
+        .map_err(|e| CliError::Data(e.to_string()))?;
+    write_out(&format!("{s}\n"))?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,75 @@
+//! Reading drafts and bundles.
+
+use std::io::Read;
+use std::path::Path;
+
+use preflight_core::{validate, BundleErrors, Engine, Problem};
+
+use crate::exit::CliError;
+
+/// Read a whole file as UTF-8 text; `-` reads stdin.
+pub fn read_text(path: &Path) -> Result<String, CliError> {
+    let name = path.display().to_string();
+    let bytes = if name == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::io("cannot read stdin", e))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| CliError::io(format!("cannot read {name}"), e))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Data(format!(
+            "{name}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Validate and compile bundle text. Every problem is located (line:column) in `text`.
+pub fn compile(name: &str, text: &str) -> Result<Engine, CliError> {
+    let fail = |mut errors: BundleErrors| {
+        validate::locate_problems(text, &mut errors.problems);
+        CliError::Bundle {
+            file: name.to_string(),
+            text: Some(text.to_string()),
+            errors,
+        }
+    };
+    let bundle = validate::parse(text).map_err(fail)?;
+    let engine = Engine::new(bundle).map_err(fail)?;
+    let tz_problems = time_zone_problems(&engine);
+    if !tz_problems.is_empty() {
+        return Err(fail(BundleErrors {
+            problems: tz_problems,
+        }));
+    }
+    Ok(engine)
+}
+
+/// The duty-hours time zone must be an IANA name this build knows (checked here rather than
+/// in the core, which carries no time-zone data).
+fn time_zone_problems(engine: &Engine) -> Vec<Problem> {
+    match &engine.bundle().duty_hours {
+        Some(d) if crate::clock::parse_tz(&d.time_zone).is_err() => vec![Problem {
+            path: "$.duty_hours.time_zone".into(),
+            line: None,
+            column: None,
+            message: format!(
+                "unknown time zone `{}`: expected an IANA name such as `America/New_York` or `UTC`",
+                d.time_zone
+            ),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Load the bundle at `path`, or the embedded default bundle.
+pub fn load(path: Option<&Path>) -> Result<Engine, CliError> {
+    match path {
+        Some(p) => compile(&p.display().to_string(), &read_text(p)?),
+        None => compile("<default bundle>", preflight_core::DEFAULT_BUNDLE_JSON),
+    }
+}

@@ -1,0 +1,428 @@
+//! Accessibility: LOWERCASE_HASHTAG and IMAGE_WITHOUT_DESCRIPTION.
+//!
+//! - **LOWERCASE_HASHTAG**: a hashtag that joins two or more words without a cue a screen
+//!   reader can split on (`#climateaction`, `#STAYHOME`, `#Stayhome`); `#ClimateAction` is
+//!   fine. The hashtag is cut at underscores, digits and case changes; a piece of six letters
+//!   or more written in one case is split into English words with a small embedded list
+//!   (`words_en.txt`, from SCOWL sizes 10–20, plus a few words of public service below). Split
+//!   into two words: 0.7, three or more: 0.85. A piece that is itself a word (`#together`) or
+//!   cannot be split (`#covid`, `#nasa`) is not flagged, except a piece of 16 letters or more,
+//!   which is flagged at 0.55 as it is almost surely several words.
+//! - **IMAGE_WITHOUT_DESCRIPTION**: the draft announces or links an image or video
+//!   (`pic.twitter.com/…`, `[image]`, a link to a `.png`, 📷, "see the photo below", "attached
+//!   is a chart") and has no description anywhere ("Image description:", "alt text", "ID:",
+//!   "[description …]", "transcript"). Each announcement is a detection: links, `[image]` tags
+//!   and camera emoji 0.8, phrases 0.7.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{compile, push, Detection, Hints};
+
+/// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
+/// [`SHORT_WORDS`].
+static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    // The file is sorted (tested), so merging in the few extra words avoids sorting 11 000.
+    let mut extra: Vec<&'static str> = EXTRA_WORDS.iter().chain(SHORT_WORDS).copied().collect();
+    extra.sort_unstable();
+    let mut extra = extra.into_iter().peekable();
+    let mut words = Vec::with_capacity(11_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
+    for word in listed_words() {
+        while let Some(e) = extra.next_if(|e| *e < word) {
+            words.push(e);
+        }
+        extra.next_if_eq(&word);
+        words.push(word);
+    }
+    words.extend(extra);
+    words.dedup();
+    words
+});
+
+/// The words of `words_en.txt`, in file order.
+fn listed_words() -> impl Iterator<Item = &'static str> {
+    include_str!("words_en.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The only words of one or two letters a hashtag is split into (more would split almost
+/// anything).
+const SHORT_WORDS: &[&str] = &[
+    "a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me",
+    "my", "no", "of", "oh", "on", "or", "so", "to", "up", "us", "we",
+];
+
+/// Words common in public-service hashtags that the general list lacks.
+const EXTRA_WORDS: &[&str] = &[
+    "april",
+    "august",
+    "awareness",
+    "climate",
+    "covid",
+    "cyber",
+    "december",
+    "election",
+    "february",
+    "friday",
+    "health",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "monday",
+    "november",
+    "october",
+    "online",
+    "pandemic",
+    "saturday",
+    "september",
+    "stem",
+    "sunday",
+    "thursday",
+    "tuesday",
+    "vaccine",
+    "vaccinated",
+    "veteran",
+    "wednesday",
+    "wellbeing",
+    "wellness",
+    "website",
+    "wildfire",
+    "women",
+];
+
+/// The fewest list words (a word may take a plural `s`) that `piece` (lower-case ASCII, at
+/// most 64 bytes) splits into, if it splits at all. From each reachable position it walks the
+/// sorted list by narrowing the range of words sharing the prefix read so far, so the cost is
+/// a few binary searches per letter, with no allocation.
+fn min_words(piece: &[u8]) -> Option<usize> {
+    let words = &*WORDS;
+    let n = piece.len();
+    // best[i]: fewest words covering piece[..i].
+    let mut best = [u16::MAX; 65];
+    best[0] = 0;
+    for start in 0..n {
+        if best[start] == u16::MAX {
+            continue;
+        }
+        let next = best[start] + 1;
+        let (mut lo, mut hi) = (0usize, words.len());
+        for depth in 0..(n - start) {
+            let c = piece[start + depth];
+            let slice = &words[lo..hi];
+            let first = slice.partition_point(|w| w.len() <= depth || w.as_bytes()[depth] < c);
+            let last = slice.partition_point(|w| w.len() <= depth || w.as_bytes()[depth] <= c);
+            hi = lo + last;
+            lo += first;
+            if lo >= hi {
+                break;
+            }
+            if words[lo].len() == depth + 1 {
+                let end = start + depth + 1;
+                best[end] = best[end].min(next);
+                // Plural: word + "s".
+                if end < n && piece[end] == b's' && depth + 1 >= 3 {
+                    best[end + 1] = best[end + 1].min(next);
+                }
+            }
+        }
+    }
+    (best[n] != u16::MAX).then_some(usize::from(best[n]))
+}
+
+const HASHTAG_MIN_LETTERS: usize = 6;
+const HASHTAG_LONG: usize = 16;
+
+pub(crate) fn detect_lowercase_hashtag(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
+    if !hints.hash {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'#' {
+            i += 1;
+            continue;
+        }
+        let hash = i;
+        i += 1;
+        if let Some(prev) = text[..hash].chars().next_back() {
+            if prev.is_alphanumeric() || prev == '&' || prev == '#' || prev == '_' {
+                continue;
+            }
+        }
+        let body_len = text[i..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - i);
+        let body = &text[i..i + body_len];
+        i += body_len;
+        if body.is_empty() || !body.chars().next().is_some_and(char::is_alphabetic) {
+            continue;
+        }
+        if let Some(score) = hashtag_score(body) {
+            push(out, "LOWERCASE_HASHTAG", hash..i, score);
+        }
+    }
+}
+
+/// Score of a hashtag body (without `#`), if it hides words.
+fn hashtag_score(body: &str) -> Option<f32> {
+    let mut best: Option<f32> = None;
+    for_each_piece(body, |piece| {
+        let letters = piece.chars().count();
+        if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() {
+            return;
+        }
+        let score = if letters > 64 {
+            Some(0.55)
+        } else {
+            let mut buf = [0u8; 64];
+            for (b, c) in buf.iter_mut().zip(piece.bytes()) {
+                *b = c.to_ascii_lowercase();
+            }
+            match min_words(&buf[..letters]) {
+                Some(1) => None,
+                Some(2) => Some(0.7),
+                Some(_) => Some(0.85),
+                None if letters >= HASHTAG_LONG => Some(0.55),
+                None => None,
+            }
+        };
+        if let Some(s) = score {
+            best = Some(best.map_or(s, |b: f32| b.max(s)));
+        }
+    });
+    best
+}
+
+/// Call `f` on each run of letters of a hashtag body that has no visible word boundary: cut
+/// at non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
+/// of a capital run followed by lower case (`NASAEarth`).
+fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str)) {
+    let mut start: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    let mut iter = body.char_indices().peekable();
+    while let Some((idx, c)) = iter.next() {
+        if !c.is_alphabetic() {
+            if let Some(s) = start.take() {
+                f(&body[s..idx]);
+            }
+            prev = None;
+            continue;
+        }
+        let next = iter.peek().map(|(_, n)| *n);
+        let boundary = prev.is_some_and(|p| {
+            (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase))
+        });
+        if boundary {
+            if let Some(s) = start.take() {
+                f(&body[s..idx]);
+            }
+        }
+        if start.is_none() {
+            start = Some(idx);
+        }
+        prev = Some(c);
+    }
+    if let Some(s) = start {
+        f(&body[s..]);
+    }
+}
+
+static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    const MEDIA: &str = r"(?:photo|picture|pic|image|video|graphic|infographic|screenshot|chart|gif|clip|selfie|snapshot|map)s?|footage";
+    compile(&format!(
+        concat!(
+            r"(?i-u)(?P<strong>pic\.twitter\.com/[A-Za-z0-9]+",
+            r"|\[(?:image|photo|picture|pic|video|gif|graphic|screenshot|img|chart|map)s?\]",
+            r"|https?://(?u:[^\s])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
+            r"|instagram\.com/p/[A-Za-z0-9_-]+|imgur\.com/[A-Za-z0-9]+",
+            r"|(?u:📷|📸|🖼|🎥|📹|🎞))",
+            r"|(?P<phrase>(?-u:\b)(?:",
+            r"(?:see|view|watch|check out|look at|here'?s|here is|here are|sharing)\s+(?:(?:the|this|these|my|our|a|an|some|attached|following|latest|new)\s+){{0,2}}(?:{m})",
+            r"|(?:{m})\s+(?:below|attached|above)",
+            r"|attached\s+(?:is\s+|are\s+)?(?:(?:a|an|the|our|my)\s+)?(?:{m})",
+            r"|(?:photo|picture|image|video)\s+(?:credit|courtesy)",
+            r")(?-u:\b))",
+        ),
+        m = MEDIA
+    ))
+});
+
+static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
+    compile(concat!(
+        r"(?-u)(?i:(?:image|img|photo|picture|pic|video|audio|gif)\s*desc",
+        r"|alt[\s-]?text|(?-u:\b)alt\s*:|\[\s*desc|(?-u:\b)description\s*:|(?-u:\b)described\s*:",
+        r"|#alt4u|(?-u:\b)transcript(?-u:\b)|(?-u:\b)caption(?:ed|s)?\s*:|(?-u:\b)pictured\s*:)",
+        r"|(?-u:\b)ID\s*:|\[ID(?-u:\b)",
+    ))
+});
+
+pub(crate) fn detect_image_without_description(
+    text: &str,
+    _hints: &Hints,
+    out: &mut Vec<Detection>,
+) {
+    if text.len() < 2 {
+        return;
+    }
+    let first = out.len();
+    for caps in IMAGE_TRIGGER.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let strong = caps.name("strong").is_some();
+        if !strong {
+            // "see photo ID requirements" is about identity documents, not an image.
+            let after = text[m.end()..].trim_start();
+            let next_word = after
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if next_word.eq_ignore_ascii_case("id")
+                || next_word.eq_ignore_ascii_case("identification")
+            {
+                continue;
+            }
+        }
+        push(
+            out,
+            "IMAGE_WITHOUT_DESCRIPTION",
+            m.range(),
+            if strong { 0.8 } else { 0.7 },
+        );
+    }
+    if out.len() > first && IMAGE_DESCRIBED.is_match(text) {
+        out.truncate(first);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::detect;
+    use super::{for_each_piece, min_words};
+
+    fn tags(text: &str) -> Vec<(&str, f32)> {
+        detect("LOWERCASE_HASHTAG", text)
+            .into_iter()
+            .map(|d| (&text[d.span], d.score))
+            .collect()
+    }
+
+    fn images(text: &str) -> Vec<&str> {
+        detect("IMAGE_WITHOUT_DESCRIPTION", text)
+            .into_iter()
+            .map(|d| &text[d.span])
+            .collect()
+    }
+
+    #[test]
+    fn word_list_is_sorted_lower_case_ascii() {
+        let listed: Vec<_> = super::listed_words().collect();
+        assert!(listed.len() > 10_000);
+        assert!(listed.windows(2).all(|w| w[0] < w[1]));
+        assert!(listed
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
+        let words = &*super::WORDS;
+        assert!(words.windows(2).all(|w| w[0] < w[1]));
+        for w in super::EXTRA_WORDS.iter().chain(super::SHORT_WORDS) {
+            assert!(words.binary_search(w).is_ok(), "{w}");
+        }
+    }
+
+    #[test]
+    fn word_splitting() {
+        assert_eq!(min_words(b"climateaction"), Some(2));
+        assert_eq!(min_words(b"blacklivesmatter"), Some(3));
+        assert_eq!(min_words(b"together"), Some(1));
+        assert_eq!(min_words(b"veteransday"), Some(2));
+        assert_eq!(min_words(b"covid"), Some(1));
+        assert_eq!(min_words(b"nasa"), None);
+        assert_eq!(min_words(b"xqzv"), None);
+        let mut pieces = Vec::new();
+        for_each_piece("NASAEarth_day2024climateAction", |p| pieces.push(p));
+        assert_eq!(pieces, vec!["NASA", "Earth", "day", "climate", "Action"]);
+    }
+
+    #[test]
+    fn flags_run_together_hashtags() {
+        for (text, tag) in [
+            ("Join us! #climateaction", "#climateaction"),
+            ("#STAYHOME and #StaySafe", "#STAYHOME"),
+            ("#Stayhome", "#Stayhome"),
+            ("Happy #veteransday2024!", "#veteransday2024"),
+            ("#publichealth matters", "#publichealth"),
+            ("#blacklivesmatter", "#blacklivesmatter"),
+        ] {
+            let f = tags(text);
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(f[0].0, tag);
+            assert!(f[0].1 >= 0.5);
+        }
+        assert!((tags("#blacklivesmatter")[0].1 - 0.85).abs() < 1e-6);
+    }
+
+    #[test]
+    fn leaves_accessible_hashtags() {
+        for text in [
+            "#ClimateAction",
+            "#covid",
+            "#nasa",
+            "#NASA",
+            "#together",
+            "#COVID19",
+            "#vote",
+            "#Stay_Home",
+            "C# and F#",
+            "issue #1234",
+            "&#8217;",
+            "#día #überall",
+            "a#climateaction",
+        ] {
+            assert!(tags(text).is_empty(), "{text}: {:?}", tags(text));
+        }
+    }
+
+    #[test]
+    fn images_without_description() {
+        assert_eq!(
+            images("Great day! pic.twitter.com/AbC123"),
+            vec!["pic.twitter.com/AbC123"]
+        );
+        assert_eq!(images("See the photo below."), vec!["See the photo"]);
+        assert_eq!(images("Our team 📷"), vec!["📷"]);
+        assert_eq!(images("[image] new office"), vec!["[image]"]);
+        assert_eq!(
+            images("chart: https://agency.gov/a/chart.png"),
+            vec!["https://agency.gov/a/chart.png"]
+        );
+        assert_eq!(
+            images("Attached is a graphic on flu season"),
+            vec!["Attached is a graphic"]
+        );
+        assert_eq!(
+            images("Check out these photos from the fair"),
+            vec!["Check out these photos"]
+        );
+    }
+
+    #[test]
+    fn described_images_pass() {
+        for text in [
+            "See the photo below. Image description: a red barn.",
+            "📷 [ID: two rangers at a trailhead]",
+            "pic.twitter.com/AbC123 (alt text in reply)",
+            "[image] [description: map of the flood zone]",
+            "Watch the video; transcript at agency.gov/t",
+            "Bring photo ID to vote",
+            "We took a photo yesterday",
+            "Call me maybe",
+        ] {
+            assert!(images(text).is_empty(), "{text}: {:?}", images(text));
+        }
+    }
+}

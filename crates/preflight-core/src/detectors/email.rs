@@ -1,0 +1,94 @@
+//! EMAIL_ADDRESS: `local@domain.tld`.
+//!
+//! Base score 0.8 for a well-formed address whose top-level domain is alphabetic and not a
+//! file extension (`logo@2x.png`); context words (`email`, `mail`, `contact`, …) add 0.35.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{compile, context, push, Detection, Hints};
+
+const ENTITY: &str = "EMAIL_ADDRESS";
+const BASE: f32 = 0.8;
+const CONTEXT: &[&str] = &[
+    "email", "e mail", "mail", "contact", "reach", "write", "address", "inbox",
+];
+
+/// File extensions that look like top-level domains after an `@` (`icon@2x.png`).
+const NOT_TLDS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "txt", "doc", "docx", "xls", "xlsx", "exe",
+    "js", "css", "html", "htm", "json", "xml", "zip", "mp4", "mov",
+];
+
+static RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"(?-u:\b)[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,24})(?-u:\b)",
+    )
+});
+
+pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
+    if !hints.at || !hints.dot {
+        return;
+    }
+    for caps in RE.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let s = m.as_str();
+        let local = s.split('@').next().unwrap_or("");
+        if local.contains("..") {
+            continue;
+        }
+        // The character before must not continue the address (`a..b@x.com`, `é@x.com`).
+        if let Some(prev) = text[..m.start()].chars().next_back() {
+            if prev == '.' || prev == '@' || prev.is_alphanumeric() {
+                continue;
+            }
+        }
+        let tld = caps.name("tld").map_or("", |t| t.as_str());
+        if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
+            continue;
+        }
+        let span = m.range();
+        let score = context::boosted(BASE, text, &span, CONTEXT);
+        push(out, ENTITY, span, score);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::detect;
+
+    fn found(text: &str) -> Vec<&str> {
+        detect("EMAIL_ADDRESS", text)
+            .into_iter()
+            .map(|d| &text[d.span])
+            .collect()
+    }
+
+    #[test]
+    fn finds_addresses() {
+        assert_eq!(
+            found("write to jane.doe+news@agency.gov today"),
+            vec!["jane.doe+news@agency.gov"]
+        );
+        assert_eq!(
+            found("(a_b@mail.example.co.uk)"),
+            vec!["a_b@mail.example.co.uk"]
+        );
+        assert_eq!(found("x@y.com, z@w.org."), vec!["x@y.com", "z@w.org"]);
+        let d = detect("EMAIL_ADDRESS", "jo@agency.gov");
+        assert!((d[0].score - 0.8).abs() < 1e-6);
+        let d = detect("EMAIL_ADDRESS", "email me: jo@agency.gov");
+        assert_eq!(d[0].score, 1.0);
+    }
+
+    #[test]
+    fn rejects_non_addresses() {
+        assert!(found("@mention only").is_empty());
+        assert!(found("icon@2x.png").is_empty());
+        assert!(found("a..b@x.com").is_empty());
+        assert!(found("user@localhost").is_empty());
+        assert!(found("meet @ 5.30").is_empty());
+        assert!(found("price: 3@4.5").is_empty());
+    }
+}

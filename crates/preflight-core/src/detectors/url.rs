@@ -1,0 +1,139 @@
+//! URL: web addresses.
+//!
+//! Shapes and base scores: with a scheme (`https://…`, `ftp://…`) 0.7; starting `www.` 0.6;
+//! a bare domain with a common top-level domain (`agency.gov/path`, `bit.ly/x`), written in
+//! lower case, 0.5. Trailing sentence punctuation and an unbalanced closing bracket are left
+//! out of the span; the domain of an e-mail address is not a URL. Context words (`link`,
+//! `website`, `visit`, …) add 0.35.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{compile, context, push, Detection, Hints};
+
+const ENTITY: &str = "URL";
+const CONTEXT: &[&str] = &[
+    "url", "link", "links", "website", "site", "visit", "click", "web", "page", "http", "https",
+];
+
+static RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(concat!(
+        r#"(?P<scheme>(?i:https?|ftp)://[^\s<>"]+)"#,
+        r#"|(?P<www>(?-u:\b)(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s<>"]*)?)"#,
+        r#"|(?P<bare>(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"#,
+        r#"(?:com|org|net|gov|edu|mil|int|io|co|us|uk|ca|eu|info|biz|app|dev|ly|gl|news|tv|me)"#,
+        r#"(?-u:\b)(?:/[^\s<>"]*)?)"#,
+    ))
+});
+
+pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
+    if !hints.dot {
+        return;
+    }
+    let bytes = text.as_bytes();
+    for caps in RE.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        let (base, bare) = if caps.name("scheme").is_some() {
+            (0.7, false)
+        } else if caps.name("www").is_some() {
+            (0.6, false)
+        } else {
+            (0.5, true)
+        };
+        let start = m.start();
+        if start > 0 {
+            let prev = bytes[start - 1];
+            // user@agency.gov, .gov, sub-parts of something longer.
+            if prev == b'@'
+                || prev == b'.'
+                || (bare && (prev == b'-' || prev == b'/' || prev == b'_'))
+            {
+                continue;
+            }
+        }
+        if bare && bytes.get(m.end()) == Some(&b'@') {
+            continue;
+        }
+        let end = start + trim_end(m.as_str());
+        // A scheme with nothing after it is not a URL.
+        let s = &text[start..end];
+        if s.ends_with("://") || s.len() < 4 {
+            continue;
+        }
+        let span = start..end;
+        let score = context::boosted(base, text, &span, CONTEXT);
+        push(out, ENTITY, span, score);
+    }
+}
+
+/// Length of `url` without trailing punctuation and unbalanced closing brackets.
+fn trim_end(url: &str) -> usize {
+    let mut end = url.len();
+    loop {
+        let Some(c) = url[..end].chars().next_back() else {
+            return end;
+        };
+        let drop = match c {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '"' | '*' | '…' | '’' | '”' => true,
+            ')' => url[..end].matches('(').count() < url[..end].matches(')').count(),
+            ']' => url[..end].matches('[').count() < url[..end].matches(']').count(),
+            '}' => true,
+            _ => false,
+        };
+        if !drop {
+            return end;
+        }
+        end -= c.len_utf8();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::detect;
+
+    fn found(text: &str) -> Vec<(&str, f32)> {
+        detect("URL", text)
+            .into_iter()
+            .map(|d| (&text[d.span], d.score))
+            .collect()
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            found("see https://www.agency.gov/news?id=1.")[0].0,
+            "https://www.agency.gov/news?id=1"
+        );
+        assert_eq!(
+            found("(details at http://x.org/a_(b))")[0].0,
+            "http://x.org/a_(b)"
+        );
+        assert_eq!(
+            found("(details at http://x.org/ab)")[0].0,
+            "http://x.org/ab"
+        );
+        assert_eq!(found("go to www.agency.gov!")[0].0, "www.agency.gov");
+        assert_eq!(found("agency.gov/apply, today")[0].0, "agency.gov/apply");
+        let f = found("visit bit.ly/3xYz");
+        assert_eq!(f[0].0, "bit.ly/3xYz");
+        assert!((f[0].1 - 0.85).abs() < 1e-6);
+        assert_eq!(found("HTTPS://EXAMPLE.COM").len(), 1);
+    }
+
+    #[test]
+    fn not_urls() {
+        for text in [
+            "mail jo@agency.gov",
+            "e.g. this",
+            "Node.js and ASP.NET",
+            "done.Then",
+            "https:// nothing",
+            "Version 2.0 ships",
+            "U.S. Army",
+            "I ran 5 miles in 2024",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+}
