@@ -107,7 +107,7 @@ fn special_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"(?P<url>(?i:https?://|www\.)[^\s<>\x22]+",
-            r"|\b(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
+            r"|(?-u:\b)(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
             r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
             r"|(?P<mention>(?:^|[^\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)",
             r"|(?P<hashtag>(?:^|[^\w#&])[#＃][\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
@@ -519,6 +519,21 @@ mod tests {
                 .collect();
             assert_eq!(fast, uax, "segmenting {case:?}");
         }
+    }
+
+    #[test]
+    fn bare_domains_after_non_ascii_text_and_ascii_fast_path() {
+        // The domain alternative uses an ASCII word boundary (so the regex stays on its fast
+        // lazy DFA on non-ASCII drafts): a domain right after CJK text is still found.
+        let t = toks("見てexample.gov ok 😀 Visit data.gov.");
+        let urls: Vec<_> = t
+            .iter()
+            .filter(|x| x.0 == TokenKind::Url)
+            .map(|x| x.1.as_str())
+            .collect();
+        assert_eq!(urls, ["example.gov", "data.gov"]);
+        assert_eq!(Tokenizer::normalize("HeLLo-World_42"), "hello-world_42");
+        assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
     }
 
     #[test]
