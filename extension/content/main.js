@@ -61,8 +61,8 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     }
 
     context() {
+      // The engine resolves the host name to the bundle's site id (and its limits).
       const ctx = { site: location.hostname };
-      if (adapter.id !== 'generic') ctx.site = location.hostname;
       try {
         const account = adapter.account(this.field);
         if (account) ctx.account = account;
