@@ -42,7 +42,6 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       this.mo = new MutationObserver(this.schedule);
       this.mo.observe(field, { subtree: true, childList: true, characterData: true });
       field.addEventListener('keydown', this.onKey, true);
-      field.dataset.preflight = this.family;
     }
 
     onKey(e) {
@@ -126,7 +125,6 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
       this.mo.disconnect();
       this.field.removeEventListener('input', this.schedule);
       this.field.removeEventListener('keydown', this.onKey, true);
-      delete this.field.dataset.preflight;
       this.ui.destroy();
       controllers.delete(this.field);
       report();
@@ -175,29 +173,36 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     attach(t);
   }, true);
 
-  // Discovery: fields that appear (already focused, autofocus, or inside shadow roots).
+  // Discovery: fields that appear (already focused, autofocus, or inside shadow roots). Only
+  // the subtrees that mutations add are scanned, so big pages stay cheap.
   const observed = new WeakSet();
+  const watched = new WeakSet(); // fields with a one-time focus listener (no attributes on the page's DOM)
+  function consider(f) {
+    const r = PF.adapters.editingRoot(f);
+    if (!r) return;
+    if (r === document.activeElement || r.contains(deepActive())) attach(r);
+    else if (!controllers.has(r) && !watched.has(r)) {
+      watched.add(r);
+      r.addEventListener('focusin', () => attach(r), { once: true });
+    }
+  }
+  function watchShadow(el) {
+    if (el.shadowRoot && !observed.has(el.shadowRoot)) {
+      observed.add(el.shadowRoot);
+      observe(el.shadowRoot);
+      scan(el.shadowRoot);
+    }
+  }
+  /** Scan a document, shadow root or element (itself included) for fields and shadow roots. */
   function scan(root) {
-    let found;
     try {
-      found = root.querySelectorAll(adapter.fields);
-    } catch (_) {
-      return;
-    }
-    for (const f of found) {
-      const r = PF.adapters.editingRoot(f);
-      if (r && (r === document.activeElement || r.contains(deepActive()))) attach(r);
-      else if (r && !controllers.has(r)) r.addEventListener('focusin', () => attach(r), { once: true });
-    }
-    // Open shadow roots.
-    const all = root.querySelectorAll('*');
-    for (const el of all) {
-      if (el.shadowRoot && !observed.has(el.shadowRoot)) {
-        observed.add(el.shadowRoot);
-        observe(el.shadowRoot);
-        scan(el.shadowRoot);
+      if (root.nodeType === 1) {
+        if (root.matches(adapter.fields)) consider(root);
+        watchShadow(root);
       }
-    }
+      for (const f of root.querySelectorAll(adapter.fields)) consider(f);
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) watchShadow(el);
+    } catch (_) { /* invalid selector on an odd page: ignore */ }
   }
 
   function deepActive() {
@@ -206,25 +211,30 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     return a;
   }
 
+  const pendingNodes = new Set();
   let scanQueued = false;
-  function queueScan() {
+  function queueScan(nodes) {
+    for (const n of nodes) if (n.nodeType === 1) pendingNodes.add(n);
     if (scanQueued) return;
     scanQueued = true;
     setTimeout(() => {
       scanQueued = false;
-      scan(document);
+      const nodes = [...pendingNodes];
+      pendingNodes.clear();
+      for (const n of nodes) if (n.isConnected) scan(n);
       for (const c of [...controllers.values()]) if (!c.field.isConnected) c.destroy();
     }, 200);
   }
 
   function observe(root) {
     new MutationObserver((records) => {
+      const added = [];
+      let removed = false;
       for (const r of records) {
-        if (r.addedNodes.length || r.removedNodes.length) {
-          queueScan();
-          return;
-        }
+        for (const n of r.addedNodes) added.push(n);
+        if (r.removedNodes.length) removed = true;
       }
+      if (added.length || removed) queueScan(added);
     }).observe(root, { childList: true, subtree: true });
   }
 
