@@ -319,6 +319,26 @@ describe('user bundle (options page) and fix buttons', () => {
   });
 });
 
+describe('chrome://extensions', () => {
+  test('Chromium reports no manifest errors, install warnings or runtime errors for the extension', async () => {
+    const page = await L.context.newPage();
+    try {
+      await page.goto(`chrome://extensions/?id=${L.extId}`);
+      const info = await page.evaluate((id) => new Promise((resolve) => {
+        chrome.developerPrivate.getExtensionInfo(id, (i) => resolve({
+          state: i.state, warnings: i.installWarnings, manifestErrors: i.manifestErrors, runtimeErrors: i.runtimeErrors,
+        }));
+      }), L.extId);
+      assert.equal(info.state, 'ENABLED');
+      assert.deepEqual(info.warnings, []);
+      assert.deepEqual(info.manifestErrors, []);
+      assert.deepEqual(info.runtimeErrors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('no network', () => {
   test('nothing but fixture pages and extension files was requested', () => {
     // Allowed: the fixture pages themselves, their scripts, the browser's favicon probe,
@@ -329,6 +349,7 @@ describe('no network', () => {
     const fixtureHosts = new Set(all.map((s) => new URL(s.url).host));
     const leaks = L.requests.filter((r) => {
       if (r.url.startsWith(`chrome-extension://${L.extId}/`)) return false;
+      if (r.url.startsWith('chrome://') && !r.sw) return false; // the test's own visit to chrome://extensions
       if (pages.has(r.url)) return false;
       const u = new URL(r.url);
       const fixtureFile = u.pathname.startsWith('/__fixture/') || u.pathname === '/favicon.ico';
