@@ -200,6 +200,25 @@ describe('worker lifecycle', () => {
   });
 });
 
+describe('posting account', () => {
+  test('the handle X shows is sent as context: an official account from the registry reads as organizational', async () => {
+    const official = DEFAULT_BUNDLE.registry.find((r) => r.site === 'x')?.handle;
+    assert.ok(official, 'the default bundle lists an official X account');
+    const site = { ...SITES.find((s) => s.id === 'x'), url: `https://x.com/compose/post?as=${encodeURIComponent(official)}` };
+    const page = await openSite(L.context, site);
+    try {
+      await typeDraft(page, site, 'New guidance on permit wait times is out today.');
+      const b = await waitBadge(page, (d) => d.use === 'organizational');
+      assert.equal(b.use, 'organizational');
+      await badge(page).click();
+      const signals = await page.locator('preflight-check .signals').textContent();
+      assert.ok(signals.length > 0, 'the card says why (registry override)');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('open shadow roots', () => {
   test('a compose box inside an open shadow root is found, checked and written to', async () => {
     const site = SHADOW_SITE;
@@ -345,12 +364,12 @@ describe('no network', () => {
     // and the extension's own files. Anything else (from the worker, the content script or
     // a page) is a leak.
     const all = [...SITES, SHADOW_SITE];
-    const pages = new Set(all.map((s) => s.url));
+    const pages = new Set(all.map((s) => s.url.split('?')[0]));
     const fixtureHosts = new Set(all.map((s) => new URL(s.url).host));
     const leaks = L.requests.filter((r) => {
       if (r.url.startsWith(`chrome-extension://${L.extId}/`)) return false;
       if (r.url.startsWith('chrome://') && !r.sw) return false; // the test's own visit to chrome://extensions
-      if (pages.has(r.url)) return false;
+      if (pages.has(r.url.split('?')[0])) return false;
       const u = new URL(r.url);
       const fixtureFile = u.pathname.startsWith('/__fixture/') || u.pathname === '/favicon.ico';
       return !(u.protocol === 'https:' && fixtureHosts.has(u.host) && fixtureFile);
