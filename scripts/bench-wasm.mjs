@@ -195,10 +195,10 @@ for (const [name, t] of Object.entries(tools)) {
 
 // Cold starts, each in a fresh process.
 const cold = {};
-const coldRuns = quick ? 3 : 11;
+const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 11 : 5);
 for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
   const runs = [];
-  for (let i = 0; i < coldRuns; i++) {
+  for (let i = 0; i < coldRuns(which); i++) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cold start ${which} failed: ${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
@@ -237,7 +237,7 @@ const report = [
   '',
   ...rows,
   '',
-  '### Cold start (fresh Node process each, median of ' + coldRuns + ')',
+  `### Cold start (fresh Node process each; median of ${coldRuns('preflight')} runs for preflight, ${coldRuns('alex')} for alex and harper.js)`,
   '',
   ...coldRows,
   '',
