@@ -101,7 +101,7 @@ async function timeIt(fn, { isAsync = false, warmupMs = quick ? 100 : 400, sampl
     else for (let j = 0; j < k; j++) call();
     times.push((now() - s) / k);
   }
-  return { median: median(times), p90: pct(times, 90), k, samples };
+  return { median: median(times), min: Math.min(...times), p90: pct(times, 90), k, samples };
 }
 
 /** Per-post times over the corpus: each post timed in each pass; per-post median, then stats. */
@@ -209,11 +209,13 @@ for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
 
 // ---------------------------------------------------------------- report
 const rows = [];
+const minRows = ['| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |', '|---|---:|---:|---:|---:|---:|'];
 rows.push('| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |');
 rows.push('|---|---:|---:|---:|---:|---:|');
 for (const n of sizes) {
   const d = drafts[n];
   rows.push(`| ${n.toLocaleString('en-US')} chars (${d.utf16.toLocaleString('en-US')} UTF-16 units) | ${fmtUs(d.preflight.median)} µs | ${fmtUs(d.alex.median)} µs | ${fmtUs(d.harper.median)} µs | ${fmtX(d.alex.median / d.preflight.median)} | ${fmtX(d.harper.median / d.preflight.median)} |`);
+  minRows.push(`| ${n.toLocaleString('en-US')} chars | ${fmtUs(d.preflight.min)} µs | ${fmtUs(d.alex.min)} µs | ${fmtUs(d.harper.min)} µs | ${fmtX(d.alex.min / d.preflight.min)} | ${fmtX(d.harper.min / d.preflight.min)} |`);
 }
 rows.push(`| ${posts.length} posts, median per post | ${fmtUs(corpus.preflight.median)} µs | ${fmtUs(corpus.alex.median)} µs | ${fmtUs(corpus.harper.median)} µs | ${fmtX(corpus.alex.median / corpus.preflight.median)} | ${fmtX(corpus.harper.median / corpus.preflight.median)} |`);
 rows.push(`| ${posts.length} posts, p95 per post | ${fmtUs(corpus.preflight.p95)} µs | ${fmtUs(corpus.alex.p95)} µs | ${fmtUs(corpus.harper.p95)} µs | ${fmtX(corpus.alex.p95 / corpus.preflight.p95)} | ${fmtX(corpus.harper.p95 / corpus.preflight.p95)} |`);
@@ -236,6 +238,10 @@ const report = [
   `Each tool warmed up, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms); the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
   '',
   ...rows,
+  '',
+  'Fastest sample (least disturbed by other work on this shared machine), same run:',
+  '',
+  ...minRows,
   '',
   `### Cold start (fresh Node process each; median of ${coldRuns('preflight')} runs for preflight, ${coldRuns('alex')} for alex and harper.js)`,
   '',

@@ -31,6 +31,15 @@ fn main() {
     let t = Instant::now();
     let engine = Engine::default_bundle().expect("default bundle");
     println!("Engine::default_bundle: {:?}", t.elapsed());
+    if std::env::args().any(|a| a == "--compile-only") {
+        // For profiling the bundle compilation alone.
+        let t = Instant::now();
+        for _ in 0..20 {
+            std::hint::black_box(Engine::default_bundle().expect("default bundle"));
+        }
+        println!("Engine::default_bundle x20: {:?} each", t.elapsed() / 20);
+        return;
+    }
 
     let ctx = Context {
         site: Some("x".into()),
