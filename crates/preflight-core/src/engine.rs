@@ -8,7 +8,7 @@ use crate::classify::{self, UseInput};
 use crate::context::AccountKind;
 use crate::detectors;
 use crate::disclaimer::{self, Facts};
-use crate::phrases::{PhraseSet, Stream};
+use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream};
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
     UseSource,
@@ -29,6 +29,8 @@ pub struct Engine {
     /// All regex rules at once; pattern i belongs to `regex_rules[i]`.
     regex_set: Option<RegexSet>,
     regex_rules: Vec<usize>,
+    /// Every phrase list of the bundle, searched in one pass.
+    phrases: PhraseIndex,
     employer: PhraseSet,
     titles: Option<PhraseSet>,
     disclaimer_present: PhraseSet,
@@ -55,7 +57,7 @@ struct CompiledRule {
 enum CompiledMatcher {
     Phrases {
         set: PhraseSet,
-        except: Option<Box<PhraseSet>>,
+        except: Option<PhraseSet>,
         /// Per term: its own severity (graded lexicon).
         grades: Vec<Option<Severity>>,
         /// Per term: suggested replacement.
@@ -167,9 +169,10 @@ impl Engine {
                 });
             }
         };
-        let phrase_set =
+        let mut index = PhraseIndexBuilder::new(&tokenizer);
+        let mut phrase_set =
             |terms: &[String], path: &str, problems: &mut Vec<Problem>| -> Option<PhraseSet> {
-                match PhraseSet::new(&tokenizer, terms) {
+                match index.add(terms) {
                     Ok(s) => Some(s),
                     Err(errs) => {
                         problems.extend(
@@ -197,7 +200,6 @@ impl Engine {
                         None
                     } else {
                         phrase_set(&p.except, &format!("{base}.phrases.except"), &mut problems)
-                            .map(Box::new)
                     };
                     let Some(set) = set else { continue };
                     let mut grades = vec![None; p.terms.len()];
@@ -360,8 +362,10 @@ impl Engine {
                 problems: vec![problem("$".into(), "bundle could not be compiled")],
             });
         };
+        let phrases = index.build();
         Ok(Self {
             bundle,
+            phrases,
             tokenizer,
             rules,
             regex_set,
@@ -474,8 +478,9 @@ impl Engine {
         let stream = Stream::new(&self.tokenizer, &tokens);
 
         // Disclaimer text is recognised first and kept out of every other check.
+        let found = self.phrases.find(&stream);
         let mut disclaimer_regions: Vec<Span> = Vec::new();
-        for m in self.disclaimer_present.find(&stream) {
+        for m in found.of(self.disclaimer_present) {
             let region = sentence_around(text, m.span.start, m.span.end);
             match disclaimer_regions.last_mut() {
                 Some(last) if region.start <= last.end => last.end = last.end.max(region.end),
@@ -485,13 +490,13 @@ impl Engine {
         let outside =
             |a: usize, b: usize| !disclaimer_regions.iter().any(|r| a < r.end && r.start < b);
 
-        let mentions_employer = self
-            .employer
-            .find(&stream)
+        let mentions_employer = found
+            .of(self.employer)
             .iter()
             .any(|m| outside(m.span.start, m.span.end));
-        let official_title = self.titles.as_ref().is_some_and(|t| {
-            t.find(&stream)
+        let official_title = self.titles.is_some_and(|t| {
+            found
+                .of(t)
                 .iter()
                 .any(|m| outside(m.span.start, m.span.end))
         });
@@ -535,12 +540,25 @@ impl Engine {
             }
             None => Vec::new(),
         };
-        let mut detections: Vec<(&'static str, Vec<detectors::Detection>)> = Vec::new();
+        // Which rules apply here; the detectors they need run together in one pass.
+        let applies: Vec<bool> = self
+            .rules
+            .iter()
+            .map(|r| facts.holds(&self.bundle.rules[r.index].when))
+            .collect();
+        let mut wanted = detectors::DetectorSet::empty();
+        for (rule, _) in self.rules.iter().zip(&applies).filter(|(_, a)| **a) {
+            if let CompiledMatcher::Detector { name, .. } = rule.matcher {
+                wanted.insert(name);
+            }
+        }
+        let mut detections = Vec::new();
+        wanted.detect_into(text, &mut detections);
 
         let mut findings = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             let spec = &self.bundle.rules[rule.index];
-            if !facts.holds(&spec.when) {
+            if !applies[ri] {
                 continue;
             }
             let finding = |spans: Vec<Span>,
@@ -572,10 +590,10 @@ impl Engine {
                     replacements,
                     min_matches,
                 } => {
-                    let excepted = except.as_ref().map(|e| e.find(&stream)).unwrap_or_default();
-                    let hits: Vec<_> = set
-                        .find(&stream)
-                        .into_iter()
+                    let excepted = except.map_or(&[][..], |e| found.of(e));
+                    let hits: Vec<_> = found
+                        .of(*set)
+                        .iter()
                         .filter(|m| outside(m.span.start, m.span.end))
                         .filter(|m| {
                             !excepted
@@ -632,18 +650,14 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Detector { name, min_score } => {
-                    let pos = match detections.iter().position(|(n, _)| n == name) {
-                        Some(p) => p,
-                        None => {
-                            detections.push((name, detectors::detect(name, text)));
-                            detections.len() - 1
-                        }
-                    };
                     let spans = merge_spans(
-                        detections[pos]
-                            .1
+                        detections
                             .iter()
-                            .filter(|d| d.score >= *min_score && outside(d.span.start, d.span.end))
+                            .filter(|d| {
+                                d.entity == *name
+                                    && d.score >= *min_score
+                                    && outside(d.span.start, d.span.end)
+                            })
                             .map(|d| d.span.clone()),
                     );
                     if !spans.is_empty() {

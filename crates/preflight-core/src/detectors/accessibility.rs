@@ -2,12 +2,17 @@
 //!
 //! - **LOWERCASE_HASHTAG**: a hashtag that joins two or more words without a cue a screen
 //!   reader can split on (`#climateaction`, `#STAYHOME`, `#Stayhome`); `#ClimateAction` is
-//!   fine. The hashtag is cut at underscores, digits and case changes; a piece of six letters
-//!   or more written in one case is split into English words with a small embedded list
-//!   (`words_en.txt`, from SCOWL sizes 10–20, plus a few words of public service below). Split
-//!   into two words: 0.7, three or more: 0.85. A piece that is itself a word (`#together`) or
-//!   cannot be split (`#covid`, `#nasa`) is not flagged, except a piece of 16 letters or more,
-//!   which is flagged at 0.55 as it is almost surely several words.
+//!   fine. The hashtag is cut at underscores, digits and case changes (a piece next to a run
+//!   of capitals, as in `#SCOTUShearings`, is left alone); a piece of six letters or more
+//!   written in one case is split into English words with an embedded list (`words_en.txt`:
+//!   SCOWL sizes 10–20, plus the rarer words of sizes 35–40 that look like several words, such
+//!   as `airline`, so they count as one; plus [`EXTRA_WORDS`]). One- and two-letter words are
+//!   allowed only where hashtags use them (`#ilovedogs`, `#stayathome`, `#speakup`, not
+//!   `art|is|an`), and prefix- or suffix-like words only inside (`inter|net`, `partner|ship`
+//!   stay single words). Split into two words: 0.7, three or more: 0.85. A piece that is
+//!   itself a word (`#together`) or cannot be split (`#covid`, `#nasa`) is not flagged,
+//!   except a piece of 16 letters or more, flagged at 0.55 as it is almost surely several
+//!   words.
 //! - **IMAGE_WITHOUT_DESCRIPTION**: the draft announces or links an image or video
 //!   (`pic.twitter.com/…`, `[image]`, a link to a `.png`, 📷, "see the photo below", "attached
 //!   is a chart") and has no description anywhere ("Image description:", "alt text", "ID:",
@@ -27,7 +32,7 @@ static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut extra: Vec<&'static str> = EXTRA_WORDS.iter().chain(SHORT_WORDS).copied().collect();
     extra.sort_unstable();
     let mut extra = extra.into_iter().peekable();
-    let mut words = Vec::with_capacity(11_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
+    let mut words = Vec::with_capacity(16_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
     for word in listed_words() {
         while let Some(e) = extra.next_if(|e| *e < word) {
             words.push(e);
@@ -60,45 +65,76 @@ const EXTRA_WORDS: &[&str] = &[
     "april",
     "august",
     "awareness",
+    "bipartisan",
+    "blog",
+    "broadband",
     "climate",
+    "coronavirus",
     "covid",
     "cyber",
+    "cybersecurity",
+    "daycare",
     "december",
     "election",
+    "email",
     "february",
     "friday",
+    "frontline",
+    "grassroots",
+    "hashtag",
     "health",
+    "homepage",
+    "hotline",
+    "inbox",
+    "infographic",
+    "internship",
     "january",
     "july",
     "june",
+    "layoff",
+    "livestream",
+    "lockdown",
     "march",
     "may",
+    "meetup",
+    "mindset",
     "monday",
+    "nonprofit",
     "november",
     "october",
     "online",
     "pandemic",
+    "podcast",
+    "policymaker",
     "saturday",
+    "selfie",
     "september",
+    "smartphone",
+    "stakeholder",
+    "startup",
     "stem",
     "sunday",
+    "telehealth",
+    "telework",
     "thursday",
+    "timeline",
     "tuesday",
-    "vaccine",
     "vaccinated",
+    "vaccine",
     "veteran",
+    "webinar",
+    "website",
     "wednesday",
     "wellbeing",
     "wellness",
-    "website",
     "wildfire",
     "women",
 ];
 
-/// The fewest list words (a word may take a plural `s`) that `piece` (lower-case ASCII, at
-/// most 64 bytes) splits into, if it splits at all. From each reachable position it walks the
-/// sorted list by narrowing the range of words sharing the prefix read so far, so the cost is
-/// a few binary searches per letter, with no allocation.
+/// The fewest list words that `piece` (lower-case ASCII, at most 64 bytes) splits into, if it
+/// splits at all (a word may take a plural `s`; see [`segment_ok`] for the words allowed at
+/// each place). From each reachable position it walks the sorted list by narrowing the range
+/// of words sharing the prefix read so far: a few binary searches per letter, no allocation.
 fn min_words(piece: &[u8]) -> Option<usize> {
     let words = &*WORDS;
     let n = piece.len();
@@ -123,15 +159,58 @@ fn min_words(piece: &[u8]) -> Option<usize> {
             }
             if words[lo].len() == depth + 1 {
                 let end = start + depth + 1;
-                best[end] = best[end].min(next);
+                if segment_ok(piece, start, end) {
+                    best[end] = best[end].min(next);
+                }
                 // Plural: word + "s".
-                if end < n && piece[end] == b's' && depth + 1 >= 3 {
+                if end < n
+                    && piece[end] == b's'
+                    && depth + 1 >= 3
+                    && segment_ok(piece, start, end + 1)
+                {
                     best[end + 1] = best[end + 1].min(next);
                 }
             }
         }
     }
     (best[n] != u16::MAX).then_some(usize::from(best[n]))
+}
+
+/// One- and two-letter words a hashtag may start with (`#ilovedogs`, `#mylife`).
+const SHORT_FIRST: &[&[u8]] = &[b"i", b"my", b"we", b"no", b"go", b"do", b"be", b"so", b"oh"];
+/// Two-letter words a hashtag may end with (`#speakup`).
+const SHORT_LAST: &[&[u8]] = &[b"up", b"it", b"on"];
+/// Prefix-like words: `inter|net`, `pro|testing`, `super|man` are single words.
+const BAD_FIRST: &[&[u8]] = &[
+    b"anti", b"con", b"counter", b"inter", b"over", b"pro", b"super", b"trans", b"under",
+];
+/// Suffix-like words: `partner|ship`, `limit|less`, `teacher|s` are single words.
+const BAD_LAST: &[&[u8]] = &[
+    b"able", b"ably", b"ful", b"hip", b"hips", b"ian", b"ians", b"ion", b"ions", b"ism", b"ist",
+    b"ists", b"less", b"ment", b"ments", b"ness", b"ship", b"ships", b"work",
+];
+
+/// May `piece[start..end]` (a list word) be one of the words a hashtag is split into? Short
+/// words split almost anything (`art|is|an`, `pro|me|the|us`, `opt|i|mist`), so they are
+/// allowed only where hashtags use them; prefix- and suffix-like words only inside.
+fn segment_ok(piece: &[u8], start: usize, end: usize) -> bool {
+    let n = piece.len();
+    if start == 0 && end == n {
+        return true;
+    }
+    let word = &piece[start..end];
+    if word.len() <= 2 {
+        return if start == 0 {
+            SHORT_FIRST.contains(&word)
+        } else if end == n {
+            SHORT_LAST.contains(&word)
+        } else {
+            word != b"i"
+        };
+    }
+    let prefix_like = start == 0 && BAD_FIRST.contains(&word);
+    let suffix_like = end == n && BAD_LAST.contains(&word);
+    !prefix_like && !suffix_like
 }
 
 const HASHTAG_MIN_LETTERS: usize = 6;
@@ -172,9 +251,10 @@ pub(crate) fn detect_lowercase_hashtag(text: &str, hints: &Hints, out: &mut Vec<
 /// Score of a hashtag body (without `#`), if it hides words.
 fn hashtag_score(body: &str) -> Option<f32> {
     let mut best: Option<f32> = None;
-    for_each_piece(body, |piece| {
+    for_each_piece(body, |piece, beside_capitals| {
         let letters = piece.chars().count();
-        if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() {
+        // `SCOTUShearings`: where the capitals end is ambiguous, and the case change is a cue.
+        if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() || beside_capitals {
             return;
         }
         let score = if letters > 64 {
@@ -201,28 +281,32 @@ fn hashtag_score(body: &str) -> Option<f32> {
 
 /// Call `f` on each run of letters of a hashtag body that has no visible word boundary: cut
 /// at non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
-/// of a capital run followed by lower case (`NASAEarth`).
-fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str)) {
+/// of a capital run followed by lower case (`NASAEarth`). The flag tells whether the piece
+/// touches such a capital-run cut.
+fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str, bool)) {
     let mut start: Option<usize> = None;
+    let mut beside = false;
     let mut prev: Option<char> = None;
     let mut iter = body.char_indices().peekable();
     while let Some((idx, c)) = iter.next() {
         if !c.is_alphabetic() {
             if let Some(s) = start.take() {
-                f(&body[s..idx]);
+                f(&body[s..idx], beside);
             }
+            beside = false;
             prev = None;
             continue;
         }
         let next = iter.peek().map(|(_, n)| *n);
-        let boundary = prev.is_some_and(|p| {
-            (p.is_lowercase() && c.is_uppercase())
-                || (p.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase))
+        let camel = prev.is_some_and(|p| p.is_lowercase() && c.is_uppercase());
+        let acronym = prev.is_some_and(|p| {
+            p.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase)
         });
-        if boundary {
+        if camel || acronym {
             if let Some(s) = start.take() {
-                f(&body[s..idx]);
+                f(&body[s..idx], beside || acronym);
             }
+            beside = acronym;
         }
         if start.is_none() {
             start = Some(idx);
@@ -230,7 +314,7 @@ fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str)) {
         prev = Some(c);
     }
     if let Some(s) = start {
-        f(&body[s..]);
+        f(&body[s..], beside);
     }
 }
 
@@ -344,7 +428,7 @@ mod tests {
         assert_eq!(min_words(b"nasa"), None);
         assert_eq!(min_words(b"xqzv"), None);
         let mut pieces = Vec::new();
-        for_each_piece("NASAEarth_day2024climateAction", |p| pieces.push(p));
+        for_each_piece("NASAEarth_day2024climateAction", |p, _| pieces.push(p));
         assert_eq!(pieces, vec!["NASA", "Earth", "day", "climate", "Action"]);
     }
 
@@ -382,6 +466,17 @@ mod tests {
             "&#8217;",
             "#día #überall",
             "a#climateaction",
+            // Single words that split into list words.
+            "#awesome",
+            "#artisan",
+            "#Prometheus",
+            "#optimist",
+            "#partnership",
+            "#Scholarship",
+            "#airline",
+            "#internet",
+            "#mentoring",
+            "#SCOTUShearings",
         ] {
             assert!(tags(text).is_empty(), "{text}: {:?}", tags(text));
         }

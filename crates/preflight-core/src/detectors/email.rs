@@ -44,6 +44,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 continue;
             }
         }
+        // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
+        if text[m.end()..].starts_with(['/', '@']) {
+            continue;
+        }
         let tld = caps.name("tld").map_or("", |t| t.as_str());
         if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
             continue;
@@ -90,5 +94,6 @@ mod tests {
         assert!(found("user@localhost").is_empty());
         assert!(found("meet @ 5.30").is_empty());
         assert!(found("price: 3@4.5").is_empty());
+        assert!(found("see Therapy@on.example.com/lJb3gW").is_empty());
     }
 }

@@ -35,7 +35,6 @@ const CONTEXT: &[&str] = &[
     "sms",
     "ph",
     "hotline",
-    "line",
 ];
 
 static NANP: LazyLock<Regex> = LazyLock::new(|| {
