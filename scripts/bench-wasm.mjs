@@ -101,7 +101,7 @@ async function timeIt(fn, { isAsync = false, warmupMs = quick ? 100 : 400, sampl
     else for (let j = 0; j < k; j++) call();
     times.push((now() - s) / k);
   }
-  return { median: median(times), p90: pct(times, 90), k, samples };
+  return { median: median(times), min: Math.min(...times), p90: pct(times, 90), k, samples };
 }
 
 /** Per-post times over the corpus: each post timed in each pass; per-post median, then stats. */
@@ -120,7 +120,12 @@ async function timeCorpus(posts, fn, { isAsync = false, passes }) {
     total.push(now() - p0);
   }
   const medians = per.map(median);
-  return { median: median(medians), p95: pct(medians, 95), max: Math.max(...medians), total: median(total) };
+  const ascii = medians.filter((_, i) => /^[\x00-\x7f]*$/.test(posts[i].text));
+  const other = medians.filter((_, i) => !/^[\x00-\x7f]*$/.test(posts[i].text));
+  return {
+    median: median(medians), p95: pct(medians, 95), max: Math.max(...medians), total: median(total),
+    asciiMedian: median(ascii), asciiCount: ascii.length, otherMedian: median(other), otherCount: other.length,
+  };
 }
 
 function draftOf(posts, n) {
@@ -173,15 +178,19 @@ console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 
 // Fixed-size drafts.
 const sizes = [280, 1000, 5000];
+// The same lengths cut from ASCII-only posts: the regex crate's lazy DFA cannot evaluate a
+// Unicode \b past a non-ASCII byte, so these isolate that cost (see docs/BENCHMARKS.md).
+const asciiPosts = posts.filter((p) => /^[\x00-\x7f]*$/.test(p.text));
 const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
 const drafts = {};
-for (const n of sizes) {
-  const d = draftOf(posts, n);
-  drafts[n] = { text: d, codePoints: [...d].length, utf16: d.length };
+for (const key of [...sizes, ...sizes.map((n) => `${n}-ascii`)]) {
+  const n = typeof key === 'number' ? key : Number(key.split('-')[0]);
+  const d = draftOf(typeof key === 'number' ? posts : asciiPosts, n);
+  drafts[key] = { text: d, codePoints: [...d].length, utf16: d.length };
   for (const [name, t] of Object.entries(tools)) {
     const r = await timeIt(() => t.fn(d, ctx), { isAsync: t.isAsync });
-    drafts[n][name] = r;
-    console.error(`${String(n).padStart(5)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
+    drafts[key][name] = r;
+    console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
   }
 }
 
@@ -195,10 +204,10 @@ for (const [name, t] of Object.entries(tools)) {
 
 // Cold starts, each in a fresh process.
 const cold = {};
-const coldRuns = quick ? 3 : 11;
+const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 11 : 5);
 for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
   const runs = [];
-  for (let i = 0; i < coldRuns; i++) {
+  for (let i = 0; i < coldRuns(which); i++) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { cwd: root, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cold start ${which} failed: ${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
@@ -209,13 +218,19 @@ for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
 
 // ---------------------------------------------------------------- report
 const rows = [];
+const minRows = ['| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |', '|---|---:|---:|---:|---:|---:|'];
 rows.push('| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |');
 rows.push('|---|---:|---:|---:|---:|---:|');
-for (const n of sizes) {
-  const d = drafts[n];
-  rows.push(`| ${n.toLocaleString('en-US')} chars (${d.utf16.toLocaleString('en-US')} UTF-16 units) | ${fmtUs(d.preflight.median)} µs | ${fmtUs(d.alex.median)} µs | ${fmtUs(d.harper.median)} µs | ${fmtX(d.alex.median / d.preflight.median)} | ${fmtX(d.harper.median / d.preflight.median)} |`);
+for (const key of Object.keys(drafts).sort((a, b) => parseInt(a) - parseInt(b) || a.length - b.length)) {
+  const d = drafts[key];
+  const n = parseInt(key);
+  const label = `${n.toLocaleString('en-US')} chars${key.endsWith('ascii') ? ', ASCII only' : ` (${d.utf16.toLocaleString('en-US')} UTF-16 units)`}`;
+  rows.push(`| ${label} | ${fmtUs(d.preflight.median)} µs | ${fmtUs(d.alex.median)} µs | ${fmtUs(d.harper.median)} µs | ${fmtX(d.alex.median / d.preflight.median)} | ${fmtX(d.harper.median / d.preflight.median)} |`);
+  minRows.push(`| ${label} | ${fmtUs(d.preflight.min)} µs | ${fmtUs(d.alex.min)} µs | ${fmtUs(d.harper.min)} µs | ${fmtX(d.alex.min / d.preflight.min)} | ${fmtX(d.harper.min / d.preflight.min)} |`);
 }
 rows.push(`| ${posts.length} posts, median per post | ${fmtUs(corpus.preflight.median)} µs | ${fmtUs(corpus.alex.median)} µs | ${fmtUs(corpus.harper.median)} µs | ${fmtX(corpus.alex.median / corpus.preflight.median)} | ${fmtX(corpus.harper.median / corpus.preflight.median)} |`);
+rows.push(`| ${corpus.preflight.asciiCount} ASCII-only posts, median | ${fmtUs(corpus.preflight.asciiMedian)} µs | ${fmtUs(corpus.alex.asciiMedian)} µs | ${fmtUs(corpus.harper.asciiMedian)} µs | ${fmtX(corpus.alex.asciiMedian / corpus.preflight.asciiMedian)} | ${fmtX(corpus.harper.asciiMedian / corpus.preflight.asciiMedian)} |`);
+rows.push(`| ${corpus.preflight.otherCount} posts with non-ASCII text, median | ${fmtUs(corpus.preflight.otherMedian)} µs | ${fmtUs(corpus.alex.otherMedian)} µs | ${fmtUs(corpus.harper.otherMedian)} µs | ${fmtX(corpus.alex.otherMedian / corpus.preflight.otherMedian)} | ${fmtX(corpus.harper.otherMedian / corpus.preflight.otherMedian)} |`);
 rows.push(`| ${posts.length} posts, p95 per post | ${fmtUs(corpus.preflight.p95)} µs | ${fmtUs(corpus.alex.p95)} µs | ${fmtUs(corpus.harper.p95)} µs | ${fmtX(corpus.alex.p95 / corpus.preflight.p95)} | ${fmtX(corpus.harper.p95 / corpus.preflight.p95)} |`);
 rows.push(`| ${posts.length} posts, whole corpus | ${fmtMs(corpus.preflight.total)} ms | ${fmtMs(corpus.alex.total)} ms | ${fmtMs(corpus.harper.total)} ms | ${fmtX(corpus.alex.total / corpus.preflight.total)} | ${fmtX(corpus.harper.total / corpus.preflight.total)} |`);
 
@@ -237,7 +252,11 @@ const report = [
   '',
   ...rows,
   '',
-  '### Cold start (fresh Node process each, median of ' + coldRuns + ')',
+  'Fastest sample (least disturbed by other work on this shared machine), same run:',
+  '',
+  ...minRows,
+  '',
+  `### Cold start (fresh Node process each; median of ${coldRuns('preflight')} runs for preflight, ${coldRuns('alex')} for alex and harper.js)`,
   '',
   ...coldRows,
   '',

@@ -29,8 +29,26 @@ fn main() {
     tok.tokenize("warm up the static regex #Tag @user https://x.com");
     println!("tokenizer + first tokenize: {:?}", t.elapsed());
     let t = Instant::now();
-    let engine = Engine::default_bundle().expect("default bundle");
+    // `--bundle PATH` times another bundle (e.g. a variant of the default one).
+    let args: Vec<String> = std::env::args().collect();
+    let engine = match args.iter().position(|a| a == "--bundle") {
+        Some(i) => {
+            let path = args.get(i + 1).expect("--bundle PATH");
+            let json = std::fs::read_to_string(path).expect("bundle file");
+            Engine::from_json(&json).unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+        None => Engine::default_bundle().expect("default bundle"),
+    };
     println!("Engine::default_bundle: {:?}", t.elapsed());
+    if std::env::args().any(|a| a == "--compile-only") {
+        // For profiling the bundle compilation alone.
+        let t = Instant::now();
+        for _ in 0..20 {
+            std::hint::black_box(Engine::default_bundle().expect("default bundle"));
+        }
+        println!("Engine::default_bundle x20: {:?} each", t.elapsed() / 20);
+        return;
+    }
 
     let ctx = Context {
         site: Some("x".into()),
