@@ -1,6 +1,6 @@
 //! The compiled bundle and `analyze`.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
@@ -26,9 +26,6 @@ pub struct Engine {
     bundle: Bundle,
     tokenizer: Tokenizer,
     rules: Vec<CompiledRule>,
-    /// All regex rules at once; pattern i belongs to `regex_rules[i]`.
-    regex_set: Option<RegexSet>,
-    regex_rules: Vec<usize>,
     /// Every phrase list of the bundle, searched in one pass.
     phrases: PhraseIndex,
     employer: PhraseSet,
@@ -116,23 +113,31 @@ fn bare_handle(h: &str) -> String {
     h.trim().trim_start_matches('@').to_lowercase()
 }
 
-/// Expand a match span to the sentence (or line) around it.
-fn sentence_around(text: &str, start: usize, end: usize) -> Span {
+/// The disclaimer region of a match: from the match to the end of its sentence (or line), so
+/// "Views are my own, not those of DPS." is covered but the sentences before it are not.
+fn disclaimer_region(text: &str, start: usize, end: usize) -> Span {
     let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？');
-    let s = text[..start].rfind(is_stop).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
     let e = text[end..].find(is_stop).map_or(text.len(), |i| {
         let j = end + i;
         j + text[j..].chars().next().map_or(1, char::len_utf8)
     });
-    Span { start: s, end: e }
+    Span { start, end: e }
 }
 
 impl Engine {
     /// Parse, validate and compile a bundle from JSON text. Every problem is reported with its
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
+        // Fast path for the common case, a valid bundle: deserialize once, check without
+        // compiling regexes (the compiler does), compile. Only a broken bundle pays for the
+        // full diagnosis with every problem located.
+        if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
+            if validate::check_with(&bundle, false).is_empty() {
+                if let Ok(engine) = Self::compile(bundle) {
+                    return Ok(engine);
+                }
+            }
+        }
         let bundle = validate::parse(json)?;
         Self::compile(bundle).map_err(|mut e| {
             validate::locate_problems(json, &mut e.problems);
@@ -142,7 +147,7 @@ impl Engine {
 
     /// Validate and compile a bundle.
     pub fn new(bundle: Bundle) -> Result<Self, BundleErrors> {
-        let problems = validate::check(&bundle);
+        let problems = validate::check_with(&bundle, false);
         if !problems.is_empty() {
             return Err(BundleErrors { problems });
         }
@@ -186,8 +191,6 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
-        let mut regex_patterns = Vec::new();
-        let mut regex_rules = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
                 continue;
@@ -250,9 +253,6 @@ impl Engine {
                                 ));
                                 continue;
                             }
-                            let flags = if r.case_insensitive { "(?i)" } else { "" };
-                            regex_patterns.push(format!("{flags}(?:{})", r.pattern));
-                            regex_rules.push(rules.len());
                             CompiledMatcher::Regex(re)
                         }
                         Err(e) => {
@@ -284,23 +284,6 @@ impl Engine {
             };
             rules.push(CompiledRule { index: i, matcher });
         }
-        let regex_set = if regex_patterns.is_empty() {
-            None
-        } else {
-            match RegexSetBuilder::new(&regex_patterns)
-                .size_limit(REGEX_SIZE_LIMIT * 8)
-                .build()
-            {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    problems.push(problem(
-                        "$.rules".into(),
-                        format!("regex rules together are too large: {e}"),
-                    ));
-                    None
-                }
-            }
-        };
 
         // Employer names: organization, aliases and official handles.
         let mut employer_terms = vec![bundle.metadata.organization.clone()];
@@ -368,8 +351,6 @@ impl Engine {
             phrases,
             tokenizer,
             rules,
-            regex_set,
-            regex_rules,
             employer,
             titles,
             disclaimer_present,
@@ -481,7 +462,7 @@ impl Engine {
         let found = self.phrases.find(&stream);
         let mut disclaimer_regions: Vec<Span> = Vec::new();
         for m in found.of(self.disclaimer_present) {
-            let region = sentence_around(text, m.span.start, m.span.end);
+            let region = disclaimer_region(text, m.span.start, m.span.end);
             match disclaimer_regions.last_mut() {
                 Some(last) if region.start <= last.end => last.end = last.end.max(region.end),
                 _ => disclaimer_regions.push(region),
@@ -530,16 +511,6 @@ impl Engine {
             disclaimer_present: !disclaimer_regions.is_empty(),
         };
 
-        let regex_hits: Vec<bool> = match &self.regex_set {
-            Some(set) => {
-                let mut hits = vec![false; self.rules.len()];
-                for i in set.matches(text).iter() {
-                    hits[self.regex_rules[i]] = true;
-                }
-                hits
-            }
-            None => Vec::new(),
-        };
         // Which rules apply here; the detectors they need run together in one pass.
         let applies: Vec<bool> = self
             .rules
@@ -637,9 +608,6 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Regex(re) => {
-                    if !regex_hits.get(ri).copied().unwrap_or(false) {
-                        continue;
-                    }
                     let spans = merge_spans(
                         re.find_iter(text)
                             .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
@@ -997,6 +965,34 @@ mod tests {
         let full = format!("DoEx {}", "word ".repeat(55));
         let d = e.analyze(&full, &ctx).unwrap();
         assert!(d.disclaimer.needed && d.disclaimer.suggestion.is_none());
+    }
+
+    #[test]
+    fn disclaimer_region_does_not_swallow_the_sentence_before_it() {
+        let e = engine();
+        let a = e
+            .analyze(
+                "Loving my job at DoEx 👩‍💻 Views my own.",
+                &Context::default(),
+            )
+            .unwrap();
+        assert!(
+            a.mentions_employer,
+            "the employer is named before the disclaimer"
+        );
+        assert!(a.disclaimer.needed && a.disclaimer.present);
+        let b = e
+            .analyze(
+                "That was crazy. Views are my own, crazy as they are.",
+                &Context::default(),
+            )
+            .unwrap();
+        let spans: Vec<_> = b.findings.iter().flat_map(|f| f.spans.clone()).collect();
+        assert_eq!(
+            spans,
+            vec![Span { start: 9, end: 14 }],
+            "only the first 'crazy' is checked"
+        );
     }
 
     #[test]

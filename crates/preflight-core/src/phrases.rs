@@ -136,13 +136,21 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
     for raw in term.split_whitespace() {
         let norm = Tokenizer::normalize(raw);
         if let Some(prefix) = norm.strip_suffix('*') {
-            let prefix = prefix.trim_matches(|c: char| !c.is_alphanumeric());
-            if prefix.is_empty() || prefix.contains('*') {
+            // `#vote*` keeps its sigil: it matches hashtags only (as `#body` in the norm stream).
+            let prefix = prefix
+                .trim_start_matches(|c: char| !(c.is_alphanumeric() || matches!(c, '#' | '@')))
+                .trim_end_matches(|c: char| !c.is_alphanumeric());
+            let prefix = match prefix.strip_prefix('＃') {
+                Some(rest) => format!("#{rest}"),
+                None => prefix.to_string(),
+            };
+            let letters = prefix.trim_start_matches(['#', '@']);
+            if letters.is_empty() || letters.contains('*') {
                 return Err(format!(
                     "wildcard word {raw:?} needs letters before its single trailing '*'"
                 ));
             }
-            words.push(Word::Prefix(prefix.to_string()));
+            words.push(Word::Prefix(prefix));
         } else if norm.contains('*') {
             return Err(format!(
                 "'*' is only allowed at the end of a word, found in {raw:?}"
@@ -380,6 +388,14 @@ mod tests {
         assert_eq!(
             matches(&["give to campaign*"], "give to campaigning"),
             vec![(0, "give to campaigning".into())]
+        );
+    }
+
+    #[test]
+    fn hashtag_wildcards_match_hashtags_only() {
+        assert_eq!(
+            matches(&["#vote*"], "#VoteBlue and vote"),
+            vec![(0, "#VoteBlue".into())]
         );
     }
 
