@@ -158,8 +158,8 @@ fn official_account_and_unknown_site() {
             "--site",
             "twitter.com",
             "--account",
-            "@DeptOfExamples",
-            "We at the Department of Examples announce new hours",
+            "@DeptPublicSvc",
+            "We at the U.S. Department of Public Services announce new hours",
         ])
         .assert()
         .code(0)
@@ -172,7 +172,7 @@ fn official_account_and_unknown_site() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "site `myspace.com` is not in the bundle (known: x)",
+            "site `myspace.com` is not in the bundle (known: x, bluesky,",
         ));
 }
 

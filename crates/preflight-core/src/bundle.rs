@@ -277,6 +277,8 @@ pub enum AccountKindCond {
     Official,
     /// The posting account is known and not in the registry.
     Personal,
+    /// The posting account is not in the registry (personal, or not known).
+    NotOfficial,
 }
 
 /// Conditions under which a rule applies. All given conditions must hold; an absent one
@@ -306,6 +308,9 @@ pub struct When {
     /// The draft is (true) or is not (false) a reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<bool>,
+    /// The draft already carries (true) or does not carry (false) a disclaimer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclaimer_present: Option<bool>,
     /// Any one of these conditions holds (each is a full `When`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any: Option<Vec<When>>,

@@ -1,6 +1,6 @@
 //! The compiled bundle and `analyze`.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
@@ -8,7 +8,7 @@ use crate::classify::{self, UseInput};
 use crate::context::AccountKind;
 use crate::detectors;
 use crate::disclaimer::{self, Facts};
-use crate::phrases::{PhraseSet, Stream};
+use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream};
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
     UseSource,
@@ -26,9 +26,8 @@ pub struct Engine {
     bundle: Bundle,
     tokenizer: Tokenizer,
     rules: Vec<CompiledRule>,
-    /// All regex rules at once; pattern i belongs to `regex_rules[i]`.
-    regex_set: Option<RegexSet>,
-    regex_rules: Vec<usize>,
+    /// Every phrase list of the bundle, searched in one pass.
+    phrases: PhraseIndex,
     employer: PhraseSet,
     titles: Option<PhraseSet>,
     disclaimer_present: PhraseSet,
@@ -55,7 +54,7 @@ struct CompiledRule {
 enum CompiledMatcher {
     Phrases {
         set: PhraseSet,
-        except: Option<Box<PhraseSet>>,
+        except: Option<PhraseSet>,
         /// Per term: its own severity (graded lexicon).
         grades: Vec<Option<Severity>>,
         /// Per term: suggested replacement.
@@ -114,23 +113,31 @@ fn bare_handle(h: &str) -> String {
     h.trim().trim_start_matches('@').to_lowercase()
 }
 
-/// Expand a match span to the sentence (or line) around it.
-fn sentence_around(text: &str, start: usize, end: usize) -> Span {
+/// The disclaimer region of a match: from the match to the end of its sentence (or line), so
+/// "Views are my own, not those of DPS." is covered but the sentences before it are not.
+fn disclaimer_region(text: &str, start: usize, end: usize) -> Span {
     let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？');
-    let s = text[..start].rfind(is_stop).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
-    });
     let e = text[end..].find(is_stop).map_or(text.len(), |i| {
         let j = end + i;
         j + text[j..].chars().next().map_or(1, char::len_utf8)
     });
-    Span { start: s, end: e }
+    Span { start, end: e }
 }
 
 impl Engine {
     /// Parse, validate and compile a bundle from JSON text. Every problem is reported with its
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
+        // Fast path for the common case, a valid bundle: deserialize once, check without
+        // compiling regexes (the compiler does), compile. Only a broken bundle pays for the
+        // full diagnosis with every problem located.
+        if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
+            if validate::check_with(&bundle, false).is_empty() {
+                if let Ok(engine) = Self::compile(bundle) {
+                    return Ok(engine);
+                }
+            }
+        }
         let bundle = validate::parse(json)?;
         Self::compile(bundle).map_err(|mut e| {
             validate::locate_problems(json, &mut e.problems);
@@ -140,7 +147,7 @@ impl Engine {
 
     /// Validate and compile a bundle.
     pub fn new(bundle: Bundle) -> Result<Self, BundleErrors> {
-        let problems = validate::check(&bundle);
+        let problems = validate::check_with(&bundle, false);
         if !problems.is_empty() {
             return Err(BundleErrors { problems });
         }
@@ -167,9 +174,10 @@ impl Engine {
                 });
             }
         };
-        let phrase_set =
+        let mut index = PhraseIndexBuilder::new(&tokenizer);
+        let mut phrase_set =
             |terms: &[String], path: &str, problems: &mut Vec<Problem>| -> Option<PhraseSet> {
-                match PhraseSet::new(&tokenizer, terms) {
+                match index.add(terms) {
                     Ok(s) => Some(s),
                     Err(errs) => {
                         problems.extend(
@@ -183,8 +191,6 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
-        let mut regex_patterns = Vec::new();
-        let mut regex_rules = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
                 continue;
@@ -197,7 +203,6 @@ impl Engine {
                         None
                     } else {
                         phrase_set(&p.except, &format!("{base}.phrases.except"), &mut problems)
-                            .map(Box::new)
                     };
                     let Some(set) = set else { continue };
                     let mut grades = vec![None; p.terms.len()];
@@ -248,9 +253,6 @@ impl Engine {
                                 ));
                                 continue;
                             }
-                            let flags = if r.case_insensitive { "(?i)" } else { "" };
-                            regex_patterns.push(format!("{flags}(?:{})", r.pattern));
-                            regex_rules.push(rules.len());
                             CompiledMatcher::Regex(re)
                         }
                         Err(e) => {
@@ -282,23 +284,6 @@ impl Engine {
             };
             rules.push(CompiledRule { index: i, matcher });
         }
-        let regex_set = if regex_patterns.is_empty() {
-            None
-        } else {
-            match RegexSetBuilder::new(&regex_patterns)
-                .size_limit(REGEX_SIZE_LIMIT * 8)
-                .build()
-            {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    problems.push(problem(
-                        "$.rules".into(),
-                        format!("regex rules together are too large: {e}"),
-                    ));
-                    None
-                }
-            }
-        };
 
         // Employer names: organization, aliases and official handles.
         let mut employer_terms = vec![bundle.metadata.organization.clone()];
@@ -360,12 +345,12 @@ impl Engine {
                 problems: vec![problem("$".into(), "bundle could not be compiled")],
             });
         };
+        let phrases = index.build();
         Ok(Self {
             bundle,
+            phrases,
             tokenizer,
             rules,
-            regex_set,
-            regex_rules,
             employer,
             titles,
             disclaimer_present,
@@ -474,9 +459,10 @@ impl Engine {
         let stream = Stream::new(&self.tokenizer, &tokens);
 
         // Disclaimer text is recognised first and kept out of every other check.
+        let found = self.phrases.find(&stream);
         let mut disclaimer_regions: Vec<Span> = Vec::new();
-        for m in self.disclaimer_present.find(&stream) {
-            let region = sentence_around(text, m.span.start, m.span.end);
+        for m in found.of(self.disclaimer_present) {
+            let region = disclaimer_region(text, m.span.start, m.span.end);
             match disclaimer_regions.last_mut() {
                 Some(last) if region.start <= last.end => last.end = last.end.max(region.end),
                 _ => disclaimer_regions.push(region),
@@ -485,13 +471,13 @@ impl Engine {
         let outside =
             |a: usize, b: usize| !disclaimer_regions.iter().any(|r| a < r.end && r.start < b);
 
-        let mentions_employer = self
-            .employer
-            .find(&stream)
+        let mentions_employer = found
+            .of(self.employer)
             .iter()
             .any(|m| outside(m.span.start, m.span.end));
-        let official_title = self.titles.as_ref().is_some_and(|t| {
-            t.find(&stream)
+        let official_title = self.titles.is_some_and(|t| {
+            found
+                .of(t)
                 .iter()
                 .any(|m| outside(m.span.start, m.span.end))
         });
@@ -522,24 +508,28 @@ impl Engine {
             mentions_employer,
             official_title,
             reply: context.reply.unwrap_or(false),
+            disclaimer_present: !disclaimer_regions.is_empty(),
         };
 
-        let regex_hits: Vec<bool> = match &self.regex_set {
-            Some(set) => {
-                let mut hits = vec![false; self.rules.len()];
-                for i in set.matches(text).iter() {
-                    hits[self.regex_rules[i]] = true;
-                }
-                hits
+        // Which rules apply here; the detectors they need run together in one pass.
+        let applies: Vec<bool> = self
+            .rules
+            .iter()
+            .map(|r| facts.holds(&self.bundle.rules[r.index].when))
+            .collect();
+        let mut wanted = detectors::DetectorSet::empty();
+        for (rule, _) in self.rules.iter().zip(&applies).filter(|(_, a)| **a) {
+            if let CompiledMatcher::Detector { name, .. } = rule.matcher {
+                wanted.insert(name);
             }
-            None => Vec::new(),
-        };
-        let mut detections: Vec<(&'static str, Vec<detectors::Detection>)> = Vec::new();
+        }
+        let mut detections = Vec::new();
+        wanted.detect_into(text, &mut detections);
 
         let mut findings = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             let spec = &self.bundle.rules[rule.index];
-            if !facts.holds(&spec.when) {
+            if !applies[ri] {
                 continue;
             }
             let finding = |spans: Vec<Span>,
@@ -571,10 +561,10 @@ impl Engine {
                     replacements,
                     min_matches,
                 } => {
-                    let excepted = except.as_ref().map(|e| e.find(&stream)).unwrap_or_default();
-                    let hits: Vec<_> = set
-                        .find(&stream)
-                        .into_iter()
+                    let excepted = except.map_or(&[][..], |e| found.of(e));
+                    let hits: Vec<_> = found
+                        .of(*set)
+                        .iter()
                         .filter(|m| outside(m.span.start, m.span.end))
                         .filter(|m| {
                             !excepted
@@ -618,9 +608,6 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Regex(re) => {
-                    if !regex_hits.get(ri).copied().unwrap_or(false) {
-                        continue;
-                    }
                     let spans = merge_spans(
                         re.find_iter(text)
                             .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
@@ -631,18 +618,14 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Detector { name, min_score } => {
-                    let pos = match detections.iter().position(|(n, _)| n == name) {
-                        Some(p) => p,
-                        None => {
-                            detections.push((name, detectors::detect(name, text)));
-                            detections.len() - 1
-                        }
-                    };
                     let spans = merge_spans(
-                        detections[pos]
-                            .1
+                        detections
                             .iter()
-                            .filter(|d| d.score >= *min_score && outside(d.span.start, d.span.end))
+                            .filter(|d| {
+                                d.entity == *name
+                                    && d.score >= *min_score
+                                    && outside(d.span.start, d.span.end)
+                            })
                             .map(|d| d.span.clone()),
                     );
                     if !spans.is_empty() {
@@ -788,6 +771,7 @@ struct WhenFacts<'a> {
     mentions_employer: bool,
     official_title: bool,
     reply: bool,
+    disclaimer_present: bool,
 }
 
 impl WhenFacts<'_> {
@@ -801,6 +785,7 @@ impl WhenFacts<'_> {
             let ok = match acc {
                 AccountKindCond::Official => self.account_kind == AccountKind::Official,
                 AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
+                AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
             };
             if !ok {
                 return false;
@@ -820,6 +805,8 @@ impl WhenFacts<'_> {
             .is_some_and(|b| b != self.mentions_employer)
             || w.official_title.is_some_and(|b| b != self.official_title)
             || w.reply.is_some_and(|b| b != self.reply)
+            || w.disclaimer_present
+                .is_some_and(|b| b != self.disclaimer_present)
         {
             return false;
         }
@@ -981,6 +968,34 @@ mod tests {
     }
 
     #[test]
+    fn disclaimer_region_does_not_swallow_the_sentence_before_it() {
+        let e = engine();
+        let a = e
+            .analyze(
+                "Loving my job at DoEx 👩‍💻 Views my own.",
+                &Context::default(),
+            )
+            .unwrap();
+        assert!(
+            a.mentions_employer,
+            "the employer is named before the disclaimer"
+        );
+        assert!(a.disclaimer.needed && a.disclaimer.present);
+        let b = e
+            .analyze(
+                "That was crazy. Views are my own, crazy as they are.",
+                &Context::default(),
+            )
+            .unwrap();
+        let spans: Vec<_> = b.findings.iter().flat_map(|f| f.spans.clone()).collect();
+        assert_eq!(
+            spans,
+            vec![Span { start: 9, end: 14 }],
+            "only the first 'crazy' is checked"
+        );
+    }
+
+    #[test]
     fn present_phrase_means_no_suggestion() {
         let a = engine()
             .analyze(
@@ -1002,6 +1017,43 @@ mod tests {
             Some(crate::DisclaimerSituation::OfficialTitle)
         );
         assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
+    }
+
+    #[test]
+    fn when_conditions_not_official_and_disclaimer_present() {
+        let facts = |account_kind, disclaimer_present| WhenFacts {
+            use_: Some(Use::Personal),
+            account_kind,
+            site: None,
+            on_duty: None,
+            mentions_employer: true,
+            official_title: false,
+            reply: false,
+            disclaimer_present,
+        };
+        let w = When {
+            account: Some(AccountKindCond::NotOfficial),
+            disclaimer_present: Some(false),
+            ..Default::default()
+        };
+        assert!(facts(AccountKind::Unknown, false).holds(&w));
+        assert!(facts(AccountKind::Personal, false).holds(&w));
+        assert!(!facts(AccountKind::Official, false).holds(&w));
+        assert!(!facts(AccountKind::Personal, true).holds(&w));
+        let any = When {
+            any: Some(vec![
+                When {
+                    reply: Some(true),
+                    ..Default::default()
+                },
+                When {
+                    mentions_employer: Some(true),
+                    ..Default::default()
+                },
+            ]),
+            ..Default::default()
+        };
+        assert!(facts(AccountKind::Unknown, false).holds(&any));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Phrase lists matched on stems.
 //!
-//! A draft's tokens become a stream of slots (`" " + stem` per token). Each term is compiled to
+//! A draft's tokens become a stream of slots (`" " + stem` per token). Every phrase list of a
+//! bundle goes into one [`PhraseIndex`], searched once per draft. Each term is compiled to
 //! the stems of its words; the part before the first wildcard word is searched with
 //! Aho-Corasick over the stem stream (terms that start with a wildcard are searched over a
 //! parallel stream of normalised words), and every candidate is then verified token by token.
@@ -28,19 +29,23 @@ enum Word {
 #[derive(Debug, Clone)]
 struct Term {
     words: Vec<Word>,
-    /// Index of the term in the list it came from.
+    /// The list the term belongs to.
+    owner: usize,
+    /// Index of the term in its list.
     index: usize,
 }
 
-/// A slot of the stream: the token it comes from and its texts.
+/// A slot of the stream: where its texts are in the streams, and the token's span.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
-    pub stem: String,
-    pub norm: String,
+    /// Stem, as a range of `Stream::stems` (after the separating space).
+    stem: Range<usize>,
+    /// Normalised word, as a range of `Stream::norms`.
+    norm: Range<usize>,
     pub span: Range<usize>,
 }
 
-/// The slot streams of one draft, built once per analysis and shared by every phrase set.
+/// The slot streams of one draft, built once per analysis and shared by every phrase list.
 #[derive(Debug, Default)]
 pub(crate) struct Stream {
     pub slots: Vec<Slot>,
@@ -53,33 +58,53 @@ pub(crate) struct Stream {
 
 impl Stream {
     pub fn new(tokenizer: &Tokenizer, tokens: &[Token]) -> Self {
-        let mut s = Stream::default();
+        let bytes: usize = tokens.iter().map(|t| t.norm.len() + 2).sum();
+        let mut s = Stream {
+            slots: Vec::with_capacity(tokens.len()),
+            stems: String::with_capacity(bytes),
+            norms: String::with_capacity(bytes),
+            stem_starts: Vec::with_capacity(tokens.len()),
+            norm_starts: Vec::with_capacity(tokens.len()),
+        };
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Url | TokenKind::Email | TokenKind::Emoji => {}
                 TokenKind::Hashtag => {
-                    let tag = format!("#{}", t.stem);
-                    s.push(tag.clone(), tag, t.span.clone());
+                    s.push(&["#", &t.stem], &["#", &t.stem], t.span.clone());
                     let has_parts = tokens.get(i + 1).is_some_and(|n| n.in_hashtag);
                     if !has_parts {
                         let stem = tokenizer.stem_word(&t.stem);
-                        s.push(stem, t.stem.clone(), t.span.clone());
+                        s.push(&[&stem], &[&t.stem], t.span.clone());
                     }
                 }
-                _ => s.push(t.stem.clone(), t.norm.clone(), t.span.clone()),
+                _ => s.push(&[&t.stem], &[&t.norm], t.span.clone()),
             }
         }
         s
     }
 
-    fn push(&mut self, stem: String, norm: String, span: Range<usize>) {
+    fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
         self.stem_starts.push(self.stems.len());
         self.stems.push(' ');
-        self.stems.push_str(&stem);
+        let a = self.stems.len();
+        stem.iter().for_each(|p| self.stems.push_str(p));
         self.norm_starts.push(self.norms.len());
         self.norms.push(' ');
-        self.norms.push_str(&norm);
-        self.slots.push(Slot { stem, norm, span });
+        let b = self.norms.len();
+        norm.iter().for_each(|p| self.norms.push_str(p));
+        self.slots.push(Slot {
+            stem: a..self.stems.len(),
+            norm: b..self.norms.len(),
+            span,
+        });
+    }
+
+    fn stem(&self, slot: &Slot) -> &str {
+        &self.stems[slot.stem.clone()]
+    }
+
+    fn norm(&self, slot: &Slot) -> &str {
+        &self.norms[slot.norm.clone()]
     }
 }
 
@@ -92,15 +117,10 @@ pub(crate) struct PhraseMatch {
     pub span: Range<usize>,
 }
 
-/// A compiled phrase list.
-#[derive(Debug, Clone)]
+/// A handle on one phrase list inside a [`PhraseIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PhraseSet {
-    terms: Vec<Term>,
-    /// Patterns over the stem stream, pattern id → term position in `terms`.
-    stem_ac: Option<AhoCorasick>,
-    stem_ids: Vec<usize>,
-    norm_ac: Option<AhoCorasick>,
-    norm_ids: Vec<usize>,
+    owner: usize,
 }
 
 /// Why a term could not be compiled.
@@ -110,19 +130,27 @@ pub(crate) struct TermError {
     pub message: String,
 }
 
-/// Compile one term into words; `None` when it has no words.
+/// Compile one term into words.
 fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> {
     let mut words = Vec::new();
     for raw in term.split_whitespace() {
         let norm = Tokenizer::normalize(raw);
         if let Some(prefix) = norm.strip_suffix('*') {
-            let prefix = prefix.trim_matches(|c: char| !c.is_alphanumeric());
-            if prefix.is_empty() || prefix.contains('*') {
+            // `#vote*` keeps its sigil: it matches hashtags only (as `#body` in the norm stream).
+            let prefix = prefix
+                .trim_start_matches(|c: char| !(c.is_alphanumeric() || matches!(c, '#' | '@')))
+                .trim_end_matches(|c: char| !c.is_alphanumeric());
+            let prefix = match prefix.strip_prefix('＃') {
+                Some(rest) => format!("#{rest}"),
+                None => prefix.to_string(),
+            };
+            let letters = prefix.trim_start_matches(['#', '@']);
+            if letters.is_empty() || letters.contains('*') {
                 return Err(format!(
                     "wildcard word {raw:?} needs letters before its single trailing '*'"
                 ));
             }
-            words.push(Word::Prefix(prefix.to_string()));
+            words.push(Word::Prefix(prefix));
         } else if norm.contains('*') {
             return Err(format!(
                 "'*' is only allowed at the end of a word, found in {raw:?}"
@@ -131,15 +159,16 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
             words.push(Word::Stem(format!("#{tag}")));
         } else if norm.starts_with('@') {
             words.push(Word::Stem(norm));
+        } else if norm.chars().all(char::is_alphabetic) {
+            words.push(Word::Stem(tokenizer.stem_word(&norm)));
         } else {
-            // A term word may hold several tokens ("don't", "e-mail"): stem each.
-            let toks = tokenizer.tokenize(raw);
-            if toks.is_empty() {
-                continue;
-            }
-            for t in toks {
-                words.push(Word::Stem(t.stem));
-            }
+            // A term word may hold several tokens ("don't", "e-mail", "U.S."): stem each.
+            words.extend(
+                tokenizer
+                    .tokenize(raw)
+                    .into_iter()
+                    .map(|t| Word::Stem(t.stem)),
+            );
         }
     }
     if words.is_empty() {
@@ -148,23 +177,50 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
     Ok(words)
 }
 
-impl PhraseSet {
-    /// Compile `terms`. Every bad term is reported.
-    pub fn new<S: AsRef<str>>(tokenizer: &Tokenizer, terms: &[S]) -> Result<Self, Vec<TermError>> {
+/// Collects every phrase list of a bundle, to be searched in one pass.
+pub(crate) struct PhraseIndexBuilder<'t> {
+    tokenizer: &'t Tokenizer,
+    terms: Vec<Term>,
+    owners: usize,
+}
+
+impl<'t> PhraseIndexBuilder<'t> {
+    pub fn new(tokenizer: &'t Tokenizer) -> Self {
+        Self {
+            tokenizer,
+            terms: Vec::new(),
+            owners: 0,
+        }
+    }
+
+    /// Add one phrase list. Every bad term is reported.
+    pub fn add<S: AsRef<str>>(&mut self, terms: &[S]) -> Result<PhraseSet, Vec<TermError>> {
+        let owner = self.owners;
         let mut compiled = Vec::with_capacity(terms.len());
         let mut errors = Vec::new();
         for (index, term) in terms.iter().enumerate() {
-            match compile_term(tokenizer, term.as_ref()) {
-                Ok(words) => compiled.push(Term { words, index }),
+            match compile_term(self.tokenizer, term.as_ref()) {
+                Ok(words) => compiled.push(Term {
+                    words,
+                    owner,
+                    index,
+                }),
                 Err(message) => errors.push(TermError { index, message }),
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
+        self.owners += 1;
+        self.terms.extend(compiled);
+        Ok(PhraseSet { owner })
+    }
+
+    /// Build the automata.
+    pub fn build(self) -> PhraseIndex {
         let (mut stem_pats, mut stem_ids, mut norm_pats, mut norm_ids) =
             (vec![], vec![], vec![], vec![]);
-        for (pos, term) in compiled.iter().enumerate() {
+        for (pos, term) in self.terms.iter().enumerate() {
             match &term.words[0] {
                 Word::Prefix(p) => {
                     norm_pats.push(format!(" {p}"));
@@ -186,32 +242,69 @@ impl PhraseSet {
                 }
             }
         }
+        // Every pattern starts with the slot separator, so a prefilter would only find spaces.
         let build = |pats: &[String]| -> Option<AhoCorasick> {
             if pats.is_empty() {
                 return None;
             }
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .prefilter(false)
                 .build(pats)
                 .ok()
         };
-        Ok(Self {
+        PhraseIndex {
             stem_ac: build(&stem_pats),
             norm_ac: build(&norm_pats),
-            terms: compiled,
+            terms: self.terms,
             stem_ids,
             norm_ids,
-        })
+            owners: self.owners,
+        }
     }
+}
 
-    /// Every match in the stream, sorted by position.
-    pub fn find(&self, stream: &Stream) -> Vec<PhraseMatch> {
-        let mut out = Vec::new();
+/// Every phrase list of a bundle, searched in one pass over a draft.
+#[derive(Debug, Clone)]
+pub(crate) struct PhraseIndex {
+    terms: Vec<Term>,
+    /// Patterns over the stem stream, pattern id → term position in `terms`.
+    stem_ac: Option<AhoCorasick>,
+    stem_ids: Vec<usize>,
+    /// Patterns over the norm stream (terms starting with a wildcard word).
+    norm_ac: Option<AhoCorasick>,
+    norm_ids: Vec<usize>,
+    owners: usize,
+}
+
+/// The matches of every phrase list in one draft.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    by_owner: Vec<Vec<PhraseMatch>>,
+}
+
+impl Found {
+    /// Matches of one list, sorted by position.
+    pub fn of(&self, set: PhraseSet) -> &[PhraseMatch] {
+        self.by_owner.get(set.owner).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl PhraseIndex {
+    /// Every match in the stream, per list.
+    pub fn find(&self, stream: &Stream) -> Found {
+        let mut by_owner: Vec<Vec<PhraseMatch>> = Vec::new();
+        by_owner.resize_with(self.owners, Vec::new);
+        let mut push = |term: &Term, first: usize| {
+            if let Some(m) = verify(stream, term, first) {
+                by_owner[term.owner].push(m);
+            }
+        };
         if let Some(ac) = &self.stem_ac {
             for m in ac.find_overlapping_iter(&stream.stems) {
                 let term = &self.terms[self.stem_ids[m.pattern().as_usize()]];
                 if let Ok(slot) = stream.stem_starts.binary_search(&m.start()) {
-                    self.verify(stream, term, slot, &mut out);
+                    push(term, slot);
                 }
             }
         }
@@ -219,41 +312,34 @@ impl PhraseSet {
             for m in ac.find_overlapping_iter(&stream.norms) {
                 let term = &self.terms[self.norm_ids[m.pattern().as_usize()]];
                 if let Ok(slot) = stream.norm_starts.binary_search(&m.start()) {
-                    self.verify(stream, term, slot, &mut out);
+                    push(term, slot);
                 }
             }
         }
-        out.sort_by(|a, b| {
-            (a.span.start, a.span.end, a.term).cmp(&(b.span.start, b.span.end, b.term))
-        });
-        out.dedup();
-        out
+        for v in &mut by_owner {
+            if v.len() > 1 {
+                v.sort_by_key(|m| (m.span.start, m.span.end, m.term));
+                v.dedup();
+            }
+        }
+        Found { by_owner }
     }
+}
 
-    fn verify(&self, stream: &Stream, term: &Term, first: usize, out: &mut Vec<PhraseMatch>) {
-        let end = first + term.words.len();
-        if end > stream.slots.len() {
-            return;
+fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {
+    let end = first + term.words.len();
+    let slots = stream.slots.get(first..end)?;
+    let ok = term.words.iter().zip(slots).all(|(w, slot)| match w {
+        Word::Stem(s) => stream.stem(slot) == s,
+        Word::Prefix(p) => {
+            stream.norm(slot).starts_with(p.as_str()) || stream.stem(slot).starts_with(p.as_str())
         }
-        let ok = term
-            .words
-            .iter()
-            .zip(&stream.slots[first..end])
-            .all(|(w, slot)| match w {
-                Word::Stem(s) => slot.stem == *s,
-                Word::Prefix(p) => {
-                    slot.norm.starts_with(p.as_str()) || slot.stem.starts_with(p.as_str())
-                }
-            });
-        if ok {
-            let span = stream.slots[first].span.start..stream.slots[end - 1].span.end;
-            out.push(PhraseMatch {
-                term: term.index,
-                slots: first..end,
-                span,
-            });
-        }
-    }
+    });
+    ok.then(|| PhraseMatch {
+        term: term.index,
+        slots: first..end,
+        span: slots[0].span.start..slots[slots.len() - 1].span.end,
+    })
 }
 
 #[cfg(test)]
@@ -262,12 +348,17 @@ mod tests {
 
     fn matches(terms: &[&str], text: &str) -> Vec<(usize, String)> {
         let tk = Tokenizer::new("en").unwrap();
-        let set = PhraseSet::new(&tk, terms).unwrap();
+        let mut b = PhraseIndexBuilder::new(&tk);
+        let _other = b.add(&["unrelated words", "claim*"]).unwrap();
+        let set = b.add(terms).unwrap();
+        let index = b.build();
         let toks = tk.tokenize(text);
         let stream = Stream::new(&tk, &toks);
-        set.find(&stream)
-            .into_iter()
-            .map(|m| (m.term, text[m.span].to_string()))
+        let found = index.find(&stream);
+        found
+            .of(set)
+            .iter()
+            .map(|m| (m.term, text[m.span.clone()].to_string()))
             .collect()
     }
 
@@ -301,6 +392,14 @@ mod tests {
     }
 
     #[test]
+    fn hashtag_wildcards_match_hashtags_only() {
+        assert_eq!(
+            matches(&["#vote*"], "#VoteBlue and vote"),
+            vec![(0, "#VoteBlue".into())]
+        );
+    }
+
+    #[test]
     fn hashtags_and_mentions() {
         assert_eq!(matches(&["#maga"], "go #MAGA"), vec![(0, "#MAGA".into())]);
         assert_eq!(matches(&["maga"], "go #MAGA"), vec![(0, "#MAGA".into())]);
@@ -323,7 +422,9 @@ mod tests {
     #[test]
     fn bad_terms_are_reported() {
         let tk = Tokenizer::new("en").unwrap();
-        let err = PhraseSet::new(&tk, &["ok", "b*d", "*", "  "]).unwrap_err();
+        let err = PhraseIndexBuilder::new(&tk)
+            .add(&["ok", "b*d", "*", "  "])
+            .unwrap_err();
         assert_eq!(
             err.iter().map(|e| e.index).collect::<Vec<_>>(),
             vec![1, 2, 3]

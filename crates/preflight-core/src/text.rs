@@ -45,7 +45,23 @@ pub struct Token {
 /// Tokenizer for one language (Snowball stemmer chosen by ISO 639-1 code).
 pub struct Tokenizer {
     stemmer: Stemmer,
+    /// Index of the Snowball algorithm (the stem cache is shared by every tokenizer).
+    algorithm: u8,
     language: String,
+}
+
+/// Most words memoised per thread before the stem cache starts over.
+const STEM_CACHE_MAX: usize = 20_000;
+
+/// Memoised stems of one Snowball algorithm.
+#[derive(Default)]
+struct StemCache {
+    algorithm: u8,
+    stems: rustc_hash::FxHashMap<String, String>,
+}
+
+thread_local! {
+    static STEMS: std::cell::RefCell<StemCache> = std::cell::RefCell::new(StemCache::default());
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -91,7 +107,7 @@ fn special_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"(?P<url>(?i:https?://|www\.)[^\s<>\x22]+",
-            r"|\b(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
+            r"|(?-u:\b)(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
             r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
             r"|(?P<mention>(?:^|[^\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)",
             r"|(?P<hashtag>(?:^|[^\w#&])[#＃][\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
@@ -107,6 +123,7 @@ impl Tokenizer {
             algorithm(language).ok_or_else(|| Error::UnsupportedLanguage(language.to_string()))?;
         Ok(Self {
             stemmer: Stemmer::create(alg),
+            algorithm: alg as u8,
             language: language.to_string(),
         })
     }
@@ -118,6 +135,10 @@ impl Tokenizer {
 
     /// Normalise one piece of text the way tokens are: NFKC, lower case, `’` → `'`.
     pub fn normalize(s: &str) -> String {
+        // NFKC leaves ASCII alone, and only non-ASCII apostrophes are folded.
+        if s.is_ascii() {
+            return s.to_ascii_lowercase();
+        }
         s.nfkc()
             .flat_map(char::to_lowercase)
             .map(|c| {
@@ -131,28 +152,36 @@ impl Tokenizer {
     }
 
     /// Stem one already-normalised word.
+    ///
+    /// Stems are memoised per thread: a draft is analysed again on every pause in typing, so
+    /// nearly every word has been stemmed before.
     pub fn stem_word(&self, norm: &str) -> String {
         // Possessive "'s" is dropped before stemming so "agency's" meets "agency".
         let w = norm.strip_suffix("'s").unwrap_or(norm);
-        self.stemmer.stem(w).into_owned()
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.algorithm != self.algorithm {
+                cache.stems.clear();
+                cache.algorithm = self.algorithm;
+            }
+            if let Some(stem) = cache.stems.get(w) {
+                return stem.clone();
+            }
+            let stem = self.stemmer.stem(w).into_owned();
+            if cache.stems.len() >= STEM_CACHE_MAX {
+                cache.stems.clear();
+            }
+            cache.stems.insert(w.to_string(), stem.clone());
+            stem
+        })
     }
 
     /// Split `text` into tokens.
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len() / 5 + 1);
         let mut pos = 0;
-        for caps in special_re().captures_iter(text) {
-            let (kind, m) = if let Some(m) = caps.name("url") {
-                (TokenKind::Url, m)
-            } else if let Some(m) = caps.name("email") {
-                (TokenKind::Email, m)
-            } else if let Some(m) = caps.name("mention") {
-                (TokenKind::Mention, m)
-            } else if let Some(m) = caps.name("hashtag") {
-                (TokenKind::Hashtag, m)
-            } else {
-                continue;
-            };
+        for m in special_re().find_iter(text) {
+            let kind = special_kind(m.as_str());
             let mut start = m.start();
             // Mentions and hashtags may have matched one leading boundary character.
             if matches!(kind, TokenKind::Mention | TokenKind::Hashtag) {
@@ -207,6 +236,13 @@ impl Tokenizer {
 
     fn words(&self, text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         let piece = &text[range.clone()];
+        if piece.is_ascii() {
+            for seg in ascii_words(piece) {
+                let span = range.start + seg.start..range.start + seg.end;
+                self.push_word(&text[span.clone()], span, out);
+            }
+            return;
+        }
         for (off, seg) in piece.split_word_bound_indices() {
             let start = range.start + off;
             let span = start..start + seg.len();
@@ -215,28 +251,7 @@ impl Tokenizer {
                 None => continue,
             };
             if seg.chars().any(char::is_alphanumeric) {
-                let norm = Self::normalize(seg);
-                if seg
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '_'))
-                {
-                    out.push(Token {
-                        kind: TokenKind::Number,
-                        span,
-                        stem: norm.clone(),
-                        norm,
-                        in_hashtag: false,
-                    });
-                } else {
-                    let stem = self.stem_word(&norm);
-                    out.push(Token {
-                        kind: TokenKind::Word,
-                        span,
-                        norm,
-                        stem,
-                        in_hashtag: false,
-                    });
-                }
+                self.push_word(seg, span, out);
             } else if is_emoji(first) {
                 let norm = seg.to_string();
                 out.push(Token {
@@ -248,6 +263,26 @@ impl Tokenizer {
                 });
             }
         }
+    }
+
+    /// Push one word segment as a word or number token.
+    fn push_word(&self, seg: &str, span: Range<usize>, out: &mut Vec<Token>) {
+        let norm = Self::normalize(seg);
+        let numeric = seg
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '_'));
+        let (kind, stem) = if numeric {
+            (TokenKind::Number, norm.clone())
+        } else {
+            (TokenKind::Word, self.stem_word(&norm))
+        };
+        out.push(Token {
+            kind,
+            span,
+            norm,
+            stem,
+            in_hashtag: false,
+        });
     }
 
     /// Words hidden in a hashtag body: CamelCase humps, digit runs and underscores.
@@ -305,6 +340,80 @@ impl Tokenizer {
                 in_hashtag: true,
             });
         }
+    }
+}
+
+/// Word segments of ASCII text, as Unicode word segmentation (UAX #29) finds them, without
+/// its tables: letters and digits join each other and `_`; `'`, `.` and `:` join two letters;
+/// `.`, `,`, `'` and `;` join two digits. A test checks it against `unicode-segmentation`.
+fn ascii_words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() && b[i] != b'_' {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len() {
+            let c = b[i];
+            if c.is_ascii_alphanumeric() || c == b'_' {
+                i += 1;
+                continue;
+            }
+            let (prev, next) = (b[i - 1], b.get(i + 1).copied().unwrap_or(b' '));
+            let joins = match c {
+                b'\'' | b'.' => {
+                    (prev.is_ascii_alphabetic() && next.is_ascii_alphabetic())
+                        || (prev.is_ascii_digit() && next.is_ascii_digit())
+                }
+                b':' => prev.is_ascii_alphabetic() && next.is_ascii_alphabetic(),
+                b',' | b';' => prev.is_ascii_digit() && next.is_ascii_digit(),
+                _ => false,
+            };
+            if joins {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        // A lone run of underscores is not a word.
+        let word = &s[start..i];
+        if word.bytes().all(|c| c == b'_') {
+            return Some(start..start);
+        }
+        Some(start..i)
+    })
+    .filter(|r| !r.is_empty())
+}
+
+/// Which alternative of [`special_re`] produced `m`. The alternatives are tried in order
+/// (URL, e-mail, mention, hashtag), and only mentions and hashtags may start with one
+/// non-word boundary character, so the kind can be read off the match itself: much cheaper
+/// than capture groups on every keystroke.
+fn special_kind(m: &str) -> TokenKind {
+    let lower_starts =
+        |p: &str| m.len() >= p.len() && m.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if m.contains("://") || lower_starts("www.") {
+        return TokenKind::Url;
+    }
+    let mut chars = m.chars();
+    let first = chars.next().unwrap_or(' ');
+    let sigil = match first {
+        '@' | '#' | '＃' => Some(first),
+        c if !(c.is_alphanumeric() || c == '_') => {
+            chars.next().filter(|c| matches!(c, '@' | '#' | '＃'))
+        }
+        _ => None,
+    };
+    match sigil {
+        Some('@') => TokenKind::Mention,
+        Some(_) => TokenKind::Hashtag,
+        None if m.contains('@') => TokenKind::Email,
+        None => TokenKind::Url,
     }
 }
 
@@ -377,6 +486,54 @@ mod tests {
             assert!(s.is_char_boundary(tok.span.start) && s.is_char_boundary(tok.span.end));
         }
         assert!(!tk.tokenize(s).is_empty());
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_unicode_segmentation() {
+        let alphabet = b"ab Z09_'.,:;-!?()\n\t\"/$%&*+=";
+        let mut seed = 0x2545_f491_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let mut cases: Vec<String> = vec![
+            "don't stop U.S. e.g. 3.14 1,000 a:b covid19 snake_case _ __ x1.2 o'clock end.".into(),
+            "It's 5:30 p.m. -- call 202.555.0143; rate 4.5% (est.)".into(),
+        ];
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            cases.push(
+                (0..len)
+                    .map(|_| alphabet[(next() as usize) % alphabet.len()] as char)
+                    .collect(),
+            );
+        }
+        for case in cases {
+            let fast: Vec<&str> = ascii_words(&case).map(|r| &case[r]).collect();
+            let uax: Vec<&str> = case
+                .split_word_bound_indices()
+                .map(|(_, w)| w)
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
+            assert_eq!(fast, uax, "segmenting {case:?}");
+        }
+    }
+
+    #[test]
+    fn bare_domains_after_non_ascii_text_and_ascii_fast_path() {
+        // The domain alternative uses an ASCII word boundary (so the regex stays on its fast
+        // lazy DFA on non-ASCII drafts): a domain right after CJK text is still found.
+        let t = toks("見てexample.gov ok 😀 Visit data.gov.");
+        let urls: Vec<_> = t
+            .iter()
+            .filter(|x| x.0 == TokenKind::Url)
+            .map(|x| x.1.as_str())
+            .collect();
+        assert_eq!(urls, ["example.gov", "data.gov"]);
+        assert_eq!(Tokenizer::normalize("HeLLo-World_42"), "hello-world_42");
+        assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
     }
 
     #[test]

@@ -92,9 +92,16 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
 
 /// Semantic checks on a parsed bundle (no line:column: the bundle may not come from text).
 pub fn check(bundle: &Bundle) -> Vec<Problem> {
+    check_with(bundle, true)
+}
+
+/// [`check`], leaving regex compilation to the engine's compiler (which reports the same
+/// problems at the same paths) so a bundle's regexes are compiled once on load.
+pub(crate) fn check_with(bundle: &Bundle, compile_regexes: bool) -> Vec<Problem> {
     let mut c = Checker {
         problems: Vec::new(),
         site_ids: bundle.sites.iter().map(|s| s.id.as_str()).collect(),
+        compile_regexes,
     };
     c.bundle(
         bundle,
@@ -216,6 +223,7 @@ impl Partial {
         let mut c = Checker {
             problems: Vec::new(),
             site_ids: self.bundle.sites.iter().map(|s| s.id.as_str()).collect(),
+            compile_regexes: true,
         };
         c.bundle(
             &self.bundle,
@@ -383,6 +391,8 @@ const UNKNOWN_SITE: &str = "unknown site";
 struct Checker<'b> {
     problems: Vec<Problem>,
     site_ids: HashSet<&'b str>,
+    /// Compile each rule's regex to check it (the engine's compiler does this itself).
+    compile_regexes: bool,
 }
 
 impl<'b> Checker<'b> {
@@ -635,7 +645,7 @@ impl<'b> Checker<'b> {
                             m.pattern.len()
                         ),
                     );
-                } else {
+                } else if self.compile_regexes {
                     let built = regex::RegexBuilder::new(&m.pattern)
                         .case_insensitive(m.case_insensitive)
                         .size_limit(REGEX_SIZE_LIMIT)

@@ -2,12 +2,17 @@
 //!
 //! - **LOWERCASE_HASHTAG**: a hashtag that joins two or more words without a cue a screen
 //!   reader can split on (`#climateaction`, `#STAYHOME`, `#Stayhome`); `#ClimateAction` is
-//!   fine. The hashtag is cut at underscores, digits and case changes; a piece of six letters
-//!   or more written in one case is split into English words with a small embedded list
-//!   (`words_en.txt`, from SCOWL sizes 10–20, plus a few words of public service below). Split
-//!   into two words: 0.7, three or more: 0.85. A piece that is itself a word (`#together`) or
-//!   cannot be split (`#covid`, `#nasa`) is not flagged, except a piece of 16 letters or more,
-//!   which is flagged at 0.55 as it is almost surely several words.
+//!   fine. The hashtag is cut at underscores, digits and case changes (a piece next to a run
+//!   of capitals, as in `#SCOTUShearings`, is left alone); a piece of six letters or more
+//!   written in one case is split into English words with an embedded list (`words_en.txt`:
+//!   SCOWL sizes 10–20, plus the rarer words of sizes 35–40 that look like several words, such
+//!   as `airline`, so they count as one; plus [`EXTRA_WORDS`]). One- and two-letter words are
+//!   allowed only where hashtags use them (`#ilovedogs`, `#stayathome`, `#speakup`, not
+//!   `art|is|an`), and prefix- or suffix-like words only inside (`inter|net`, `partner|ship`
+//!   stay single words). Split into two words: 0.7, three or more: 0.85. A piece that is
+//!   itself a word (`#together`) or cannot be split (`#covid`, `#nasa`) is not flagged,
+//!   except a piece of 16 letters or more, flagged at 0.55 as it is almost surely several
+//!   words.
 //! - **IMAGE_WITHOUT_DESCRIPTION**: the draft announces or links an image or video
 //!   (`pic.twitter.com/…`, `[image]`, a link to a `.png`, 📷, "see the photo below", "attached
 //!   is a chart") and has no description anywhere ("Image description:", "alt text", "ID:",
@@ -23,17 +28,30 @@ use super::{compile, push, Detection, Hints};
 /// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
 /// [`SHORT_WORDS`].
 static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut words: Vec<&'static str> = include_str!("words_en.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .chain(EXTRA_WORDS.iter().copied())
-        .chain(SHORT_WORDS.iter().copied())
-        .collect();
-    words.sort_unstable();
+    // The file is sorted (tested), so merging in the few extra words avoids sorting 11 000.
+    let mut extra: Vec<&'static str> = EXTRA_WORDS.iter().chain(SHORT_WORDS).copied().collect();
+    extra.sort_unstable();
+    let mut extra = extra.into_iter().peekable();
+    let mut words = Vec::with_capacity(16_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
+    for word in listed_words() {
+        while let Some(e) = extra.next_if(|e| *e < word) {
+            words.push(e);
+        }
+        extra.next_if_eq(&word);
+        words.push(word);
+    }
+    words.extend(extra);
     words.dedup();
     words
 });
+
+/// The words of `words_en.txt`, in file order.
+fn listed_words() -> impl Iterator<Item = &'static str> {
+    include_str!("words_en.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
 
 /// The only words of one or two letters a hashtag is split into (more would split almost
 /// anything).
@@ -47,45 +65,76 @@ const EXTRA_WORDS: &[&str] = &[
     "april",
     "august",
     "awareness",
+    "bipartisan",
+    "blog",
+    "broadband",
     "climate",
+    "coronavirus",
     "covid",
     "cyber",
+    "cybersecurity",
+    "daycare",
     "december",
     "election",
+    "email",
     "february",
     "friday",
+    "frontline",
+    "grassroots",
+    "hashtag",
     "health",
+    "homepage",
+    "hotline",
+    "inbox",
+    "infographic",
+    "internship",
     "january",
     "july",
     "june",
+    "layoff",
+    "livestream",
+    "lockdown",
     "march",
     "may",
+    "meetup",
+    "mindset",
     "monday",
+    "nonprofit",
     "november",
     "october",
     "online",
     "pandemic",
+    "podcast",
+    "policymaker",
     "saturday",
+    "selfie",
     "september",
+    "smartphone",
+    "stakeholder",
+    "startup",
     "stem",
     "sunday",
+    "telehealth",
+    "telework",
     "thursday",
+    "timeline",
     "tuesday",
-    "vaccine",
     "vaccinated",
+    "vaccine",
     "veteran",
+    "webinar",
+    "website",
     "wednesday",
     "wellbeing",
     "wellness",
-    "website",
     "wildfire",
     "women",
 ];
 
-/// The fewest list words (a word may take a plural `s`) that `piece` (lower-case ASCII, at
-/// most 64 bytes) splits into, if it splits at all. From each reachable position it walks the
-/// sorted list by narrowing the range of words sharing the prefix read so far, so the cost is
-/// a few binary searches per letter, with no allocation.
+/// The fewest list words that `piece` (lower-case ASCII, at most 64 bytes) splits into, if it
+/// splits at all (a word may take a plural `s`; see [`segment_ok`] for the words allowed at
+/// each place). From each reachable position it walks the sorted list by narrowing the range
+/// of words sharing the prefix read so far: a few binary searches per letter, no allocation.
 fn min_words(piece: &[u8]) -> Option<usize> {
     let words = &*WORDS;
     let n = piece.len();
@@ -110,15 +159,58 @@ fn min_words(piece: &[u8]) -> Option<usize> {
             }
             if words[lo].len() == depth + 1 {
                 let end = start + depth + 1;
-                best[end] = best[end].min(next);
+                if segment_ok(piece, start, end) {
+                    best[end] = best[end].min(next);
+                }
                 // Plural: word + "s".
-                if end < n && piece[end] == b's' && depth + 1 >= 3 {
+                if end < n
+                    && piece[end] == b's'
+                    && depth + 1 >= 3
+                    && segment_ok(piece, start, end + 1)
+                {
                     best[end + 1] = best[end + 1].min(next);
                 }
             }
         }
     }
     (best[n] != u16::MAX).then_some(usize::from(best[n]))
+}
+
+/// One- and two-letter words a hashtag may start with (`#ilovedogs`, `#mylife`).
+const SHORT_FIRST: &[&[u8]] = &[b"i", b"my", b"we", b"no", b"go", b"do", b"be", b"so", b"oh"];
+/// Two-letter words a hashtag may end with (`#speakup`).
+const SHORT_LAST: &[&[u8]] = &[b"up", b"it", b"on"];
+/// Prefix-like words: `inter|net`, `pro|testing`, `super|man` are single words.
+const BAD_FIRST: &[&[u8]] = &[
+    b"anti", b"con", b"counter", b"inter", b"over", b"pro", b"super", b"trans", b"under",
+];
+/// Suffix-like words: `partner|ship`, `limit|less`, `teacher|s` are single words.
+const BAD_LAST: &[&[u8]] = &[
+    b"able", b"ably", b"ful", b"hip", b"hips", b"ian", b"ians", b"ion", b"ions", b"ism", b"ist",
+    b"ists", b"less", b"ment", b"ments", b"ness", b"ship", b"ships", b"work",
+];
+
+/// May `piece[start..end]` (a list word) be one of the words a hashtag is split into? Short
+/// words split almost anything (`art|is|an`, `pro|me|the|us`, `opt|i|mist`), so they are
+/// allowed only where hashtags use them; prefix- and suffix-like words only inside.
+fn segment_ok(piece: &[u8], start: usize, end: usize) -> bool {
+    let n = piece.len();
+    if start == 0 && end == n {
+        return true;
+    }
+    let word = &piece[start..end];
+    if word.len() <= 2 {
+        return if start == 0 {
+            SHORT_FIRST.contains(&word)
+        } else if end == n {
+            SHORT_LAST.contains(&word)
+        } else {
+            word != b"i"
+        };
+    }
+    let prefix_like = start == 0 && BAD_FIRST.contains(&word);
+    let suffix_like = end == n && BAD_LAST.contains(&word);
+    !prefix_like && !suffix_like
 }
 
 const HASHTAG_MIN_LETTERS: usize = 6;
@@ -159,10 +251,11 @@ pub(crate) fn detect_lowercase_hashtag(text: &str, hints: &Hints, out: &mut Vec<
 /// Score of a hashtag body (without `#`), if it hides words.
 fn hashtag_score(body: &str) -> Option<f32> {
     let mut best: Option<f32> = None;
-    for piece in pieces(body) {
+    for_each_piece(body, |piece, beside_capitals| {
         let letters = piece.chars().count();
-        if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() {
-            continue;
+        // `SCOTUShearings`: where the capitals end is ambiguous, and the case change is a cue.
+        if letters < HASHTAG_MIN_LETTERS || !piece.is_ascii() || beside_capitals {
+            return;
         }
         let score = if letters > 64 {
             Some(0.55)
@@ -182,40 +275,38 @@ fn hashtag_score(body: &str) -> Option<f32> {
         if let Some(s) = score {
             best = Some(best.map_or(s, |b: f32| b.max(s)));
         }
-    }
+    });
     best
 }
 
-/// The runs of letters of a hashtag body that have no visible word boundary: cut at
-/// non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
-/// of a capital run followed by lower case (`NASAEarth`).
-fn pieces(body: &str) -> impl Iterator<Item = &str> {
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
+/// Call `f` on each run of letters of a hashtag body that has no visible word boundary: cut
+/// at non-letters (digits, `_`), at lower→upper (`climateAction`) and before the last capital
+/// of a capital run followed by lower case (`NASAEarth`). The flag tells whether the piece
+/// touches such a capital-run cut.
+fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str, bool)) {
     let mut start: Option<usize> = None;
+    let mut beside = false;
     let mut prev: Option<char> = None;
     let mut iter = body.char_indices().peekable();
     while let Some((idx, c)) = iter.next() {
         if !c.is_alphabetic() {
             if let Some(s) = start.take() {
-                cuts.push((s, idx));
+                f(&body[s..idx], beside);
             }
+            beside = false;
             prev = None;
             continue;
         }
         let next = iter.peek().map(|(_, n)| *n);
-        let boundary = match prev {
-            Some(p) => {
-                (p.is_lowercase() && c.is_uppercase())
-                    || (p.is_uppercase()
-                        && c.is_uppercase()
-                        && next.is_some_and(char::is_lowercase))
-            }
-            None => false,
-        };
-        if boundary {
+        let camel = prev.is_some_and(|p| p.is_lowercase() && c.is_uppercase());
+        let acronym = prev.is_some_and(|p| {
+            p.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase)
+        });
+        if camel || acronym {
             if let Some(s) = start.take() {
-                cuts.push((s, idx));
+                f(&body[s..idx], beside || acronym);
             }
+            beside = acronym;
         }
         if start.is_none() {
             start = Some(idx);
@@ -223,20 +314,19 @@ fn pieces(body: &str) -> impl Iterator<Item = &str> {
         prev = Some(c);
     }
     if let Some(s) = start {
-        cuts.push((s, body.len()));
+        f(&body[s..], beside);
     }
-    cuts.into_iter().map(move |(s, e)| &body[s..e])
 }
 
 static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
     const MEDIA: &str = r"(?:photo|picture|pic|image|video|graphic|infographic|screenshot|chart|gif|clip|selfie|snapshot|map)s?|footage";
     compile(&format!(
         concat!(
-            r"(?i)(?P<strong>pic\.twitter\.com/[A-Za-z0-9]+",
+            r"(?i-u)(?P<strong>pic\.twitter\.com/[A-Za-z0-9]+",
             r"|\[(?:image|photo|picture|pic|video|gif|graphic|screenshot|img|chart|map)s?\]",
-            r"|https?://[^\s]*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)(?-u:\b)",
+            r"|https?://(?u:[^\s])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
             r"|instagram\.com/p/[A-Za-z0-9_-]+|imgur\.com/[A-Za-z0-9]+",
-            r"|📷|📸|🖼|🎥|📹|🎞)",
+            r"|(?u:📷|📸|🖼|🎥|📹|🎞))",
             r"|(?P<phrase>(?-u:\b)(?:",
             r"(?:see|view|watch|check out|look at|here'?s|here is|here are|sharing)\s+(?:(?:the|this|these|my|our|a|an|some|attached|following|latest|new)\s+){{0,2}}(?:{m})",
             r"|(?:{m})\s+(?:below|attached|above)",
@@ -250,7 +340,7 @@ static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
 
 static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
-        r"(?i:(?:image|img|photo|picture|pic|video|audio|gif)\s*desc",
+        r"(?-u)(?i:(?:image|img|photo|picture|pic|video|audio|gif)\s*desc",
         r"|alt[\s-]?text|(?-u:\b)alt\s*:|\[\s*desc|(?-u:\b)description\s*:|(?-u:\b)described\s*:",
         r"|#alt4u|(?-u:\b)transcript(?-u:\b)|(?-u:\b)caption(?:ed|s)?\s*:|(?-u:\b)pictured\s*:)",
         r"|(?-u:\b)ID\s*:|\[ID(?-u:\b)",
@@ -297,7 +387,7 @@ pub(crate) fn detect_image_without_description(
 #[cfg(test)]
 mod tests {
     use super::super::detect;
-    use super::{min_words, pieces};
+    use super::{for_each_piece, min_words};
 
     fn tags(text: &str) -> Vec<(&str, f32)> {
         detect("LOWERCASE_HASHTAG", text)
@@ -314,6 +404,21 @@ mod tests {
     }
 
     #[test]
+    fn word_list_is_sorted_lower_case_ascii() {
+        let listed: Vec<_> = super::listed_words().collect();
+        assert!(listed.len() > 10_000);
+        assert!(listed.windows(2).all(|w| w[0] < w[1]));
+        assert!(listed
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
+        let words = &*super::WORDS;
+        assert!(words.windows(2).all(|w| w[0] < w[1]));
+        for w in super::EXTRA_WORDS.iter().chain(super::SHORT_WORDS) {
+            assert!(words.binary_search(w).is_ok(), "{w}");
+        }
+    }
+
+    #[test]
     fn word_splitting() {
         assert_eq!(min_words(b"climateaction"), Some(2));
         assert_eq!(min_words(b"blacklivesmatter"), Some(3));
@@ -322,10 +427,9 @@ mod tests {
         assert_eq!(min_words(b"covid"), Some(1));
         assert_eq!(min_words(b"nasa"), None);
         assert_eq!(min_words(b"xqzv"), None);
-        assert_eq!(
-            pieces("NASAEarth_day2024climateAction").collect::<Vec<_>>(),
-            vec!["NASA", "Earth", "day", "climate", "Action"]
-        );
+        let mut pieces = Vec::new();
+        for_each_piece("NASAEarth_day2024climateAction", |p, _| pieces.push(p));
+        assert_eq!(pieces, vec!["NASA", "Earth", "day", "climate", "Action"]);
     }
 
     #[test]
@@ -362,6 +466,17 @@ mod tests {
             "&#8217;",
             "#día #überall",
             "a#climateaction",
+            // Single words that split into list words.
+            "#awesome",
+            "#artisan",
+            "#Prometheus",
+            "#optimist",
+            "#partnership",
+            "#Scholarship",
+            "#airline",
+            "#internet",
+            "#mentoring",
+            "#SCOTUShearings",
         ] {
             assert!(tags(text).is_empty(), "{text}: {:?}", tags(text));
         }

@@ -111,15 +111,22 @@ fn words_after(text: &str, start: usize, buf: &mut [(usize, usize)]) -> usize {
 
 /// Do the words (in text order) contain the keyword phrase as consecutive words?
 fn contains_phrase(text: &str, words: &[(usize, usize)], phrase: &str) -> bool {
-    let parts = phrase.split(' ').count();
-    if parts == 0 || parts > words.len() {
-        return false;
-    }
-    (0..=words.len() - parts).any(|i| {
-        phrase
-            .split(' ')
-            .zip(&words[i..i + parts])
-            .all(|(kw, &(s, e))| word_matches(&text[s..e], kw))
+    let (first, rest) = match phrase.split_once(' ') {
+        Some((f, r)) => (f, Some(r)),
+        None => (phrase, None),
+    };
+    words.iter().enumerate().any(|(i, &(s, e))| {
+        word_matches(&text[s..e], first)
+            && match rest {
+                None => true,
+                Some(rest) => {
+                    let mut next = words[i + 1..].iter();
+                    rest.split(' ').all(|kw| {
+                        next.next()
+                            .is_some_and(|&(s, e)| word_matches(&text[s..e], kw))
+                    })
+                }
+            }
     })
 }
 
@@ -127,7 +134,7 @@ fn contains_phrase(text: &str, words: &[(usize, usize)], phrase: &str) -> bool {
 fn word_matches(word: &str, kw: &str) -> bool {
     let w = word.as_bytes();
     let k = kw.as_bytes();
-    if w.len() < k.len() || !w[..k.len()].eq_ignore_ascii_case(k) {
+    if w.len() < k.len() || w.len() > k.len() + 2 || !w[..k.len()].eq_ignore_ascii_case(k) {
         return false;
     }
     let rest = &w[k.len()..];

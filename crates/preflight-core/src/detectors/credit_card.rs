@@ -49,38 +49,40 @@ static RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 13 {
+    if hints.cluster < 13 {
         return;
     }
-    for m in RE.find_iter(text) {
-        let span = m.range();
-        let s = m.as_str();
-        if !digits_isolated(text, &span) || all_same_digit(s) {
-            continue;
-        }
-        let has_space = s.contains(' ');
-        let has_dash = s.contains('-');
-        if has_space && has_dash {
-            continue;
-        }
-        let mut digits = [0u8; 19];
-        let mut n = 0;
-        for b in s.bytes().filter(u8::is_ascii_digit) {
-            if n < digits.len() {
-                digits[n] = b - b'0';
+    for (offset, window) in hints.number_windows(text) {
+        for m in RE.find_iter(window) {
+            let span = offset + m.start()..offset + m.end();
+            let s = m.as_str();
+            if !digits_isolated(text, &span) || all_same_digit(s) {
+                continue;
             }
-            n += 1;
+            let has_space = s.contains(' ');
+            let has_dash = s.contains('-');
+            if has_space && has_dash {
+                continue;
+            }
+            let mut digits = [0u8; 19];
+            let mut n = 0;
+            for b in s.bytes().filter(u8::is_ascii_digit) {
+                if n < digits.len() {
+                    digits[n] = b - b'0';
+                }
+                n += 1;
+            }
+            if !(13..=19).contains(&n) || !luhn(&digits[..n]) {
+                continue;
+            }
+            let base = if known_issuer(&digits[..n]) {
+                0.85
+            } else {
+                0.4
+            };
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        if !(13..=19).contains(&n) || !luhn(&digits[..n]) {
-            continue;
-        }
-        let base = if known_issuer(&digits[..n]) {
-            0.85
-        } else {
-            0.4
-        };
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

@@ -23,7 +23,7 @@ const NOT_TLDS: &[&str] = &[
 
 static RE: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"(?-u:\b)[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,24})(?-u:\b)",
+        r"(?-u:\b)[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,24})(?-u:\b)",
     )
 });
 
@@ -43,6 +43,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             if prev == '.' || prev == '@' || prev.is_alphanumeric() {
                 continue;
             }
+        }
+        // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
+        if text[m.end()..].starts_with(['/', '@']) {
+            continue;
         }
         let tld = caps.name("tld").map_or("", |t| t.as_str());
         if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
@@ -90,5 +94,6 @@ mod tests {
         assert!(found("user@localhost").is_empty());
         assert!(found("meet @ 5.30").is_empty());
         assert!(found("price: 3@4.5").is_empty());
+        assert!(found("see Therapy@on.example.com/lJb3gW").is_empty());
     }
 }

@@ -63,18 +63,21 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             push(out, ENTITY, span, score);
         }
     }
-    if hints.digits >= 4 && hints.dot {
-        for m in V4.find_iter(text) {
-            let span = m.range();
-            // The IPv4 tail of an IPv6 address (`::ffff:192.0.2.128`) is part of that one.
-            let in_v6 = out[first..]
-                .iter()
-                .any(|d| d.span.start <= span.start && span.end <= d.span.end);
-            if in_v6 || !digits_isolated(text, &span) || Ipv4Addr::from_str(m.as_str()).is_err() {
-                continue;
+    if hints.cluster >= 4 && hints.dot {
+        for (offset, window) in hints.number_windows(text) {
+            for m in V4.find_iter(window) {
+                let span = offset + m.start()..offset + m.end();
+                // The IPv4 tail of an IPv6 address (`::ffff:192.0.2.128`) is part of that one.
+                let in_v6 = out[first..]
+                    .iter()
+                    .any(|d| d.span.start <= span.start && span.end <= d.span.end);
+                if in_v6 || !digits_isolated(text, &span) || Ipv4Addr::from_str(m.as_str()).is_err()
+                {
+                    continue;
+                }
+                let score = context::boosted(BASE, text, &span, CONTEXT);
+                push(out, ENTITY, span, score);
             }
-            let score = context::boosted(BASE, text, &span, CONTEXT);
-            push(out, ENTITY, span, score);
         }
     }
     out[first..].sort_by_key(|d| d.span.start);

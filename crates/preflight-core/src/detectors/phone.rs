@@ -35,7 +35,6 @@ const CONTEXT: &[&str] = &[
     "sms",
     "ph",
     "hotline",
-    "line",
 ];
 
 static NANP: LazyLock<Regex> = LazyLock::new(|| {
@@ -49,95 +48,99 @@ static INTL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 8 {
+    if hints.cluster < 8 {
         return;
     }
     let first = out.len();
-    if hints.digits >= 10 {
-        for caps in NANP.captures_iter(text) {
-            let Some(m) = caps.get(0) else { continue };
-            if !isolated(text, m.range()) {
-                continue;
-            }
-            let (area, paren) = match (caps.name("pa"), caps.name("a")) {
-                (Some(a), _) => (a.as_str(), true),
-                (None, Some(a)) => (a.as_str(), false),
-                _ => continue,
-            };
-            let exchange = caps.name("ex").map_or("", |e| e.as_str());
-            let s1 = caps.name("s1").map_or("", |s| s.as_str());
-            let s2 = caps.name("s2").map_or("", |s| s.as_str());
-            let plus = m.as_str().starts_with('+');
-            let has_cc = caps.name("cc").is_some();
-            let s0 = caps.name("s0").map_or("", |s| s.as_str());
-            let cc_len = caps.name("cc").map_or(0, |c| c.len());
-            if !valid_nanp(area, exchange) || all_same_digit(&m.as_str()[cc_len..]) {
-                continue;
-            }
-            let base = if paren {
-                if has_cc {
+    if hints.cluster >= 10 {
+        for (offset, window) in hints.number_windows(text) {
+            for caps in NANP.captures_iter(window) {
+                let Some(m) = caps.get(0) else { continue };
+                if !isolated(text, offset + m.start()..offset + m.end()) {
+                    continue;
+                }
+                let (area, paren) = match (caps.name("pa"), caps.name("a")) {
+                    (Some(a), _) => (a.as_str(), true),
+                    (None, Some(a)) => (a.as_str(), false),
+                    _ => continue,
+                };
+                let exchange = caps.name("ex").map_or("", |e| e.as_str());
+                let s1 = caps.name("s1").map_or("", |s| s.as_str());
+                let s2 = caps.name("s2").map_or("", |s| s.as_str());
+                let plus = m.as_str().starts_with('+');
+                let has_cc = caps.name("cc").is_some();
+                let s0 = caps.name("s0").map_or("", |s| s.as_str());
+                let cc_len = caps.name("cc").map_or(0, |c| c.len());
+                if !valid_nanp(area, exchange) || all_same_digit(&m.as_str()[cc_len..]) {
+                    continue;
+                }
+                let base = if paren {
+                    if has_cc {
+                        0.7
+                    } else {
+                        0.6
+                    }
+                } else if s1 != s2 {
+                    // 202-555 0143: mixed separators.
+                    continue;
+                } else if s1.is_empty() {
+                    // Bare digits: 2025550143, 12025550143 (weak) or +12025550143 (E.164).
+                    if plus && s0.is_empty() {
+                        0.6
+                    } else if has_cc && !s0.is_empty() {
+                        0.5
+                    } else {
+                        0.3
+                    }
+                } else if has_cc {
                     0.7
                 } else {
                     0.6
-                }
-            } else if s1 != s2 || (has_cc && !s0.is_empty() && s0 != s1 && !s1.is_empty()) {
-                // 202-555 0143: mixed separators.
-                continue;
-            } else if s1.is_empty() {
-                // Bare digits: 2025550143, 12025550143 (weak) or +12025550143 (E.164).
-                if plus && s0.is_empty() {
-                    0.6
-                } else if has_cc && !s0.is_empty() {
-                    0.5
-                } else {
-                    0.3
-                }
-            } else if has_cc {
-                0.7
-            } else {
-                0.6
-            };
-            let span = m.range();
-            let score = context::boosted(base, text, &span, CONTEXT);
-            push(out, ENTITY, span, score);
+                };
+                let span = offset + m.start()..offset + m.end();
+                let score = context::boosted(base, text, &span, CONTEXT);
+                push(out, ENTITY, span, score);
+            }
         }
     }
     let nanp_end = out.len();
-    for m in INTL.find_iter(text) {
-        let span = m.range();
-        if !isolated(text, span.clone())
-            || out[first..nanp_end]
-                .iter()
-                .any(|d| overlaps(&d.span, &span))
-        {
-            continue;
-        }
-        let s = m.as_str();
-        let mut digits = [0u8; 20];
-        let mut n = 0;
-        for b in s.bytes().filter(u8::is_ascii_digit) {
-            if n == digits.len() {
-                n += 1;
-                break;
+    for (offset, window) in hints.number_windows(text) {
+        for m in INTL.find_iter(window) {
+            let span = offset + m.start()..offset + m.end();
+            if !isolated(text, span.clone())
+                || out[first..nanp_end]
+                    .iter()
+                    .any(|d| overlaps(&d.span, &span))
+            {
+                continue;
             }
-            digits[n] = b - b'0';
-            n += 1;
+            let s = m.as_str();
+            let mut digits = [0u8; 20];
+            let mut n = 0;
+            for b in s.bytes().filter(u8::is_ascii_digit) {
+                if n == digits.len() {
+                    n += 1;
+                    break;
+                }
+                digits[n] = b - b'0';
+                n += 1;
+            }
+            // A trunk `(0)` is not dialled internationally.
+            let trunk = s.contains("(0");
+            let total = if trunk { n.saturating_sub(1) } else { n };
+            if !(8..=15).contains(&total) || all_same_digit(s) {
+                continue;
+            }
+            let Some(cc_len) = country_code_len(&digits[..n.min(digits.len())]) else {
+                continue;
+            };
+            // +1 numbers are NANP, handled above; a `+1` that failed those rules is not a phone.
+            if digits[0] == 1 && cc_len == 1 {
+                continue;
+            }
+            let score = context::boosted(0.6, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        // A trunk `(0)` is not dialled internationally.
-        let trunk = s.contains("(0");
-        let total = if trunk { n.saturating_sub(1) } else { n };
-        if !(8..=15).contains(&total) || all_same_digit(s) {
-            continue;
-        }
-        let Some(cc_len) = country_code_len(&digits[..n.min(digits.len())]) else {
-            continue;
-        };
-        // +1 numbers are NANP, handled above; a `+1` that failed those rules is not a phone.
-        if digits[0] == 1 && cc_len == 1 {
-            continue;
-        }
-        let score = context::boosted(0.6, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

@@ -39,8 +39,9 @@ pub(crate) fn detect_private_key(text: &str, hints: &Hints, out: &mut Vec<Detect
         let next_begin = PEM_BEGIN
             .find_at(text, body_start)
             .map_or(text.len(), |m| m.start());
-        let (end, score) = match PEM_END.find_at(text, body_start) {
-            Some(e) if e.start() < next_begin => (e.end(), 1.0),
+        // Search for the end line only up to the next header, so many headers stay linear.
+        let (end, score) = match PEM_END.find_at(&text[..next_begin], body_start) {
+            Some(e) => (e.end(), 1.0),
             _ => {
                 // Truncated: take the base64 body (and armour headers) that follows.
                 let rest = &text[body_start..next_begin];
@@ -60,9 +61,9 @@ static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
         r"(?P<aws>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16})",
         r"|(?P<google>AIza[0-9A-Za-z_-]{35})",
-        r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})",
-        r"|(?P<slack>xox[abeoprs]-[A-Za-z0-9-]{10,250})",
-        r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,247})",
+        r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})",
+        r"|(?P<slack>xox[abeoprs]-[A-Za-z0-9-]{10,})",
+        r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,})",
     ))
 });
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| compile(r"[A-Za-z0-9/+]{40}"));
@@ -130,12 +131,12 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
 
 static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
-        r"(?i)(?-u:\b)(?P<key>",
+        r"(?i-u)\b(?P<key>",
         r"(?P<pw>passwords?|passwd|pass ?word|pwd|pw|passcode|pass ?phrase|pin(?: ?code)?|wifi key)",
         r"|(?P<api>api[_ -]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|token|secret)",
         r")(?-u:\b)",
         r#"(?P<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|\s+(?:is|was)\s*:?\s+)"#,
-        r#"(?P<val>"[^"\s]{1,100}"|'[^'\s]{1,100}'|`[^`\s]{1,100}`|[^\s"'`,;]{1,100})"#,
+        r#"(?P<val>(?u:"[^"\s]+"|'[^'\s]+'|`[^`\s]+`|[^\s"'`,;]+))"#,
     ))
 });
 
@@ -276,12 +277,9 @@ pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut V
         let trimmed = if trimmed.len() >= 4 { trimmed } else { raw };
         let inner = trimmed.trim_matches(['"', '\'', '`']);
         let is_api = caps.name("api").is_some();
-        let sentence = caps.name("sep").is_some_and(|s| {
-            s.as_str()
-                .trim()
-                .to_ascii_lowercase()
-                .starts_with(['i', 'w'])
-        });
+        let sentence = caps
+            .name("sep")
+            .is_some_and(|s| s.as_str().trim().starts_with(['i', 'I', 'w', 'W']));
         if !plausible_secret(inner, is_api, caps.name("key").map_or("", |k| k.as_str())) {
             continue;
         }
@@ -311,7 +309,7 @@ fn plausible_secret(value: &str, is_api: bool, key: &str) -> bool {
         // Key / token values are long and rarely plain words.
         return chars >= 8 && digit;
     }
-    if key.to_ascii_lowercase().starts_with("pin") {
+    if key.len() >= 3 && key.as_bytes()[..3].eq_ignore_ascii_case(b"pin") {
         return value.bytes().all(|b| b.is_ascii_digit()) && (4..=8).contains(&value.len());
     }
     true

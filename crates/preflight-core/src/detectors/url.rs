@@ -21,7 +21,7 @@ static RE: LazyLock<Regex> = LazyLock::new(|| {
     compile(concat!(
         r#"(?P<scheme>(?i:https?|ftp)://[^\s<>"]+)"#,
         r#"|(?P<www>(?-u:\b)(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s<>"]*)?)"#,
-        r#"|(?P<bare>(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"#,
+        r#"|(?P<bare>(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"#,
         r#"(?:com|org|net|gov|edu|mil|int|io|co|us|uk|ca|eu|info|biz|app|dev|ly|gl|news|tv|me)"#,
         r#"(?-u:\b)(?:/[^\s<>"]*)?)"#,
     ))

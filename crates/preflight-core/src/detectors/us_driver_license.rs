@@ -41,24 +41,26 @@ static RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 5 {
+    if hints.cluster < 5 {
         return;
     }
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
-        let span = m.range();
-        if !digits_isolated(text, &span) || all_same_digit(m.as_str()) {
-            continue;
+    for (offset, window) in hints.number_windows(text) {
+        for caps in RE.captures_iter(window) {
+            let Some(m) = caps.get(0) else { continue };
+            let span = offset + m.start()..offset + m.end();
+            if !digits_isolated(text, &span) || all_same_digit(m.as_str()) {
+                continue;
+            }
+            let base = if caps.name("dashed").is_some() {
+                0.35
+            } else if caps.name("alnum").is_some() {
+                0.3
+            } else {
+                0.2
+            };
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        let base = if caps.name("dashed").is_some() {
-            0.35
-        } else if caps.name("alnum").is_some() {
-            0.3
-        } else {
-            0.2
-        };
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

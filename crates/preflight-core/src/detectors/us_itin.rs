@@ -18,29 +18,31 @@ static RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 9 {
+    if hints.cluster < 9 {
         return;
     }
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
-        let span = m.range();
-        if !digits_isolated(text, &span) {
-            continue;
+    for (offset, window) in hints.number_windows(text) {
+        for caps in RE.captures_iter(window) {
+            let Some(m) = caps.get(0) else { continue };
+            let span = offset + m.start()..offset + m.end();
+            if !digits_isolated(text, &span) {
+                continue;
+            }
+            let part = |n: &str| caps.name(n).map_or("", |p| p.as_str());
+            let (s1, s2) = (part("s1"), part("s2"));
+            let group: u8 = part("g").parse().unwrap_or(0);
+            let group_ok = matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
+            if s1 != s2 || !group_ok || part("n") == "0000" {
+                continue;
+            }
+            let base = match s1 {
+                "-" => 0.5,
+                " " => 0.35,
+                _ => 0.2,
+            };
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        let part = |n: &str| caps.name(n).map_or("", |p| p.as_str());
-        let (s1, s2) = (part("s1"), part("s2"));
-        let group: u8 = part("g").parse().unwrap_or(0);
-        let group_ok = matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99);
-        if s1 != s2 || !group_ok || part("n") == "0000" {
-            continue;
-        }
-        let base = match s1 {
-            "-" => 0.5,
-            " " => 0.35,
-            _ => 0.2,
-        };
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

@@ -23,22 +23,24 @@ static RE: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?-u:\b)(?:[A-Z][0-9]{8}|[0-9]{9})(?-u:\b)"));
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 8 {
+    if hints.cluster < 8 {
         return;
     }
-    for m in RE.find_iter(text) {
-        let span = m.range();
-        let s = m.as_str();
-        if !digits_isolated(text, &span) || all_same_digit(s) {
-            continue;
+    for (offset, window) in hints.number_windows(text) {
+        for m in RE.find_iter(window) {
+            let span = offset + m.start()..offset + m.end();
+            let s = m.as_str();
+            if !digits_isolated(text, &span) || all_same_digit(s) {
+                continue;
+            }
+            let base = if s.as_bytes()[0].is_ascii_digit() {
+                0.2
+            } else {
+                0.3
+            };
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        let base = if s.as_bytes()[0].is_ascii_digit() {
-            0.2
-        } else {
-            0.3
-        };
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

@@ -28,28 +28,30 @@ static RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
-    if hints.digits < 9 {
+    if hints.cluster < 9 {
         return;
     }
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
-        let span = m.range();
-        if !digits_isolated(text, &span) {
-            continue;
+    for (offset, window) in hints.number_windows(text) {
+        for caps in RE.captures_iter(window) {
+            let Some(m) = caps.get(0) else { continue };
+            let span = offset + m.start()..offset + m.end();
+            if !digits_isolated(text, &span) {
+                continue;
+            }
+            let part = |n: &str| caps.name(n).map_or("", |p| p.as_str());
+            let (area, group, serial) = (part("a"), part("g"), part("n"));
+            let (s1, s2) = (part("s1"), part("s2"));
+            if s1 != s2 || !valid(area, group, serial) {
+                continue;
+            }
+            let base = match s1 {
+                "-" => 0.6,
+                "" => 0.2,
+                _ => 0.4,
+            };
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        let part = |n: &str| caps.name(n).map_or("", |p| p.as_str());
-        let (area, group, serial) = (part("a"), part("g"), part("n"));
-        let (s1, s2) = (part("s1"), part("s2"));
-        if s1 != s2 || !valid(area, group, serial) {
-            continue;
-        }
-        let base = match s1 {
-            "-" => 0.6,
-            "" => 0.2,
-            _ => 0.4,
-        };
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 

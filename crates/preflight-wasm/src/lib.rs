@@ -1,0 +1,252 @@
+//! # preflight-wasm
+//!
+//! JavaScript bindings of [`preflight_core`] for the browser extension (wasm-bindgen `web`
+//! target) and the Node tests (`nodejs` target). Bindings only: every decision is made in the
+//! core; this crate converts values between JavaScript and Rust.
+//!
+//! * Bundles come in as a JSON string or a plain object. Either way they go through
+//!   [`preflight_core::Engine::from_json`], so every problem is reported with its JSON path
+//!   (and, for a string, its line and column).
+//! * Results go out as plain objects (serde-wasm-bindgen, JSON-compatible: maps become
+//!   objects, `None` becomes `null`).
+//! * Spans go out in UTF-16 code units, the unit of JavaScript string indices, converted by
+//!   [`preflight_core::Analysis::to_utf16`] (the one conversion place). JavaScript strings
+//!   with lone surrogates arrive as U+FFFD, which is one UTF-16 unit as well, so offsets still
+//!   line up with the caller's string.
+//! * Every failure is thrown as a JavaScript `Error` with a readable message.
+
+use preflight_core as core;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A rule bundle compiled for analysis.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: core::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compile `bundle`, a JSON string or a plain object. Throws an `Error` listing every
+    /// problem with its JSON path when the bundle is invalid.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle: JsValue) -> Result<Engine, JsError> {
+        let inner = compile(&bundle).map_err(|e| match e {
+            Compile::Input(msg) => JsError::new(&msg),
+            Compile::Bundle(errors) => JsError::new(&errors.to_string()),
+        })?;
+        Ok(Engine { inner })
+    }
+
+    /// An engine over the default bundle embedded in the module.
+    #[wasm_bindgen(js_name = withDefaultBundle)]
+    pub fn with_default_bundle() -> Result<Engine, JsError> {
+        let inner = core::Engine::default_bundle().map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Engine { inner })
+    }
+
+    /// Analyse a draft. `context` is a plain object (`site`, `account`, `reply`, `on_duty`,
+    /// `local_time: {weekday, hour, minute}`), or `undefined`/`null` for text alone.
+    /// Spans in the result are UTF-16 code units into `text`.
+    pub fn analyze(&self, text: &str, context: JsValue) -> Result<JsValue, JsError> {
+        let analysis = self.analysis(text, &context)?;
+        to_js(&analysis)
+    }
+
+    /// Only the use assessment of a draft (`use`, `source`, `probabilities`, `blurred`,
+    /// `signals`, `override_reason`).
+    pub fn classify(&self, text: &str, context: JsValue) -> Result<JsValue, JsError> {
+        let analysis = self.analysis(text, &context)?;
+        to_js(&analysis.use_)
+    }
+
+    /// What the extension needs to know about the bundle: metadata, sites (hosts, character
+    /// limits, counting), registry, duty hours, official titles, disclaimers and a summary of
+    /// the rules.
+    pub fn metadata(&self) -> Result<JsValue, JsError> {
+        let b = self.inner.bundle();
+        let view = MetadataView {
+            format: b.format,
+            engine_version: env!("CARGO_PKG_VERSION"),
+            metadata: &b.metadata,
+            sites: &b.sites,
+            registry: &b.registry,
+            duty_hours: b.duty_hours.as_ref(),
+            official_titles: &b.official_titles,
+            disclaimers: &b.disclaimers,
+            rules: b
+                .rules
+                .iter()
+                .map(|r| RuleSummary {
+                    id: &r.id,
+                    element: r.element,
+                    severity: r.severity,
+                    message: &r.message,
+                    reference: &r.reference,
+                    enabled: r.enabled,
+                })
+                .collect(),
+        };
+        to_js(&view)
+    }
+
+    /// Run every rule's inline examples; returns the failures (an empty array: all pass).
+    #[wasm_bindgen(js_name = testExamples)]
+    pub fn test_examples(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.test_examples())
+    }
+}
+
+impl Engine {
+    fn analysis(&self, text: &str, context: &JsValue) -> Result<core::Analysis, JsError> {
+        let context = context_from_js(context)?;
+        let mut analysis = self
+            .inner
+            .analyze(text, &context)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        analysis.to_utf16(text);
+        Ok(analysis)
+    }
+}
+
+/// The embedded default bundle, as JSON text.
+#[wasm_bindgen(js_name = defaultBundle)]
+pub fn default_bundle() -> String {
+    core::DEFAULT_BUNDLE_JSON.to_string()
+}
+
+/// Check a bundle (JSON string or plain object) without keeping it:
+/// `{ok, problems: [{path, line, column, message}]}`. `line` and `column` are `null` when
+/// the bundle was an object (they would point into text the caller never saw).
+#[wasm_bindgen(js_name = validateBundle)]
+pub fn validate_bundle(bundle: JsValue) -> Result<JsValue, JsError> {
+    let problems = match compile(&bundle) {
+        Ok(_) => Vec::new(),
+        Err(Compile::Bundle(errors)) => errors.problems,
+        Err(Compile::Input(msg)) => {
+            vec![core::Problem {
+                path: "$".into(),
+                line: None,
+                column: None,
+                message: msg,
+            }]
+        }
+    };
+    to_js(&Validation {
+        ok: problems.is_empty(),
+        problems,
+    })
+}
+
+/// Version of the engine and of the bundle format it reads.
+#[wasm_bindgen]
+pub fn version() -> String {
+    format!(
+        "preflight {} (bundle format {})",
+        env!("CARGO_PKG_VERSION"),
+        core::BUNDLE_SCHEMA_VERSION
+    )
+}
+
+enum Compile {
+    /// Not a bundle at all (wrong JS type, not serialisable).
+    Input(String),
+    Bundle(core::BundleErrors),
+}
+
+fn compile(bundle: &JsValue) -> Result<core::Engine, Compile> {
+    if let Some(json) = bundle.as_string() {
+        return core::Engine::from_json(&json).map_err(Compile::Bundle);
+    }
+    if !bundle.is_object() {
+        return Err(Compile::Input(format!(
+            "expected a rule bundle as a JSON string or an object, got {}",
+            js_type(bundle)
+        )));
+    }
+    let json = js_sys::JSON::stringify(bundle).map_err(|e| {
+        Compile::Input(format!(
+            "the bundle object cannot be turned into JSON: {}",
+            js_message(&e)
+        ))
+    })?;
+    let json = json.as_string().unwrap_or_default();
+    core::Engine::from_json(&json).map_err(|mut errors| {
+        // Line and column point into our serialisation, not into anything the caller wrote.
+        for p in &mut errors.problems {
+            p.line = None;
+            p.column = None;
+        }
+        Compile::Bundle(errors)
+    })
+}
+
+/// Read a context: `undefined`/`null` → empty context; a JSON string; or a plain object,
+/// checked strictly (unknown fields are errors, as in the core).
+fn context_from_js(value: &JsValue) -> Result<core::Context, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(core::Context::default());
+    }
+    let invalid = |e: &dyn std::fmt::Display| JsError::new(&format!("invalid context: {e}"));
+    if let Some(json) = value.as_string() {
+        return serde_json::from_str(&json).map_err(|e| invalid(&e));
+    }
+    if !value.is_object() {
+        return Err(invalid(&format!(
+            "expected an object, got {}",
+            js_type(value)
+        )));
+    }
+    // Through serde_json::Value so that `deny_unknown_fields` sees every key of the object.
+    let v: serde_json::Value =
+        serde_wasm_bindgen::from_value(value.clone()).map_err(|e| invalid(&e))?;
+    serde_json::from_value(v).map_err(|e| invalid(&e))
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot convert the result for JavaScript: {e}")))
+}
+
+fn js_type(v: &JsValue) -> String {
+    v.js_typeof()
+        .as_string()
+        .unwrap_or_else(|| "an unknown value".into())
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+#[derive(Serialize)]
+struct Validation {
+    ok: bool,
+    problems: Vec<core::Problem>,
+}
+
+#[derive(Serialize)]
+struct RuleSummary<'a> {
+    id: &'a str,
+    element: core::Element,
+    severity: core::Severity,
+    message: &'a str,
+    reference: &'a core::Reference,
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct MetadataView<'a> {
+    format: u32,
+    engine_version: &'static str,
+    metadata: &'a core::Metadata,
+    sites: &'a [core::Site],
+    registry: &'a [core::OfficialAccount],
+    duty_hours: Option<&'a core::DutyHours>,
+    official_titles: &'a [String],
+    disclaimers: &'a core::DisclaimerSet,
+    rules: Vec<RuleSummary<'a>>,
+}

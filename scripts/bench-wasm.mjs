@@ -1,0 +1,279 @@
+#!/usr/bin/env node
+// Benchmark: preflight's WebAssembly `analyze` against alex (`text`) and harper.js
+// (`LocalLinter.lint`), same inputs, same process, each warmed up; plus cold starts, each in a
+// fresh Node process.
+//
+//   scripts/build-wasm.sh && node scripts/bench-wasm.mjs            # print results
+//   node scripts/bench-wasm.mjs --write-docs                        # also update docs/BENCHMARKS.md
+//   node scripts/bench-wasm.mjs --quick                             # fewer samples (smoke run)
+//
+// Inputs: drafts of exactly 280, 1,000 and 5,000 characters (code points) cut from
+// bench/posts.json, and every post of bench/posts.json (318 drafts written for this repo).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const nodePkg = join(root, 'target', 'wasm-node', 'preflight_wasm.js');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const now = () => performance.now();
+
+// ---------------------------------------------------------------- cold-start child mode
+if (process.argv[2] === '--cold-child') {
+  const which = process.argv[3];
+  const out = {};
+  const t0 = now();
+  if (which === 'preflight') {
+    const require = createRequire(import.meta.url);
+    const wasm = require(nodePkg); // reads, compiles and instantiates the module
+    const t1 = now();
+    const engine = wasm.Engine.withDefaultBundle();
+    const t2 = now();
+    engine.analyze('Chip in $5 to my campaign today', { site: 'x' });
+    const t3 = now();
+    Object.assign(out, { instantiate: t1 - t0, bundle: t2 - t1, ready: t2 - t0, first: t3 - t2 });
+  } else if (which === 'preflight-web') {
+    // The extension's path: the web-target glue, compiled from bytes (as a service worker
+    // does after fetching the packaged file).
+    const pkg = join(root, 'extension', 'pkg');
+    const bytes = readFileSync(join(pkg, 'preflight_wasm_bg.wasm'));
+    const glue = await import(pathToFileURL(join(pkg, 'preflight_wasm.js')).href);
+    const t0b = now();
+    await glue.default({ module_or_path: bytes });
+    const t1 = now();
+    const engine = glue.Engine.withDefaultBundle();
+    const t2 = now();
+    engine.analyze('Chip in $5 to my campaign today', { site: 'x' });
+    const t3 = now();
+    Object.assign(out, { instantiate: t1 - t0b, bundle: t2 - t1, ready: t2 - t0b, first: t3 - t2 });
+  } else if (which === 'alex') {
+    const { text } = await import('alex');
+    const t1 = now();
+    text('Chip in $5 to my campaign today');
+    const t2 = now();
+    Object.assign(out, { instantiate: t1 - t0, bundle: 0, ready: t1 - t0, first: t2 - t1 });
+  } else if (which === 'harper') {
+    const { LocalLinter } = await import('harper.js');
+    const { binary } = await import('harper.js/binary');
+    const linter = new LocalLinter({ binary });
+    await linter.setup();
+    const t1 = now();
+    await linter.lint('Chip in $5 to my campaign today');
+    const t2 = now();
+    Object.assign(out, { instantiate: t1 - t0, bundle: 0, ready: t1 - t0, first: t2 - t1 });
+  }
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- helpers
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+let sink = 0; // results feed this so no call can be optimised away
+
+/** Median time of one call (ms): warm up, then samples of k calls each. */
+async function timeIt(fn, { isAsync = false, warmupMs = quick ? 100 : 400, sampleMs = 2, samples = quick ? 11 : 31 } = {}) {
+  const call = isAsync ? async () => fn() : fn;
+  let n = 0;
+  const w0 = now();
+  while (now() - w0 < warmupMs || n < 3) {
+    isAsync ? await call() : call();
+    n++;
+  }
+  const per = (now() - w0) / n;
+  const k = Math.max(1, Math.ceil(sampleMs / per));
+  const times = [];
+  for (let i = 0; i < samples; i++) {
+    const s = now();
+    if (isAsync) for (let j = 0; j < k; j++) await call();
+    else for (let j = 0; j < k; j++) call();
+    times.push((now() - s) / k);
+  }
+  return { median: median(times), min: Math.min(...times), p90: pct(times, 90), k, samples };
+}
+
+/** Per-post times over the corpus: each post timed in each pass; per-post median, then stats. */
+async function timeCorpus(posts, fn, { isAsync = false, passes }) {
+  // Warm-up pass.
+  for (const p of posts) isAsync ? await fn(p) : fn(p);
+  const per = posts.map(() => []);
+  let total = [];
+  for (let r = 0; r < passes; r++) {
+    const p0 = now();
+    for (let i = 0; i < posts.length; i++) {
+      const s = now();
+      isAsync ? await fn(posts[i]) : fn(posts[i]);
+      per[i].push(now() - s);
+    }
+    total.push(now() - p0);
+  }
+  const medians = per.map(median);
+  const ascii = medians.filter((_, i) => /^[\x00-\x7f]*$/.test(posts[i].text));
+  const other = medians.filter((_, i) => !/^[\x00-\x7f]*$/.test(posts[i].text));
+  return {
+    median: median(medians), p95: pct(medians, 95), max: Math.max(...medians), total: median(total),
+    asciiMedian: median(ascii), asciiCount: ascii.length, otherMedian: median(other), otherCount: other.length,
+  };
+}
+
+function draftOf(posts, n) {
+  // Concatenate posts (as a long thread would read) and cut at exactly n code points.
+  const cps = [];
+  let i = 0;
+  while (cps.length < n) {
+    for (const ch of posts[i % posts.length].text + ' ') cps.push(ch);
+    i++;
+  }
+  return cps.slice(0, n).join('');
+}
+
+const fmtUs = (ms) => (ms * 1000 < 10 ? (ms * 1000).toFixed(2) : ms * 1000 < 100 ? (ms * 1000).toFixed(1) : Math.round(ms * 1000).toLocaleString('en-US'));
+const fmtMs = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const fmtX = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)) + '×';
+
+// ---------------------------------------------------------------- main
+if (!existsSync(nodePkg)) {
+  console.error(`${nodePkg} is missing: run scripts/build-wasm.sh first`);
+  process.exit(1);
+}
+const posts = JSON.parse(readFileSync(join(root, 'bench', 'posts.json'), 'utf8'));
+const require = createRequire(import.meta.url);
+const wasm = require(nodePkg);
+const engine = wasm.Engine.withDefaultBundle();
+const { text: alexText } = await import('alex');
+const { LocalLinter } = await import('harper.js');
+const { binary } = await import('harper.js/binary');
+const harper = new LocalLinter({ binary });
+await harper.setup();
+
+const tools = {
+  preflight: { fn: (t, ctx) => { const a = engine.analyze(t, ctx ?? null); sink += a.findings.length; }, isAsync: false },
+  alex: { fn: (t) => { sink += alexText(t).messages.length; }, isAsync: false },
+  harper: { fn: async (t) => { sink += (await harper.lint(t)).length; }, isAsync: true },
+};
+
+const env = {
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  node: process.version,
+  cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+  load: loadavg().map((x) => x.toFixed(2)).join(' '),
+  wasm: wasm.version(),
+  alex: JSON.parse(readFileSync(join(root, 'node_modules', 'alex', 'package.json'), 'utf8')).version,
+  harper: JSON.parse(readFileSync(join(root, 'node_modules', 'harper.js', 'package.json'), 'utf8')).version,
+  wasmBytes: readFileSync(join(root, 'target', 'wasm-node', 'preflight_wasm_bg.wasm')).length,
+};
+console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
+
+// Fixed-size drafts.
+const sizes = [280, 1000, 5000];
+// The same lengths cut from ASCII-only posts: the regex crate's lazy DFA cannot evaluate a
+// Unicode \b past a non-ASCII byte, so these isolate that cost (see docs/BENCHMARKS.md).
+const asciiPosts = posts.filter((p) => /^[\x00-\x7f]*$/.test(p.text));
+const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
+const drafts = {};
+for (const key of [...sizes, ...sizes.map((n) => `${n}-ascii`)]) {
+  const n = typeof key === 'number' ? key : Number(key.split('-')[0]);
+  const d = draftOf(typeof key === 'number' ? posts : asciiPosts, n);
+  drafts[key] = { text: d, codePoints: [...d].length, utf16: d.length };
+  for (const [name, t] of Object.entries(tools)) {
+    const r = await timeIt(() => t.fn(d, ctx), { isAsync: t.isAsync });
+    drafts[key][name] = r;
+    console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
+  }
+}
+
+// Corpus.
+const corpus = {};
+for (const [name, t] of Object.entries(tools)) {
+  const passes = name === 'preflight' ? (quick ? 5 : 21) : quick ? 2 : 5;
+  corpus[name] = await timeCorpus(posts, (p) => t.fn(p.text, p.context), { isAsync: t.isAsync, passes });
+  console.error(`corpus       ${name.padEnd(9)} median ${fmtUs(corpus[name].median).padStart(8)} µs/post, total ${fmtMs(corpus[name].total)} ms`);
+}
+
+// Cold starts, each in a fresh process.
+const cold = {};
+const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 11 : 5);
+for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
+  const runs = [];
+  for (let i = 0; i < coldRuns(which); i++) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cold start ${which} failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout));
+  }
+  cold[which] = Object.fromEntries(['instantiate', 'bundle', 'ready', 'first'].map((k) => [k, median(runs.map((x) => x[k]))]));
+  console.error(`cold         ${which.padEnd(13)} ready ${fmtMs(cold[which].ready)} ms (instantiate ${fmtMs(cold[which].instantiate)}, bundle ${fmtMs(cold[which].bundle)}), first call ${fmtMs(cold[which].first)} ms`);
+}
+
+// ---------------------------------------------------------------- report
+const rows = [];
+const minRows = ['| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |', '|---|---:|---:|---:|---:|---:|'];
+rows.push('| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |');
+rows.push('|---|---:|---:|---:|---:|---:|');
+for (const key of Object.keys(drafts).sort((a, b) => parseInt(a) - parseInt(b) || a.length - b.length)) {
+  const d = drafts[key];
+  const n = parseInt(key);
+  const label = `${n.toLocaleString('en-US')} chars${key.endsWith('ascii') ? ', ASCII only' : ` (${d.utf16.toLocaleString('en-US')} UTF-16 units)`}`;
+  rows.push(`| ${label} | ${fmtUs(d.preflight.median)} µs | ${fmtUs(d.alex.median)} µs | ${fmtUs(d.harper.median)} µs | ${fmtX(d.alex.median / d.preflight.median)} | ${fmtX(d.harper.median / d.preflight.median)} |`);
+  minRows.push(`| ${label} | ${fmtUs(d.preflight.min)} µs | ${fmtUs(d.alex.min)} µs | ${fmtUs(d.harper.min)} µs | ${fmtX(d.alex.min / d.preflight.min)} | ${fmtX(d.harper.min / d.preflight.min)} |`);
+}
+rows.push(`| ${posts.length} posts, median per post | ${fmtUs(corpus.preflight.median)} µs | ${fmtUs(corpus.alex.median)} µs | ${fmtUs(corpus.harper.median)} µs | ${fmtX(corpus.alex.median / corpus.preflight.median)} | ${fmtX(corpus.harper.median / corpus.preflight.median)} |`);
+rows.push(`| ${corpus.preflight.asciiCount} ASCII-only posts, median | ${fmtUs(corpus.preflight.asciiMedian)} µs | ${fmtUs(corpus.alex.asciiMedian)} µs | ${fmtUs(corpus.harper.asciiMedian)} µs | ${fmtX(corpus.alex.asciiMedian / corpus.preflight.asciiMedian)} | ${fmtX(corpus.harper.asciiMedian / corpus.preflight.asciiMedian)} |`);
+rows.push(`| ${corpus.preflight.otherCount} posts with non-ASCII text, median | ${fmtUs(corpus.preflight.otherMedian)} µs | ${fmtUs(corpus.alex.otherMedian)} µs | ${fmtUs(corpus.harper.otherMedian)} µs | ${fmtX(corpus.alex.otherMedian / corpus.preflight.otherMedian)} | ${fmtX(corpus.harper.otherMedian / corpus.preflight.otherMedian)} |`);
+rows.push(`| ${posts.length} posts, p95 per post | ${fmtUs(corpus.preflight.p95)} µs | ${fmtUs(corpus.alex.p95)} µs | ${fmtUs(corpus.harper.p95)} µs | ${fmtX(corpus.alex.p95 / corpus.preflight.p95)} | ${fmtX(corpus.harper.p95 / corpus.preflight.p95)} |`);
+rows.push(`| ${posts.length} posts, whole corpus | ${fmtMs(corpus.preflight.total)} ms | ${fmtMs(corpus.alex.total)} ms | ${fmtMs(corpus.harper.total)} ms | ${fmtX(corpus.alex.total / corpus.preflight.total)} | ${fmtX(corpus.harper.total / corpus.preflight.total)} |`);
+
+const coldRows = [];
+coldRows.push('| Tool | Ready (median) | of which: load + compile + instantiate | of which: compile the bundle | First call after ready |');
+coldRows.push('|---|---:|---:|---:|---:|');
+const coldName = { preflight: 'preflight (Node glue, sync compile)', 'preflight-web': 'preflight (web glue, as in the extension)', alex: 'alex (import)', harper: 'harper.js (LocalLinter setup)' };
+for (const [k, c] of Object.entries(cold)) {
+  const isOurs = k.startsWith('preflight');
+  coldRows.push(`| ${coldName[k]} | ${fmtMs(c.ready)} ms | ${fmtMs(c.instantiate)} ms | ${isOurs ? fmtMs(c.bundle) + ' ms' : '—'} | ${fmtMs(c.first)} ms |`);
+}
+
+const report = [
+  `Run ${env.date}: Node ${env.node}, ${env.cpu}, load average ${env.load} (shared machine). ${env.wasm}, alex ${env.alex} (\`text\`), harper.js ${env.harper} (\`LocalLinter\`, full binary).`,
+  '',
+  '### Warm `analyze` / lint, median of one call',
+  '',
+  `Each tool warmed up, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms); the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
+  '',
+  ...rows,
+  '',
+  'Fastest sample (least disturbed by other work on this shared machine), same run:',
+  '',
+  ...minRows,
+  '',
+  `### Cold start (fresh Node process each; median of ${coldRuns('preflight')} runs for preflight, ${coldRuns('alex')} for alex and harper.js)`,
+  '',
+  ...coldRows,
+  '',
+].join('\n');
+
+console.log(report);
+mkdirSync(join(root, 'target'), { recursive: true });
+writeFileSync(join(root, 'target', 'bench-wasm.json'), JSON.stringify({ env, drafts: Object.fromEntries(Object.entries(drafts).map(([n, d]) => [n, { ...d, text: undefined }])), corpus, cold, sink }, null, 2));
+
+if (args.has('--write-docs')) {
+  const doc = join(root, 'docs', 'BENCHMARKS.md');
+  const begin = '<!-- bench-wasm:begin -->';
+  const end = '<!-- bench-wasm:end -->';
+  const md = readFileSync(doc, 'utf8');
+  const a = md.indexOf(begin);
+  const b = md.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${doc} lacks the ${begin} … ${end} markers`);
+  writeFileSync(doc, md.slice(0, a + begin.length) + '\n' + report + '\n' + md.slice(b));
+  console.error(`updated ${doc}`);
+}
