@@ -66,6 +66,9 @@ pub const MIX_WORK_WORDS: usize = 2;
 /// See [`MIX_WORK_WORDS`].
 pub const MIX_FAMILY_WORDS: usize = 1;
 
+/// The card wording when the mixed-evidence criterion holds.
+pub const MIXED_SIGNAL: &str = "work words and family or leisure words together";
+
 /// Work-side and family-side word counts of a draft, read back from the dense features
 /// (`work_vocab` + `public_service_vocab`, `family_leisure_vocab`; each capped at 4 words).
 pub fn lexicon_sides(f: &Features) -> (usize, usize) {
@@ -107,7 +110,11 @@ pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     sorted.sort_by(|a, b| b.total_cmp(a));
     let mixed = mixed_at(&f, MIX_WORK_WORDS, MIX_FAMILY_WORDS);
     let blurred = sorted[0] - sorted[1] < model.blur_margin || mixed;
-    let signals = explain(model, input, &f, label);
+    let mut signals = explain(model, input, &f, label);
+    if mixed {
+        signals.insert(0, MIXED_SIGNAL.to_string());
+        signals.truncate(MAX_SIGNALS);
+    }
     Prediction {
         label,
         logits,
@@ -331,6 +338,30 @@ mod tests {
             };
             let mixed = mixed_at(&extract(&input), MIX_WORK_WORDS, MIX_FAMILY_WORDS);
             assert_eq!(a.blurred, s[0] - s[1] < m.blur_margin || mixed);
+        }
+    }
+
+    #[test]
+    fn work_and_family_words_together_read_as_blurred() {
+        let m = embedded_model().unwrap();
+        // Two work-side words ("team", "project") and a family word ("kids").
+        let both = run(
+            Some(m),
+            "Our team finished the project today, so I'm taking the kids out for pizza tonight.",
+            AccountKind::Unknown,
+        );
+        assert!(both.blurred, "{both:?}");
+        assert_eq!(both.signals[0], MIXED_SIGNAL);
+        // Work words alone, family words alone: no mixed-evidence signal.
+        for text in [
+            "Our team finished the project and the research paper today.",
+            "Taking the kids and the dog to the beach this weekend.",
+        ] {
+            let a = run(Some(m), text, AccountKind::Unknown);
+            assert!(
+                !a.signals.iter().any(|s| s == MIXED_SIGNAL),
+                "{text}: {a:?}"
+            );
         }
     }
 }
