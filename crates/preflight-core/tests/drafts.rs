@@ -3,9 +3,10 @@
 //! training sources and never trained on.
 //!
 //! What is asserted (figures of the shipped model in `model/REPORT.md`): each clear use is
-//! recognised in at least `MIN_PER_CLASS` of its 20 drafts and at least `MIN_CLEAR` of the 60
-//! overall, and at least `MIN_BLURRED` of the 15 blurred drafts come out `blurred` or with
-//! the top two uses within `CLOSE`. Every miss is printed, so the list in the report can be
+//! recognised in at least its `MIN_PER_CLASS` floor of its 20 drafts and at least `MIN_CLEAR` of the 60
+//! overall, and at least `MIN_BLURRED` of the 15 blurred drafts come out `blurred` (top two
+//! within the model's margin, or work and family vocabulary together) or with the top two
+//! uses within `CLOSE`. Every miss is printed, so the list in the report can be
 //! checked with `cargo test -p preflight-core --test drafts -- --nocapture`.
 
 use preflight_core::classify::eval::{parse_jsonl, with_input, Expected};
@@ -15,9 +16,10 @@ use preflight_core::{Tokenizer, Use, UseSource};
 const DRAFTS: &str = include_str!("../../../tests/drafts/drafts.jsonl");
 /// "Top two close" for a blurred draft that is not flagged blurred: a gap below this.
 const CLOSE: f32 = 0.35;
-const MIN_PER_CLASS: usize = 15;
+/// Floors per clear use, in the order of [`Use::ALL`] (organizational, professional, personal).
+const MIN_PER_CLASS: [usize; 3] = [18, 17, 15];
 const MIN_CLEAR: usize = 50;
-const MIN_BLURRED: usize = 3;
+const MIN_BLURRED: usize = 8;
 
 #[test]
 fn drafts_get_their_use() {
@@ -27,6 +29,7 @@ fn drafts_get_their_use() {
     let mut total = [0usize; 4];
     let mut right = [0usize; 4];
     let mut misses = Vec::new();
+    let mut clear_blurred = 0usize;
     for row in &rows {
         let a = with_input(&tk, row, assess);
         assert_eq!(a.source, UseSource::Classifier);
@@ -37,6 +40,7 @@ fn drafts_get_their_use() {
         let (k, ok) = match row.expected().expect("every draft has an expectation") {
             Expected::Use(u) => {
                 assert!(!a.signals.is_empty(), "no signals for {}", row.text);
+                clear_blurred += usize::from(a.blurred);
                 (
                     Use::ALL.iter().position(|x| *x == u).unwrap(),
                     a.label == Some(u),
@@ -59,12 +63,13 @@ fn drafts_get_their_use() {
         }
     }
     eprintln!(
-        "right per [org, prof, personal, blurred]: {right:?} of {total:?}\n{}",
+        "right per [org, prof, personal, blurred]: {right:?} of {total:?}; \
+         clear drafts flagged blurred: {clear_blurred}\n{}",
         misses.join("\n")
     );
     assert_eq!(total, [20, 20, 20, 15], "draft set composition");
-    for (u, r) in Use::ALL.iter().zip(right) {
-        assert!(r >= MIN_PER_CLASS, "{}: {r} of 20", u.as_str());
+    for ((u, r), min) in Use::ALL.iter().zip(right).zip(MIN_PER_CLASS) {
+        assert!(r >= min, "{}: {r} of 20 (floor {min})", u.as_str());
     }
     assert!(
         right[..3].iter().sum::<usize>() >= MIN_CLEAR,
