@@ -73,3 +73,32 @@ pub fn load(path: Option<&Path>) -> Result<Engine, CliError> {
         None => compile("<default bundle>", preflight_core::DEFAULT_BUNDLE_JSON),
     }
 }
+
+/// The draft of a single-draft command: the argument, or stdin when it is absent or `-`
+/// (stdin must be UTF-8; one final newline, as `echo` adds, is not part of the draft).
+pub fn draft(arg: Option<&str>, command: &str) -> Result<String, CliError> {
+    use std::io::{IsTerminal, Read};
+    if let Some(t) = arg.filter(|t| *t != "-") {
+        return Ok(t.to_string());
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(CliError::Usage(format!(
+            "no draft: give it as an argument (`preflight {command} \"...\"`) or on stdin"
+        )));
+    }
+    let mut buf = Vec::new();
+    stdin
+        .lock()
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::io("cannot read stdin", e))?;
+    let mut text =
+        String::from_utf8(buf).map_err(|_| CliError::Data("stdin is not UTF-8 text".into()))?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}

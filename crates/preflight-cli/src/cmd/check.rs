@@ -1,7 +1,7 @@
 //! `preflight check`: one draft (argument or stdin), or a JSONL batch streamed line by line.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use preflight_core::{Analysis, Context, Engine, LocalTime};
@@ -95,33 +95,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         return batch(engine, path, &defaults, args.utf16);
     }
 
-    let text = match args.text.as_deref() {
-        Some(t) if t != "-" => t.to_string(),
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                return Err(CliError::Usage(
-                    "no draft: give it as an argument (`preflight check \"...\"`) or on stdin"
-                        .into(),
-                ));
-            }
-            let mut buf = Vec::new();
-            stdin
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| CliError::io("cannot read stdin", e))?;
-            let mut text = String::from_utf8(buf)
-                .map_err(|_| CliError::Data("stdin is not UTF-8 text".into()))?;
-            // `echo draft | preflight check`: the final newline is not part of the draft.
-            if text.ends_with('\n') {
-                text.pop();
-                if text.ends_with('\r') {
-                    text.pop();
-                }
-            }
-            text
-        }
-    };
+    let text = input::draft(args.text.as_deref(), "check")?;
 
     if let Some(site) = args.site.as_deref() {
         if engine.resolve_site(site).is_none() {

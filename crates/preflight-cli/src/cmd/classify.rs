@@ -1,7 +1,7 @@
 //! `preflight classify`: which use a draft reads as (organizational / professional /
 //! personal), how sure the model is, and why. One draft (argument or stdin) or a JSONL batch.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 
 use preflight_core::{Context, Engine, Use, UseAssessment};
@@ -153,23 +153,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         out.flush().map_err(exit::out)?;
         return Ok(exit::OK);
     }
-    let text = match args.text.as_deref() {
-        Some(t) if t != "-" => t.to_string(),
-        _ => {
-            let stdin = std::io::stdin();
-            if stdin.is_terminal() {
-                return Err(CliError::Usage(
-                    "no draft: give it as an argument or on stdin".into(),
-                ));
-            }
-            let mut buf = String::new();
-            stdin
-                .lock()
-                .read_to_string(&mut buf)
-                .map_err(|e| CliError::io("cannot read stdin", e))?;
-            buf.trim_end_matches(['\n', '\r']).to_string()
-        }
-    };
+    let text = input::draft(args.text.as_deref(), "classify")?;
     let ctx = context(&args, None, None, None, None);
     let a = assess(&engine, &text, &ctx)?;
     if args.json {
