@@ -665,3 +665,81 @@ fn every_bundle_fixture_is_schema_shaped_json_or_deliberately_broken() {
         );
     }
 }
+
+#[test]
+fn classify_reads_the_use_and_the_registry_overrides_it() {
+    let out = preflight()
+        .args([
+            "classify",
+            "--json",
+            "Grabbed tacos with my sister and the kids after soccer practice, best salsa in town",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["use"], "personal", "{v}");
+    assert_eq!(v["source"], "classifier");
+    let p = v["probabilities"].as_array().unwrap();
+    let sum: f64 = p.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-3, "probabilities sum to 1: {v}");
+
+    let out = preflight()
+        .args([
+            "classify",
+            "--json",
+            "--site",
+            "x.com",
+            "--account",
+            "@DeptPublicSvc",
+            "Grabbed tacos with my sister",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["use"], "organizational", "{v}");
+    assert_eq!(v["source"], "registry");
+    assert!(v["override_reason"]
+        .as_str()
+        .unwrap()
+        .contains("official account"));
+}
+
+#[test]
+fn eval_reports_per_class_figures_for_a_labelled_file() {
+    let dir = std::env::temp_dir().join(format!("preflight-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("labelled.jsonl");
+    std::fs::write(
+        &path,
+        concat!(
+            "{\"text\": \"We are hiring! Join our team at the regional office. Apply by Friday at our website.\", \"label\": \"organizational\"}\n",
+            "{\"text\": \"Had the best pancakes with my kids this morning before the game\", \"label\": \"personal\"}\n",
+            "{\"text\": \"Three lessons I learned leading a data modernization project in government\", \"label\": \"professional\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = preflight()
+        .args(["eval", "--jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout_of(&out);
+    for needle in ["organizational", "professional", "personal", "macro-F1"] {
+        assert!(text.contains(needle), "missing {needle}: {text}");
+    }
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "{\"text\": \"x\", \"label\": \"nonsense\"}\n").unwrap();
+    let out = preflight()
+        .args(["eval", "--jsonl"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(65));
+}

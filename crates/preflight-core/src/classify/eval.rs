@@ -69,6 +69,12 @@ pub fn parse_jsonl(text: &str) -> Result<Vec<Row>, Error> {
         }
         let row: Row = serde_json::from_str(line)
             .map_err(|e| Error::Context(format!("line {}: {e}", i + 1)))?;
+        if let (Some(label), None) = (row.label.as_deref(), row.expected()) {
+            return Err(Error::Context(format!(
+                "line {}: unknown label {label:?}: expected organizational, professional, personal or blurred",
+                i + 1
+            )));
+        }
         rows.push(row);
     }
     Ok(rows)
