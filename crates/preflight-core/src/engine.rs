@@ -11,7 +11,6 @@ use crate::disclaimer::{self, Facts};
 use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream};
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
-    UseSource,
 };
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
@@ -491,13 +490,9 @@ impl Engine {
             account_kind,
             mentions_employer,
         });
-        if let Some(entry) = official {
-            use_.label = Some(Use::Organizational);
-            use_.source = UseSource::Registry;
-            use_.override_reason = Some(format!(
-                "@{} is an official account of {} in the registry, so this post speaks for the organization.",
-                entry.handle, entry.unit
-            ));
+        // `assess` applies the registry override; only the engine knows which account it was.
+        if let (Some(entry), Some(reason)) = (official, use_.override_reason.as_mut()) {
+            *reason = format!("@{} ({}): {reason}", entry.handle, entry.unit);
         }
 
         let facts = WhenFacts {
@@ -822,7 +817,7 @@ impl WhenFacts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{LocalTime, Severity};
+    use crate::{LocalTime, Severity, UseSource};
 
     const BUNDLE: &str = r##"{
       "format": 1,
