@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
-use std::path::PathBuf;
 
 use preflight_core::{Analysis, Context, Engine, LocalTime};
 use serde::{Deserialize, Serialize};
@@ -18,30 +17,8 @@ const MAX_LINE_BYTES: usize = 4 << 20;
 #[derive(Debug, clap::Args)]
 #[command(after_help = crate::EXIT_CODES)]
 pub struct Args {
-    /// The draft to check. Read from stdin when absent or `-`.
-    text: Option<String>,
-
-    /// Check a batch: one draft per line (a JSON string, or an object with `text` and
-    /// optional `context`, `site`, `account`, `reply`, `on_duty`, `time`, `id`); `-` reads
-    /// stdin. Writes one JSON result per line, with its line number.
-    #[arg(long, value_name = "FILE", conflicts_with = "text")]
-    jsonl: Option<PathBuf>,
-
-    /// Rule bundle (JSON). Default: the embedded default bundle.
-    #[arg(long, value_name = "FILE")]
-    bundle: Option<PathBuf>,
-
-    /// Where the draft will be posted: a site id from the bundle (`x`) or a host (`x.com`).
-    #[arg(long, value_name = "ID|HOST")]
-    site: Option<String>,
-
-    /// Handle of the posting account (`@jane` or `jane`).
-    #[arg(long, value_name = "HANDLE")]
-    account: Option<String>,
-
-    /// The draft is a reply or comment (`--reply=false`: it is not).
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    reply: Option<bool>,
+    #[command(flatten)]
+    draft: super::DraftArgs,
 
     /// The employee is on duty (overrides the clock).
     #[arg(long, conflicts_with_all = ["off_duty", "at"])]
@@ -77,27 +54,27 @@ struct Defaults {
 }
 
 pub fn run(args: Args) -> Result<u8, CliError> {
-    let engine = &input::load(args.bundle.as_deref())?;
+    let engine = &input::load(args.draft.bundle.as_deref())?;
     let on_duty = match (args.on_duty, args.off_duty) {
         (true, _) => Some(true),
         (_, true) => Some(false),
         _ => None,
     };
     let mut defaults = Defaults {
-        site: args.site.clone(),
-        account: args.account.clone(),
-        reply: args.reply,
+        site: args.draft.site.clone(),
+        account: args.draft.account.clone(),
+        reply: args.draft.reply,
         on_duty,
         at: args.at,
     };
 
-    if let Some(path) = &args.jsonl {
+    if let Some(path) = &args.draft.jsonl {
         return batch(engine, path, &defaults, args.utf16);
     }
 
-    let text = input::draft(args.text.as_deref(), "check")?;
+    let text = input::draft(args.draft.text.as_deref(), "check")?;
 
-    if let Some(site) = args.site.as_deref() {
+    if let Some(site) = args.draft.site.as_deref() {
         if engine.resolve_site(site).is_none() {
             let known: Vec<&str> = engine
                 .bundle()

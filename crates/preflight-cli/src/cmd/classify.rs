@@ -2,7 +2,6 @@
 //! personal), how sure the model is, and why. One draft (argument or stdin) or a JSONL batch.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 
 use preflight_core::{Context, Engine, Use, UseAssessment};
 use serde::Deserialize;
@@ -12,31 +11,8 @@ use crate::input;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The draft. Read from stdin when absent or `-`.
-    text: Option<String>,
-
-    /// Classify a batch: one draft per line (a JSON string, or an object with `text` and
-    /// optional `context`, `site`, `account`, `reply`); `-` reads stdin. Writes one JSON
-    /// object per line: `{"line", "use"}`.
-    #[arg(long, value_name = "FILE", conflicts_with = "text")]
-    jsonl: Option<PathBuf>,
-
-    /// Rule bundle (JSON) that resolves sites, the official-account registry and the
-    /// employer's names. Default: the embedded default bundle.
-    #[arg(long, value_name = "FILE")]
-    bundle: Option<PathBuf>,
-
-    /// Where the draft will be posted: a site id from the bundle (`linkedin`) or a host.
-    #[arg(long, value_name = "ID|HOST")]
-    site: Option<String>,
-
-    /// Handle of the posting account (an official account in the registry means organizational).
-    #[arg(long, value_name = "HANDLE")]
-    account: Option<String>,
-
-    /// The draft is a reply or comment.
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    reply: Option<bool>,
+    #[command(flatten)]
+    draft: super::DraftArgs,
 
     /// Print the assessment as JSON.
     #[arg(long)]
@@ -68,9 +44,9 @@ fn context(
     ctx: Option<Context>,
 ) -> Context {
     let mut c = ctx.unwrap_or_default();
-    c.site = c.site.or(site).or_else(|| args.site.clone());
-    c.account = c.account.or(account).or_else(|| args.account.clone());
-    c.reply = c.reply.or(reply).or(args.reply);
+    c.site = c.site.or(site).or_else(|| args.draft.site.clone());
+    c.account = c.account.or(account).or_else(|| args.draft.account.clone());
+    c.reply = c.reply.or(reply).or(args.draft.reply);
     c
 }
 
@@ -114,9 +90,9 @@ pub fn render(a: &UseAssessment) -> String {
 }
 
 pub fn run(args: Args) -> Result<u8, CliError> {
-    let engine = input::load(args.bundle.as_deref())?;
+    let engine = input::load(args.draft.bundle.as_deref())?;
     let mut out = anstream::stdout();
-    if let Some(path) = &args.jsonl {
+    if let Some(path) = &args.draft.jsonl {
         let name = path.display().to_string();
         let reader: Box<dyn BufRead> = if name == "-" {
             Box::new(BufReader::new(std::io::stdin()))
@@ -153,7 +129,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
         out.flush().map_err(exit::out)?;
         return Ok(exit::OK);
     }
-    let text = input::draft(args.text.as_deref(), "classify")?;
+    let text = input::draft(args.draft.text.as_deref(), "classify")?;
     let ctx = context(&args, None, None, None, None);
     let a = assess(&engine, &text, &ctx)?;
     if args.json {
