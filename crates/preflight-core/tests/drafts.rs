@@ -2,82 +2,65 @@
 //! might write (20 organizational, 20 professional, 20 personal, 15 blurred), none from the
 //! training sources and never trained on.
 //!
-//! What is asserted (figures of the shipped model in `model/REPORT.md`): each clear use is
-//! recognised in at least its `MIN_PER_CLASS` floor of its 20 drafts and at least `MIN_CLEAR` of the 60
-//! overall, and at least `MIN_BLURRED` of the 15 blurred drafts come out `blurred` (top two
-//! within the model's margin, or work and family vocabulary together) or with the top two
-//! uses within `CLOSE`. Every miss is printed, so the list in the report can be
-//! checked with `cargo test -p preflight-core --test drafts -- --nocapture`.
+//! Asserted per draft, with the embedded model: a clear draft gets its use; a blurred draft
+//! comes out `blurred` (top two within the model's margin, or the mixed-evidence criterion)
+//! or with its top two uses within [`CLOSE`]. The only exceptions are the drafts listed in
+//! [`KNOWN_MISSES`], each with the reason; a listed draft that starts passing fails the test
+//! too, so the list cannot go stale. `model/REPORT.md` (written by `preflight-train`) shows
+//! every draft's outcome.
 
-use preflight_core::classify::eval::{parse_jsonl, with_input, Expected};
-use preflight_core::classify::{assess, embedded_model};
-use preflight_core::{Tokenizer, Use, UseSource};
+use preflight_core::classify::embedded_model;
+use preflight_core::classify::eval::{draft_counts, judge_drafts, parse_jsonl, Expected, CLOSE};
+use preflight_core::Tokenizer;
 
 const DRAFTS: &str = include_str!("../../../tests/drafts/drafts.jsonl");
-/// "Top two close" for a blurred draft that is not flagged blurred: a gap below this.
-const CLOSE: f32 = 0.35;
-/// Floors per clear use, in the order of [`Use::ALL`] (organizational, professional, personal).
-const MIN_PER_CLASS: [usize; 3] = [18, 17, 15];
-const MIN_CLEAR: usize = 50;
-const MIN_BLURRED: usize = 8;
+
+/// Drafts the shipped model gets wrong, with the reason (kept in step with the
+/// "Hand-written drafts" section of `model/REPORT.md`).
+const KNOWN_MISSES: &[(&str, &str)] = &[];
 
 #[test]
-fn drafts_get_their_use() {
-    embedded_model().expect("model loads");
+fn every_draft_gets_its_use() {
+    let model = embedded_model().expect("model loads");
     let rows = parse_jsonl(DRAFTS).unwrap();
     let tk = Tokenizer::new("en").unwrap();
-    let mut total = [0usize; 4];
-    let mut right = [0usize; 4];
-    let mut misses = Vec::new();
-    let mut clear_blurred = 0usize;
-    for row in &rows {
-        let a = with_input(&tk, row, assess);
-        assert_eq!(a.source, UseSource::Classifier);
-        let p = a.probabilities.expect("probabilities");
-        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
-        let mut s = p;
-        s.sort_by(|a, b| b.total_cmp(a));
-        let (k, ok) = match row.expected().expect("every draft has an expectation") {
-            Expected::Use(u) => {
-                assert!(!a.signals.is_empty(), "no signals for {}", row.text);
-                clear_blurred += usize::from(a.blurred);
-                (
-                    Use::ALL.iter().position(|x| *x == u).unwrap(),
-                    a.label == Some(u),
-                )
-            }
-            Expected::Blurred => (3, a.blurred || s[0] - s[1] < CLOSE),
+    let outcomes = judge_drafts(&rows, model, &tk);
+    let (right, total) = draft_counts(&outcomes);
+    assert_eq!(total, [20, 20, 20, 15], "draft set composition");
+    let mut failures = Vec::new();
+    for o in &outcomes {
+        assert!(!o.signals.is_empty(), "{}: no signals", o.id);
+        let want = match o.expected {
+            Expected::Use(u) => u.as_str().to_string(),
+            Expected::Blurred => format!("blurred (or top two within {CLOSE})"),
         };
-        total[k] += 1;
-        if ok {
-            right[k] += 1;
-        } else {
-            misses.push(format!(
-                "{:?} got {:?} blurred={} p={p:.2?} signals={:?}: {}",
-                row.label,
-                a.label.map(Use::as_str),
-                a.blurred,
-                a.signals,
-                row.text
-            ));
+        let got = format!(
+            "{}{} p={:.2?} signals={:?}",
+            o.label.map_or("none", |u| u.as_str()),
+            if o.blurred { " (blurred)" } else { "" },
+            o.probabilities,
+            o.signals
+        );
+        let known = KNOWN_MISSES.iter().find(|(id, _)| *id == o.id);
+        match (o.ok, known) {
+            (true, None) | (false, Some(_)) => {}
+            (false, None) => failures.push(format!("draft {}: expected {want}, got {got}", o.id)),
+            (true, Some(_)) => failures.push(format!(
+                "draft {} is listed in KNOWN_MISSES but now passes ({got}): take it off the list",
+                o.id
+            )),
         }
     }
-    eprintln!(
-        "right per [org, prof, personal, blurred]: {right:?} of {total:?}; \
-         clear drafts flagged blurred: {clear_blurred}\n{}",
-        misses.join("\n")
-    );
-    assert_eq!(total, [20, 20, 20, 15], "draft set composition");
-    for ((u, r), min) in Use::ALL.iter().zip(right).zip(MIN_PER_CLASS) {
-        assert!(r >= min, "{}: {r} of 20 (floor {min})", u.as_str());
+    for (id, reason) in KNOWN_MISSES {
+        assert!(!reason.is_empty(), "{id}: a known miss needs its reason");
+        assert!(
+            outcomes.iter().any(|o| o.id == *id),
+            "{id} in KNOWN_MISSES is not a draft"
+        );
     }
-    assert!(
-        right[..3].iter().sum::<usize>() >= MIN_CLEAR,
-        "clear drafts: {right:?}"
+    eprintln!(
+        "right per [org, prof, personal, blurred]: {right:?} of {total:?}; known misses: {}",
+        KNOWN_MISSES.len()
     );
-    assert!(
-        right[3] >= MIN_BLURRED,
-        "blurred drafts: {} of 15",
-        right[3]
-    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -81,9 +81,17 @@ pub struct Config {
     pub folds: usize,
     /// Set the weights of context features absent from the data to the documented priors.
     pub context_priors: bool,
-    /// Shift the intercepts so the model behaves as if the three uses were equally common
-    /// (`b_c -= ln(3 · share_c)`), instead of learning the training mix as a prior.
-    pub balance: bool,
+    /// Prior correction towards equally common uses: the intercepts are shifted by
+    /// `−λ · ln(3 · share_c)` ([`Linear::prior_shift`]); 0 keeps the training mix as the
+    /// prior, 1 assumes the three uses are equally common in the drafts.
+    pub prior_shift: f64,
+    /// Every source is sub-sampled to at most this many training rows (after `caps`), so no
+    /// single source dominates its class.
+    pub source_cap: Option<usize>,
+    /// Keep a hashed bucket only if it occurs in training rows of at least this many
+    /// datasets (the part of `source` before `:`): a term seen in one dataset only marks
+    /// that dataset's platform, era or author rather than a use.
+    pub min_datasets: usize,
 }
 
 impl Default for Config {
@@ -111,7 +119,9 @@ impl Default for Config {
             ],
             folds: 5,
             context_priors: true,
-            balance: false,
+            prior_shift: 0.0,
+            source_cap: None,
+            min_datasets: 1,
         }
     }
 }
@@ -215,8 +225,25 @@ pub fn apply_caps(samples: &[Sample], idx: &[usize], cfg: &Config) -> Vec<usize>
         v.truncate(cfg.caps[c].1);
         keep.extend(v);
     }
+    if let Some(cap) = cfg.source_cap {
+        let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for i in keep {
+            by_source.entry(samples[i].source.as_str()).or_default().push(i);
+        }
+        keep = Vec::with_capacity(idx.len());
+        for (_, mut v) in by_source {
+            v.sort_by_key(|&i| (fnv(&samples[i].key.to_le_bytes(), cfg.seed), i));
+            v.truncate(cap);
+            keep.extend(v);
+        }
+    }
     keep.sort_unstable();
     keep
+}
+
+/// The dataset of a source: the part before `:`.
+pub fn dataset_of(source: &str) -> &str {
+    source.split(':').next().unwrap_or(source)
 }
 
 /// The columns of a fit: selected hashed buckets, then dense features.
@@ -246,11 +273,19 @@ impl Columns {
 /// Choose columns from the training rows only.
 pub fn select_columns(samples: &[Sample], train: &[usize], cfg: &Config) -> Columns {
     let mut df = vec![0u32; N_HASHED];
+    // Datasets a bucket occurs in (bit per dataset, at most 64 datasets counted apart).
+    let mut seen_in = vec![0u64; N_HASHED];
+    let mut datasets: BTreeMap<&str, u32> = BTreeMap::new();
     let mut dense_seen = [false; N_DENSE];
     for &i in train {
+        let n = datasets.len() as u32;
+        let d = *datasets
+            .entry(dataset_of(&samples[i].source))
+            .or_insert(n);
         for &(f, v) in &samples[i].x {
             if f < N_HASHED {
                 df[f] += 1;
+                seen_in[f] |= 1u64 << d.min(63);
             } else if v != 0.0 {
                 dense_seen[f - N_HASHED] = true;
             }
@@ -259,7 +294,9 @@ pub fn select_columns(samples: &[Sample], train: &[usize], cfg: &Config) -> Colu
     let mut cand: Vec<(u32, u32)> = df
         .iter()
         .enumerate()
-        .filter(|(_, d)| **d as usize >= cfg.min_df)
+        .filter(|(b, d)| {
+            **d as usize >= cfg.min_df && seen_in[*b].count_ones() as usize >= cfg.min_datasets
+        })
         .map(|(b, d)| (*d, b as u32))
         .collect();
     cand.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -307,6 +344,9 @@ pub struct Linear {
     pub intercept: [f64; N_LABELS],
     /// One row per column.
     pub weights: Vec<[f64; N_LABELS]>,
+    /// The full prior correction of this fit's training mix, `−ln(3 · share_c)` per use
+    /// (applied to `intercept` times `Config::prior_shift`).
+    pub prior_shift: [f64; N_LABELS],
 }
 
 impl Linear {
@@ -350,14 +390,13 @@ pub fn fit_logistic(
     }
     let p = fitted.params();
     let mut b = fitted.intercept().mapv(f64::from);
-    if cfg.balance {
-        let mut counts = [0usize; N_LABELS];
-        for &i in train {
-            counts[samples[i].y] += 1;
-        }
-        for k in 0..N_LABELS {
-            b[k] -= (3.0 * counts[k] as f64 / train.len() as f64).ln();
-        }
+    let mut counts = [0usize; N_LABELS];
+    for &i in train {
+        counts[samples[i].y] += 1;
+    }
+    let shift = counts.map(|c| -(3.0 * c.max(1) as f64 / train.len() as f64).ln());
+    for k in 0..N_LABELS {
+        b[k] += cfg.prior_shift * shift[k];
     }
     let weights = (0..cols.len())
         .map(|c| [p[[c, 0]], p[[c, 1]], p[[c, 2]]].map(f64::from))
@@ -367,6 +406,7 @@ pub fn fit_logistic(
             cols,
             intercept: [b[0], b[1], b[2]].map(f64::from),
             weights,
+            prior_shift: shift,
         },
         fitted,
     ))
@@ -403,6 +443,19 @@ pub struct Oof {
     pub pred: Vec<usize>,
     /// Per sample: logistic logits (empty for naive Bayes).
     pub logits: Vec<[f64; N_LABELS]>,
+    /// Per sample: the full prior correction of the fold that scored it.
+    pub shift: Vec<[f64; N_LABELS]>,
+}
+
+impl Oof {
+    /// Logits as if the fits had used prior correction `to` instead of `from`.
+    pub fn logits_at(&self, from: f64, to: f64) -> Vec<[f64; N_LABELS]> {
+        self.logits
+            .iter()
+            .zip(&self.shift)
+            .map(|(z, s)| [0, 1, 2].map(|k| z[k] + (to - from) * s[k]))
+            .collect()
+    }
 }
 
 fn run_split(
@@ -421,6 +474,7 @@ fn run_split(
                 let z = lin.logits(&samples[i]);
                 oof.pred[i] = argmax64(&z);
                 oof.logits[i] = z;
+                oof.shift[i] = lin.prior_shift;
             }
         }
         Kind::NaiveBayes => {
@@ -453,6 +507,7 @@ pub fn grouped_cv(samples: &[Sample], cfg: &Config, kind: Kind) -> Result<Oof, T
     let mut oof = Oof {
         pred: vec![0; n],
         logits: vec![[0.0; N_LABELS]; n],
+        shift: vec![[0.0; N_LABELS]; n],
     };
     for k in 0..cfg.folds {
         let (test, train): (Vec<usize>, Vec<usize>) =
@@ -471,6 +526,7 @@ pub fn loso(samples: &[Sample], cfg: &Config, kind: Kind) -> Result<Oof, TrainEr
     let mut oof = Oof {
         pred: vec![0; n],
         logits: vec![[0.0; N_LABELS]; n],
+        shift: vec![[0.0; N_LABELS]; n],
     };
     let sources: BTreeSet<&str> = samples.iter().map(|s| s.source.as_str()).collect();
     for src in sources {
@@ -590,6 +646,89 @@ pub fn choose_margin(table: &[BlurRow]) -> f64 {
         .map_or(0.3, |r| r.margin)
 }
 
+/// Work-side and family-side word counts of a featurised row (as the core's
+/// `classify::lexicon_sides` reads them from the dense features).
+pub fn sides_of(s: &Sample) -> (usize, usize) {
+    let get = |name: &str| {
+        features::dense_index(name).map_or(0, |d| {
+            s.x.iter()
+                .find(|(f, _)| *f == N_HASHED + d)
+                .map_or(0, |(_, v)| (v * 4.0).round() as usize)
+        })
+    };
+    (
+        get("work_vocab") + get("public_service_vocab"),
+        get("family_leisure_vocab"),
+    )
+}
+
+/// One row of the mixed-evidence table.
+#[derive(Debug, Clone, Copy)]
+pub struct MixRow {
+    pub work: usize,
+    pub family: usize,
+    /// Share of rows flagged by this criterion and not already by the margin.
+    pub mixed_only_share: f64,
+    pub total_share: f64,
+    pub acc_mixed_only: f64,
+    pub acc_unflagged: f64,
+}
+
+/// Candidate mixed-evidence thresholds (work 1–4, family 1–3) on out-of-fold predictions:
+/// how many rows each flags beyond the probability margin, and how often those are right.
+pub fn mix_table(
+    samples: &[Sample],
+    logits: &[[f64; N_LABELS]],
+    t: f64,
+    margin: f64,
+) -> Vec<MixRow> {
+    let items: Vec<(bool, (usize, usize), bool)> = samples
+        .iter()
+        .zip(logits)
+        .map(|(s, z)| {
+            let p = softmax(z.map(|v| v as f32), t as f32);
+            let k = cl::model::argmax(&p);
+            let mut o = p;
+            o.sort_by(|a, b| b.total_cmp(a));
+            (f64::from(o[0] - o[1]) < margin, sides_of(s), k == s.y)
+        })
+        .collect();
+    let n = items.len().max(1) as f64;
+    let acc = |v: &[&(bool, (usize, usize), bool)]| {
+        v.iter().filter(|x| x.2).count() as f64 / v.len().max(1) as f64
+    };
+    let mut rows = Vec::new();
+    for family in 1..=3 {
+        for work in 1..=4 {
+            let hit = |x: &(bool, (usize, usize), bool)| x.1 .0 >= work && x.1 .1 >= family;
+            let mixed_only: Vec<_> = items.iter().filter(|x| !x.0 && hit(x)).collect();
+            let clear: Vec<_> = items.iter().filter(|x| !x.0 && !hit(x)).collect();
+            rows.push(MixRow {
+                work,
+                family,
+                mixed_only_share: mixed_only.len() as f64 / n,
+                total_share: items.iter().filter(|x| x.0 || hit(x)).count() as f64 / n,
+                acc_mixed_only: acc(&mixed_only),
+                acc_unflagged: acc(&clear),
+            });
+        }
+    }
+    rows
+}
+
+/// Largest share of the training rows the mixed-evidence criterion may flag on its own.
+pub const MAX_MIXED_SHARE: f64 = 0.05;
+
+/// The rule for the mixed-evidence thresholds: the pair with the fewest words (family
+/// words first, then work words) whose own share of flagged rows is at most
+/// [`MAX_MIXED_SHARE`], so that `blurred` stays a minority verdict.
+pub fn choose_mix(table: &[MixRow]) -> (u8, u8) {
+    table
+        .iter()
+        .find(|r| r.mixed_only_share <= MAX_MIXED_SHARE)
+        .map_or((0, 0), |r| (r.work as u8, r.family as u8))
+}
+
 /// Turn a fitted logistic model into the core's model file.
 pub fn to_model(
     lin: &Linear,
@@ -598,6 +737,7 @@ pub fn to_model(
     n_train: usize,
     temperature: f64,
     margin: f64,
+    mix: (u8, u8),
 ) -> Result<UseModel, TrainError> {
     let mut dense = [[0.0f32; N_LABELS]; N_DENSE];
     let mut sparse = Vec::with_capacity(lin.cols.buckets.len());
@@ -628,6 +768,7 @@ pub fn to_model(
         n_train as u32,
         temperature as f32,
         margin as f32,
+        mix,
         lin.intercept.map(|v| v as f32),
         dense,
         sparse,
@@ -706,7 +847,7 @@ pub fn run(
         let all: Vec<usize> = (0..samples.len()).collect();
         let train = apply_caps(&samples, &all, cfg);
         let (lin, _) = fit_logistic(&samples, &train, cfg)?;
-        let model = to_model(&lin, cfg, sha, train.len(), 1.0, 0.2)?;
+        let model = to_model(&lin, cfg, sha, train.len(), 1.0, 0.2, (2, 1))?;
         let bytes = model.to_bytes();
         let report = format!(
             "# Quick fit (no validation)\n\n{} rows used, {} bytes\n",
@@ -744,11 +885,13 @@ pub fn run(
     let (t, nll1, nllt) = fit_temperature(&cv.logits, &ys);
     let table = blur_table(&cv.logits, &ys, t);
     let margin = choose_margin(&table);
+    let mixes = mix_table(&samples, &cv.logits, t, margin);
+    let mix = choose_mix(&mixes);
 
     let all: Vec<usize> = (0..samples.len()).collect();
     let train = apply_caps(&samples, &all, cfg);
     let (lin, _) = fit_logistic(&samples, &train, cfg)?;
-    let model = to_model(&lin, cfg, sha, train.len(), t, margin)?;
+    let model = to_model(&lin, cfg, sha, train.len(), t, margin, mix)?;
     let bytes = model.to_bytes();
     log("final model fitted");
 
@@ -775,7 +918,7 @@ pub fn run(
             (
                 "class-prior balancing on",
                 Config {
-                    balance: true,
+                    prior_shift: 1.0,
                     ..base.clone()
                 },
             ),
@@ -1048,3 +1191,99 @@ What the data shows (per-source shares in `posts.jsonl`) and what the extractor 
   from an official account is not a weight: the core overrides the label to organizational and says why, while
   the probabilities stay the text model's.
 "#;
+
+/// Apply a variant description to a configuration: comma-separated `key:value` items
+/// (`alpha:2`, `prior_shift:1`, `min_datasets:2`, `source_cap:400`, `max_features:4000`,
+/// `min_df:3`, `max_iter:100`, `mask+:hashtag_density`, `mask-:len_short`, `nocaps`).
+pub fn apply_variant(base: &Config, spec: &str) -> Result<Config, TrainError> {
+    let mut c = base.clone();
+    let bad = |item: &str| TrainError::Data(format!("variant item {item:?}"));
+    for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (k, v) = item.split_once(':').unwrap_or((item, ""));
+        let num = || v.parse::<f64>().map_err(|_| bad(item));
+        match k {
+            "alpha" => c.alpha = num()?,
+            "prior_shift" => c.prior_shift = num()?,
+            "min_datasets" => c.min_datasets = num()? as usize,
+            "source_cap" => c.source_cap = Some(num()? as usize),
+            "max_features" => c.max_features = num()? as usize,
+            "min_df" => c.min_df = num()? as usize,
+            "max_iter" => c.max_iter = num()? as u64,
+            "mask+" => c.mask.push(v.to_string()),
+            "mask-" => c.mask.retain(|m| m != v),
+            "nocaps" => c.caps.clear(),
+            "base" => {}
+            _ => return Err(bad(item)),
+        }
+    }
+    Ok(c)
+}
+
+/// One line of the exploration table: grouped CV, leave-one-source-out and the drafts for a
+/// configuration (the final fit on everything scores the drafts).
+pub fn explore(
+    samples: &[Sample],
+    cfg: &Config,
+    drafts: &[Row],
+    sha: [u8; 32],
+) -> Result<String, TrainError> {
+    let ys: Vec<usize> = samples.iter().map(|s| s.y).collect();
+    let cv = grouped_cv(samples, cfg, Kind::Logistic)?;
+    let lo = loso(samples, cfg, Kind::Logistic)?;
+    let all: Vec<usize> = (0..samples.len()).collect();
+    let train = apply_caps(samples, &all, cfg);
+    let (lin0, _) = fit_logistic(samples, &train, cfg)?;
+    let tk = Tokenizer::new("en")?;
+    let mut lines = Vec::new();
+    for lambda in [0.0, 0.5, 1.0] {
+        let cvz = cv.logits_at(cfg.prior_shift, lambda);
+        let loz = lo.logits_at(cfg.prior_shift, lambda);
+        let cvp: Vec<usize> = cvz.iter().map(|z| argmax64(z)).collect();
+        let lop: Vec<usize> = loz.iter().map(|z| argmax64(z)).collect();
+        for (tname, t) in [
+            ("cvT", fit_temperature(&cvz, &ys).0),
+            ("losoT", fit_temperature(&loz, &ys).0),
+        ] {
+            let margin = choose_margin(&blur_table(&cvz, &ys, t));
+            let mix = choose_mix(&mix_table(samples, &cvz, t, margin));
+            let mut lin = lin0.clone();
+            for k in 0..N_LABELS {
+                lin.intercept[k] += (lambda - cfg.prior_shift) * lin.prior_shift[k];
+            }
+            let model = to_model(&lin, cfg, sha, train.len(), t, margin, mix)?;
+            let out = cl::eval::judge_drafts(drafts, &model, &tk);
+            let (right, _) = cl::eval::draft_counts(&out);
+            let e_cv = evaluate(samples, &cvp);
+            let e_lo = evaluate(samples, &lop);
+            let per: Vec<String> = e_lo
+                .per_source
+                .iter()
+                .map(|(s, (c, n))| {
+                    let short: String =
+                        s.rsplit(':').next().unwrap_or(s).chars().take(8).collect();
+                    format!("{short}={:.2}", *c as f64 / *n as f64)
+                })
+                .collect();
+            let misses: Vec<&str> = out.iter().filter(|o| !o.ok).map(|o| o.id.as_str()).collect();
+            lines.push(format!(
+                "  λ {lambda} {tname}: cv {:.3} [{:.3} {:.3} {:.3}] loso {:.3} [{:.3} {:.3} {:.3}] T {t:.2} m {margin:.2} mix {mix:?} drafts {:?} clear {} blurred {} buckets {} bytes {}\n    loso per source: {}\n    misses: {}",
+                e_cv.macro_f1(),
+                e_cv.class(0).f1,
+                e_cv.class(1).f1,
+                e_cv.class(2).f1,
+                e_lo.macro_f1(),
+                e_lo.class(0).f1,
+                e_lo.class(1).f1,
+                e_lo.class(2).f1,
+                right,
+                right[..3].iter().sum::<usize>(),
+                right[3],
+                model.sparse.len(),
+                model.to_bytes().len(),
+                per.join(" "),
+                misses.join(" ")
+            ));
+        }
+    }
+    Ok(lines.join("\n"))
+}

@@ -59,24 +59,25 @@ enum Cmd {
         /// Only run the grouped k-fold and print its report (writes nothing).
         #[arg(long)]
         cv_only: bool,
-        /// Shift the intercepts as if the three uses were equally common in training.
+        /// Prior correction λ in [0, 1]: shift the intercepts towards equally common uses.
         #[arg(long)]
-        balance: bool,
+        prior_shift: Option<f64>,
+    },
+    /// Compare configurations: grouped CV, leave-one-source-out and the hand-written drafts for
+    /// each variant (see `apply_variant`), two at a time.
+    Explore {
+        #[arg(long)]
+        data: String,
+        #[arg(long, default_value = "tests/drafts/drafts.jsonl")]
+        drafts: String,
+        /// Variants `name=key:value,...`.
+        variants: Vec<String>,
     },
     /// Print the evaluation report of a model on labelled JSONL (`{"text","label"}` + optional context).
     Eval {
         #[arg(long)]
         jsonl: String,
         /// Model file (default: the one embedded in the core).
-        #[arg(long)]
-        model: Option<String>,
-    },
-    /// Table for the mixed-evidence blurred threshold on labelled JSONL (the training data):
-    /// for each candidate threshold, the share of rows flagged by it alone, the total blurred
-    /// share and the accuracy of the flagged rows.
-    BlurTable {
-        #[arg(long)]
-        jsonl: String,
         #[arg(long)]
         model: Option<String>,
     },
@@ -110,55 +111,6 @@ fn load_model(path: Option<&str>) -> Result<UseModel, String> {
     }
 }
 
-/// Markdown table of candidate mixed-evidence thresholds over labelled rows.
-fn blur_table(rows: &[Row], m: &UseModel, tk: &Tokenizer) -> String {
-    use preflight_core::classify::eval::Expected;
-    use preflight_core::classify::{
-        extract, lexicon_sides, predict, MIX_FAMILY_WORDS, MIX_WORK_WORDS,
-    };
-    // (in margin band, (work words, family words), label right)
-    let mut items: Vec<(bool, (usize, usize), bool)> = Vec::new();
-    for row in rows {
-        let Some(Expected::Use(truth)) = row.expected() else {
-            continue;
-        };
-        let (p, sides) = with_input(tk, row, |input| {
-            (predict(m, input), lexicon_sides(&extract(input)))
-        });
-        let mut s = p.probabilities;
-        s.sort_by(|a, b| b.total_cmp(a));
-        let right = preflight_core::Use::ALL[p.label] == truth;
-        items.push((s[0] - s[1] < m.blur_margin, sides, right));
-    }
-    let n = items.len().max(1) as f64;
-    let margin_share = items.iter().filter(|x| x.0).count() as f64 / n;
-    let mut out = format!(
-        "{} labelled rows; the probability margin {:.2} alone flags {:.3}; shipped: work ≥ {MIX_WORK_WORDS}, family ≥ {MIX_FAMILY_WORDS}\n\n\
-         | work words ≥ | family words ≥ | flagged by mixed evidence alone | total blurred share | accuracy of mixed-only rows | accuracy of unflagged rows |\n|---|---|---|---|---|---|\n",
-        items.len(),
-        m.blur_margin,
-        margin_share
-    );
-    let acc = |v: &[&(bool, (usize, usize), bool)]| {
-        v.iter().filter(|x| x.2).count() as f64 / v.len().max(1) as f64
-    };
-    for fam in 1..=3 {
-        for work in 1..=4 {
-            let hit = |x: &(bool, (usize, usize), bool)| x.1 .0 >= work && x.1 .1 >= fam;
-            let mixed_only: Vec<_> = items.iter().filter(|x| !x.0 && hit(x)).collect();
-            let clear: Vec<_> = items.iter().filter(|x| !x.0 && !hit(x)).collect();
-            let total = items.iter().filter(|x| x.0 || hit(x)).count() as f64 / n;
-            out.push_str(&format!(
-                "| {work} | {fam} | {:.3} | {total:.3} | {:.3} | {:.3} |\n",
-                mixed_only.len() as f64 / n,
-                acc(&mixed_only),
-                acc(&clear)
-            ));
-        }
-    }
-    out
-}
-
 fn parse_enum<T: serde::de::DeserializeOwned>(v: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(v.to_string()))
         .map_err(|_| format!("unknown value {v:?}"))
@@ -182,12 +134,12 @@ fn real_main() -> Result<(), String> {
             no_nb,
             quick,
             cv_only,
-            balance,
+            prior_shift,
         } => {
-            let mut cfg = Config {
-                balance,
-                ..Config::default()
-            };
+            let mut cfg = Config::default();
+            if let Some(l) = prior_shift {
+                cfg.prior_shift = l;
+            }
             if let Some(s) = seed {
                 cfg.seed = s;
             }
@@ -251,20 +203,46 @@ fn real_main() -> Result<(), String> {
             );
             Ok(())
         }
+        Cmd::Explore {
+            data,
+            drafts,
+            variants,
+        } => {
+            let (rows, sha) = load(&data).map_err(|e| e.to_string())?;
+            let (drafts, _) = load(&drafts).map_err(|e| e.to_string())?;
+            let tk = Tokenizer::new("en").map_err(|e| e.to_string())?;
+            let samples = preflight_train::featurize(&rows, &tk);
+            let base = Config::default();
+            let jobs: Vec<(String, Config)> = variants
+                .iter()
+                .map(|v| {
+                    let (name, spec) = v.split_once('=').unwrap_or((v.as_str(), v.as_str()));
+                    preflight_train::apply_variant(&base, spec)
+                        .map(|c| (name.to_string(), c))
+                        .map_err(|e| e.to_string())
+                })
+                .collect::<Result<_, _>>()?;
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let start = std::time::Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..2 {
+                    s.spawn(|| loop {
+                        let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some((name, cfg)) = jobs.get(j) else { break };
+                        let line = preflight_train::explore(&samples, cfg, &drafts, sha)
+                            .unwrap_or_else(|e| format!("error: {e}"));
+                        println!("[{:>6.1}s] {name}: {line}", start.elapsed().as_secs_f64());
+                    });
+                }
+            });
+            Ok(())
+        }
         Cmd::Eval { jsonl, model } => {
             let m = load_model(model.as_deref())?;
             let text = std::fs::read_to_string(&jsonl).map_err(|e| format!("{jsonl}: {e}"))?;
             let rows = parse_jsonl(&text).map_err(|e| format!("{jsonl}: {e}"))?;
             let tk = Tokenizer::new("en").map_err(|e| e.to_string())?;
             print!("{}", report(&rows, &m, &tk));
-            Ok(())
-        }
-        Cmd::BlurTable { jsonl, model } => {
-            let m = load_model(model.as_deref())?;
-            let text = std::fs::read_to_string(&jsonl).map_err(|e| format!("{jsonl}: {e}"))?;
-            let rows = parse_jsonl(&text).map_err(|e| format!("{jsonl}: {e}"))?;
-            let tk = Tokenizer::new("en").map_err(|e| e.to_string())?;
-            print!("{}", blur_table(&rows, &m, &tk));
             Ok(())
         }
         Cmd::Classify {
@@ -283,6 +261,7 @@ fn real_main() -> Result<(), String> {
                 account_kind.as_deref().map(parse_enum).transpose()?;
             let rows: Vec<Row> = match (text, jsonl) {
                 (Some(t), None) => vec![Row {
+                    id: None,
                     text: t,
                     label: None,
                     source: None,

@@ -34,7 +34,7 @@ fn core_inference_matches_linfa_predict() {
     assert_eq!(samples.len(), 36);
     // No prior shift here: the comparison is with linfa's own intercepts.
     let cfg = Config {
-        balance: false,
+        prior_shift: 0.0,
         ..small_cfg()
     };
     let all: Vec<usize> = (0..samples.len()).collect();
@@ -43,7 +43,7 @@ fn core_inference_matches_linfa_predict() {
     let linfa_pred = fitted.predict(&design(&samples, &all, &lin.cols));
     // Through the file format (f16 weights), as shipped.
     let model = UseModel::from_bytes(
-        &to_model(&lin, &cfg, sha, train.len(), 1.7, 0.2)
+        &to_model(&lin, &cfg, sha, train.len(), 1.7, 0.2, (2, 1))
             .unwrap()
             .to_bytes(),
     )

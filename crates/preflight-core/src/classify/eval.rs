@@ -14,6 +14,9 @@ use crate::{AccountKind, Context, Error, SiteKind, Tokenizer, Use};
 /// should come out blurred.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Row {
+    /// Optional identifier (the hand-written drafts carry one).
+    #[serde(default)]
+    pub id: Option<String>,
     pub text: String,
     #[serde(alias = "expected", default)]
     pub label: Option<String>,
@@ -260,6 +263,75 @@ pub fn report(rows: &[Row], model: &super::UseModel, tokenizer: &Tokenizer) -> S
         let _ = writeln!(s, "\n{unlabelled} row(s) without a usable label skipped");
     }
     s
+}
+
+/// "Top two close" for a row labelled `blurred` that the classifier did not flag: a gap
+/// between the two most likely uses below this still counts as read as blurred.
+pub const CLOSE: f32 = 0.35;
+
+/// The verdict on one labelled draft (the hand-written drafts, or any row labelled with a use
+/// or `blurred`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftOutcome {
+    /// `id` of the row, or its line number (1-based) when it has none.
+    pub id: String,
+    pub expected: Expected,
+    pub label: Option<Use>,
+    pub probabilities: [f32; 3],
+    pub blurred: bool,
+    pub signals: Vec<String>,
+    /// Clear draft: the label is the expected use. Blurred draft: flagged `blurred`, or the
+    /// top two uses are within [`CLOSE`].
+    pub ok: bool,
+}
+
+/// Classify every labelled row with `model` and judge it (rows without a label are skipped).
+pub fn judge_drafts(
+    rows: &[Row],
+    model: &super::UseModel,
+    tokenizer: &Tokenizer,
+) -> Vec<DraftOutcome> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let Some(expected) = row.expected() else {
+            continue;
+        };
+        let a = with_input(tokenizer, row, |input| {
+            super::assess_with(Some(model), input)
+        });
+        let p = a.probabilities.unwrap_or([0.0; 3]);
+        let mut s = p;
+        s.sort_by(|a, b| b.total_cmp(a));
+        let ok = match expected {
+            Expected::Use(u) => a.label == Some(u),
+            Expected::Blurred => a.blurred || s[0] - s[1] < CLOSE,
+        };
+        out.push(DraftOutcome {
+            id: row.id.clone().unwrap_or_else(|| format!("line {}", i + 1)),
+            expected,
+            label: a.label,
+            probabilities: p,
+            blurred: a.blurred,
+            signals: a.signals,
+            ok,
+        });
+    }
+    out
+}
+
+/// Counts of [`judge_drafts`] outcomes: `[organizational, professional, personal, blurred]`
+/// right, and the totals.
+pub fn draft_counts(outcomes: &[DraftOutcome]) -> ([usize; 4], [usize; 4]) {
+    let (mut right, mut total) = ([0usize; 4], [0usize; 4]);
+    for o in outcomes {
+        let k = match o.expected {
+            Expected::Use(u) => idx(u),
+            Expected::Blurred => 3,
+        };
+        total[k] += 1;
+        right[k] += usize::from(o.ok);
+    }
+    (right, total)
 }
 
 #[cfg(test)]

@@ -46,10 +46,10 @@ const MAX_SIGNALS: usize = 4;
 const MIN_CONTRIBUTION: f32 = 0.08;
 
 /// Second blurred criterion ("mixed evidence"), on the extractor's own lexicon features:
-/// a draft is also `blurred` when it carries at least [`MIX_WORK_WORDS`] words of the work
+/// a draft is also `blurred` when it carries at least `model.mix_work` words of the work
 /// side (work / field vocabulary plus public-service vocabulary, as counted by the
 /// extractor's `work_vocab` and `public_service_vocab` features) *and* at least
-/// [`MIX_FAMILY_WORDS`] family and leisure words (`family_leisure_vocab`): a post about the
+/// `model.mix_family` family and leisure words (`family_leisure_vocab`): a post about the
 /// job and about home at once reads as two uses, whatever the single arg-max says.
 ///
 /// Why lexicon counts and not the learned weights: the training labels are per account and
@@ -58,14 +58,9 @@ const MIN_CONTRIBUTION: f32 = 0.08;
 /// contributions cannot see "family and work" as two uses. The lexicons are the extractor's
 /// definition of which vocabulary belongs to which side.
 ///
-/// Thresholds chosen on the training data, not on the hand-written drafts: the smallest
-/// pair on the grid (work 1–4, family 1–3, fewest words first) at which the rows flagged by
-/// this criterion alone (not already within the probability margin) are at most 5 % of the
-/// labelled training rows (`preflight-train blur-table`, table in `model/REPORT.md`).
-pub const MIX_WORK_WORDS: usize = 2;
-/// See [`MIX_WORK_WORDS`].
-pub const MIX_FAMILY_WORDS: usize = 1;
-
+/// The two thresholds are chosen by the trainer on out-of-fold predictions of the training
+/// data (never on the hand-written drafts) and stored in the model file; the rule and the
+/// table are in `model/REPORT.md`.
 /// The card wording when the mixed-evidence criterion holds.
 pub const MIXED_SIGNAL: &str = "work words and family or leisure words together";
 
@@ -95,7 +90,7 @@ pub struct Prediction {
     pub probabilities: [f32; 3],
     /// Top two probabilities within the model's margin, or `mixed`.
     pub blurred: bool,
-    /// Work and family vocabulary at once ([`MIX_WORK_WORDS`], [`MIX_FAMILY_WORDS`]).
+    /// Work and family vocabulary at once (the model's mixed-evidence thresholds).
     pub mixed: bool,
     pub signals: Vec<String>,
 }
@@ -108,7 +103,9 @@ pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     let label = model::argmax(&probabilities);
     let mut sorted = probabilities;
     sorted.sort_by(|a, b| b.total_cmp(a));
-    let mixed = mixed_at(&f, MIX_WORK_WORDS, MIX_FAMILY_WORDS);
+    let mixed = model.mix_work > 0
+        && model.mix_family > 0
+        && mixed_at(&f, model.mix_work.into(), model.mix_family.into());
     let blurred = sorted[0] - sorted[1] < model.blur_margin || mixed;
     let mut signals = explain(model, input, &f, label);
     if mixed {
@@ -336,7 +333,7 @@ mod tests {
                 account_kind: AccountKind::Unknown,
                 mentions_employer: false,
             };
-            let mixed = mixed_at(&extract(&input), MIX_WORK_WORDS, MIX_FAMILY_WORDS);
+            let mixed = mixed_at(&extract(&input), m.mix_work.into(), m.mix_family.into());
             assert_eq!(a.blurred, s[0] - s[1] < m.blur_margin || mixed);
         }
     }

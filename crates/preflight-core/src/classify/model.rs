@@ -1,6 +1,6 @@
 //! The model file (`model/use-model.bin`) and the dot-product inference over it.
 //!
-//! Layout (little-endian), format 1:
+//! Layout (little-endian), format 2:
 //!
 //! | field | type |
 //! |---|---|
@@ -14,19 +14,22 @@
 //! | training rows | `u32` |
 //! | temperature | `f32` (calibration: probabilities are `softmax(logits / T)`) |
 //! | blurred margin | `f32` (top-two probability gap below which the use is blurred) |
+//! | mixed-evidence thresholds | `u8` work-side words, `u8` family-side words (0: criterion off; see [`super::predict`]) |
 //! | intercepts | 3 × `f32` |
 //! | dense features | `u16` count, then each `u8` length + name, 3 × `f32` weights |
-//! | hashed features | `u32` count, then each `u32` bucket (strictly increasing) + 3 × `f16` weights |
+//! | hashed-weight scales | 3 × `f32`, one per use |
+//! | hashed features | `u32` count, then each bucket as the LEB128 gap from the previous one (the first from 0; strictly increasing) + 3 × `i8` |
 //!
-//! Only buckets the trainer kept are stored (sparse), so the file stays small.
-
-use half::f16;
+//! Only buckets the trainer kept are stored (sparse), so the file stays small. A hashed
+//! weight is `q × scale[use]` with `q` in −127..=127 (symmetric per-use int8 quantisation:
+//! `scale = max |w| / 127`); the trainer rounds its weights exactly as stored, so what the
+//! report measures and what ships are the same numbers.
 
 use super::features::{Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
 use crate::{Error, Use};
 
 const MAGIC: &[u8; 8] = b"PFUSEMDL";
-const FORMAT: u16 = 1;
+const FORMAT: u16 = 2;
 
 /// Number of uses.
 pub const N_LABELS: usize = 3;
@@ -41,13 +44,19 @@ pub struct UseModel {
     pub n_train: u32,
     pub temperature: f32,
     pub blur_margin: f32,
+    /// Mixed-evidence criterion: at least this many work-side words... (0: off)
+    pub mix_work: u8,
+    /// ...and at least this many family and leisure words make a draft `blurred`.
+    pub mix_family: u8,
     pub intercept: [f32; N_LABELS],
     /// One row per dense feature, in [`DENSE_NAMES`] order.
     pub dense: [[f32; N_LABELS]; N_DENSE],
-    /// `(bucket, weights)`, buckets strictly increasing.
-    pub sparse: Vec<(u32, [f32; N_LABELS])>,
-    /// Bucket → weights, `2^hash_bits` rows (built from `sparse`).
-    table: Vec<[f32; N_LABELS]>,
+    /// Per-use scale of the quantised hashed weights.
+    pub scale: [f32; N_LABELS],
+    /// `(bucket, quantised weights)`, buckets strictly increasing.
+    pub sparse: Vec<(u32, [i8; N_LABELS])>,
+    /// Bucket → quantised weights, `2^hash_bits` rows (built from `sparse`).
+    table: Vec<[i8; N_LABELS]>,
 }
 
 struct Reader<'a> {
@@ -100,21 +109,64 @@ impl<'a> Reader<'a> {
             )))
         }
     }
-    fn f16(&mut self) -> Result<f32, Error> {
-        let v = f16::from_le_bytes(self.arr()?).to_f32();
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(Error::Model(format!(
-                "non-finite weight at byte {}",
-                self.pos - 2
-            )))
+    fn i8(&mut self) -> Result<i8, Error> {
+        Ok(self.u8()? as i8)
+    }
+    fn leb128(&mut self) -> Result<u32, Error> {
+        let mut v: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = self.u8()?;
+            v |= u32::from(b & 0x7f)
+                .checked_shl(shift)
+                .filter(|x| x >> shift == u32::from(b & 0x7f))
+                .ok_or_else(|| Error::Model("bucket gap overflows".into()))?;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
         }
+        Err(Error::Model("bucket gap too long".into()))
     }
     fn str(&mut self) -> Result<&'a str, Error> {
         let n = self.u8()? as usize;
         std::str::from_utf8(self.take(n)?).map_err(|_| Error::Model("name is not UTF-8".into()))
     }
+}
+
+fn put_leb128(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// Symmetric per-use int8 quantisation of hashed weights: the scales, and each weight as `q`.
+pub fn quantize(
+    sparse: &[(u32, [f32; N_LABELS])],
+) -> ([f32; N_LABELS], Vec<(u32, [i8; N_LABELS])>) {
+    let mut scale = [0.0f32; N_LABELS];
+    for (_, w) in sparse {
+        for k in 0..N_LABELS {
+            scale[k] = scale[k].max(w[k].abs() / 127.0);
+        }
+    }
+    let q = sparse
+        .iter()
+        .map(|(b, w)| {
+            let mut q = [0i8; N_LABELS];
+            for k in 0..N_LABELS {
+                if scale[k] > 0.0 {
+                    q[k] = (w[k] / scale[k]).round().clamp(-127.0, 127.0) as i8;
+                }
+            }
+            (*b, q)
+        })
+        .collect();
+    (scale, q)
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -124,7 +176,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 
 impl UseModel {
     /// A model from trained parts (used by the trainer). Weights of hashed buckets are
-    /// rounded to `f16` here, exactly as they will be stored.
+    /// quantised to int8 here ([`quantize`]), exactly as they will be stored; buckets whose
+    /// three weights all round to 0 are dropped.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         seed: u64,
@@ -132,16 +185,14 @@ impl UseModel {
         n_train: u32,
         temperature: f32,
         blur_margin: f32,
+        mix: (u8, u8),
         intercept: [f32; N_LABELS],
         dense: [[f32; N_LABELS]; N_DENSE],
         mut sparse: Vec<(u32, [f32; N_LABELS])>,
     ) -> Result<Self, Error> {
         sparse.sort_by_key(|s| s.0);
-        for s in &mut sparse {
-            for w in &mut s.1 {
-                *w = f16::from_f32(*w).to_f32();
-            }
-        }
+        let (scale, mut sparse) = quantize(&sparse);
+        sparse.retain(|(_, q)| q.iter().any(|v| *v != 0));
         let mut m = Self {
             feature_version: FEATURE_VERSION,
             hash_bits: HASH_BITS,
@@ -150,8 +201,11 @@ impl UseModel {
             n_train,
             temperature,
             blur_margin,
+            mix_work: mix.0,
+            mix_family: mix.1,
             intercept,
             dense,
+            scale,
             sparse,
             table: Vec::new(),
         };
@@ -172,8 +226,11 @@ impl UseModel {
                 self.temperature
             )));
         }
+        if self.scale.iter().any(|s| !(s.is_finite() && *s >= 0.0)) {
+            return Err(Error::Model(format!("bad weight scales {:?}", self.scale)));
+        }
         let n = 1usize << self.hash_bits;
-        let mut table = vec![[0.0f32; N_LABELS]; n];
+        let mut table = vec![[0i8; N_LABELS]; n];
         let mut last: Option<u32> = None;
         for &(b, w) in &self.sparse {
             if b as usize >= n || last.is_some_and(|l| l >= b) {
@@ -225,6 +282,7 @@ impl UseModel {
         let n_train = r.u32()?;
         let temperature = r.f32()?;
         let blur_margin = r.f32()?;
+        let (mix_work, mix_family) = (r.u8()?, r.u8()?);
         let intercept = [r.f32()?, r.f32()?, r.f32()?];
         let n_dense = r.u16()? as usize;
         if n_dense != N_DENSE {
@@ -243,6 +301,7 @@ impl UseModel {
             }
             *row = [r.f32()?, r.f32()?, r.f32()?];
         }
+        let scale = [r.f32()?, r.f32()?, r.f32()?];
         let n_sparse = r.u32()? as usize;
         if n_sparse > (1usize << hash_bits) {
             return Err(Error::Model(format!(
@@ -250,9 +309,16 @@ impl UseModel {
             )));
         }
         let mut sparse = Vec::with_capacity(n_sparse);
-        for _ in 0..n_sparse {
-            let b = r.u32()?;
-            sparse.push((b, [r.f16()?, r.f16()?, r.f16()?]));
+        let mut b: u32 = 0;
+        for i in 0..n_sparse {
+            let gap = r.leb128()?;
+            if i > 0 && gap == 0 {
+                return Err(Error::Model("hashed features out of order".into()));
+            }
+            b = b
+                .checked_add(gap)
+                .ok_or_else(|| Error::Model("bucket overflows".into()))?;
+            sparse.push((b, [r.i8()?, r.i8()?, r.i8()?]));
         }
         if r.pos != bytes.len() {
             return Err(Error::Model(format!(
@@ -268,8 +334,11 @@ impl UseModel {
             n_train,
             temperature,
             blur_margin,
+            mix_work,
+            mix_family,
             intercept,
             dense,
+            scale,
             sparse,
             table: Vec::new(),
         };
@@ -279,7 +348,7 @@ impl UseModel {
 
     /// Serialise (deterministic: the same model gives the same bytes).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(128 + N_DENSE * 40 + self.sparse.len() * 10);
+        let mut out = Vec::with_capacity(128 + N_DENSE * 40 + self.sparse.len() * 5);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT.to_le_bytes());
         out.extend_from_slice(&self.feature_version.to_le_bytes());
@@ -293,6 +362,8 @@ impl UseModel {
         out.extend_from_slice(&self.n_train.to_le_bytes());
         out.extend_from_slice(&self.temperature.to_le_bytes());
         out.extend_from_slice(&self.blur_margin.to_le_bytes());
+        out.push(self.mix_work);
+        out.push(self.mix_family);
         for w in self.intercept {
             out.extend_from_slice(&w.to_le_bytes());
         }
@@ -303,33 +374,40 @@ impl UseModel {
                 out.extend_from_slice(&w.to_le_bytes());
             }
         }
+        for s in self.scale {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
         out.extend_from_slice(&(self.sparse.len() as u32).to_le_bytes());
+        let mut last = 0u32;
         for (b, row) in &self.sparse {
-            out.extend_from_slice(&b.to_le_bytes());
-            for w in row {
-                out.extend_from_slice(&f16::from_f32(*w).to_le_bytes());
-            }
+            put_leb128(&mut out, b - last);
+            last = *b;
+            out.extend(row.iter().map(|q| *q as u8));
         }
         out
     }
 
-    /// Weights of hashed bucket `b`.
+    /// Weights of hashed bucket `b` (dequantised).
     #[inline]
     pub fn bucket_weights(&self, b: u32) -> [f32; N_LABELS] {
-        self.table
-            .get(b as usize)
-            .copied()
-            .unwrap_or([0.0; N_LABELS])
+        let q = self.table.get(b as usize).copied().unwrap_or([0; N_LABELS]);
+        [0, 1, 2].map(|k| f32::from(q[k]) * self.scale[k])
     }
 
-    /// Raw (uncalibrated) scores: `x · W + b`.
+    /// Raw (uncalibrated) scores: `x · W + b`. Every hashed term carries the same value, so
+    /// the quantised weights are summed as integers and scaled once per use.
     pub fn logits(&self, f: &Features) -> [f32; N_LABELS] {
         let mut z = self.intercept;
+        let mut acc = [0i32; N_LABELS];
         for t in &f.terms {
-            let w = self.bucket_weights(t.bucket);
-            for k in 0..N_LABELS {
-                z[k] += w[k] * f.term_value;
+            if let Some(q) = self.table.get(t.bucket as usize) {
+                for k in 0..N_LABELS {
+                    acc[k] += i32::from(q[k]);
+                }
             }
+        }
+        for k in 0..N_LABELS {
+            z[k] += acc[k] as f32 * self.scale[k] * f.term_value;
         }
         for (v, w) in f.dense.iter().zip(&self.dense) {
             if *v != 0.0 {
@@ -382,6 +460,7 @@ mod tests {
             42,
             1.3,
             0.2,
+            (2, 1),
             [0.1, 0.2, -0.3],
             dense,
             vec![(5, [0.5, -0.5, 0.0]), (2, [1.0, 2.0, 3.0])],
@@ -396,7 +475,11 @@ mod tests {
         let m2 = UseModel::from_bytes(&b).unwrap();
         assert_eq!(m, m2);
         assert_eq!(m2.to_bytes(), b);
+        // Quantised: per-use scale max|w| / 127, so the largest weight is exact and the
+        // others are within half a step.
         assert_eq!(m2.bucket_weights(2), [1.0, 2.0, 3.0]);
+        let w5 = m2.bucket_weights(5);
+        assert!((w5[0] - 0.5).abs() <= 1.0 / 254.0 && (w5[1] + 0.5).abs() <= 2.0 / 254.0);
         assert_eq!(m2.bucket_weights(3), [0.0; 3]);
     }
 
@@ -418,6 +501,44 @@ mod tests {
         let mut extra = b;
         extra.push(0);
         assert!(matches!(UseModel::from_bytes(&extra), Err(Error::Model(_))));
+    }
+
+    #[test]
+    fn bucket_gaps_are_leb128() {
+        let mut v = Vec::new();
+        put_leb128(&mut v, 300);
+        assert_eq!(v, [0xac, 0x02]);
+        let mut r = Reader { b: &v, pos: 0 };
+        assert_eq!(r.leb128().unwrap(), 300);
+        let far = UseModel::new(
+            1,
+            [0; 32],
+            1,
+            1.0,
+            0.2,
+            (0, 0),
+            [0.0; 3],
+            [[0.0; 3]; N_DENSE],
+            vec![(0, [1.0, 0.0, 0.0]), (65_535, [0.0, -1.0, 0.5])],
+        )
+        .unwrap();
+        let back = UseModel::from_bytes(&far.to_bytes()).unwrap();
+        assert_eq!(back, far);
+        assert_eq!(back.bucket_weights(65_535)[1], -1.0);
+        // A bucket whose weights all quantise to zero is not stored.
+        let tiny = UseModel::new(
+            1,
+            [0; 32],
+            1,
+            1.0,
+            0.2,
+            (0, 0),
+            [0.0; 3],
+            [[0.0; 3]; N_DENSE],
+            vec![(1, [1.0, 1.0, 1.0]), (2, [0.001, 0.0, 0.0])],
+        )
+        .unwrap();
+        assert_eq!(tiny.sparse.len(), 1);
     }
 
     #[test]
