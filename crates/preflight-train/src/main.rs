@@ -30,6 +30,12 @@ enum Cmd {
         out: String,
         #[arg(long, default_value = "model/REPORT.md")]
         report: String,
+        /// Hand-written drafts judged in the report.
+        #[arg(long, default_value = "tests/drafts/drafts.jsonl")]
+        drafts: String,
+        /// Known misses accepted by the drafts test (`{"id","reason"}` lines).
+        #[arg(long, default_value = "tests/drafts/known-misses.jsonl")]
+        known_misses: String,
         #[arg(long)]
         seed: Option<u64>,
         #[arg(long)]
@@ -123,6 +129,8 @@ fn real_main() -> Result<(), String> {
             data,
             out,
             report: report_path,
+            drafts,
+            known_misses,
             seed,
             alpha,
             max_iter,
@@ -176,6 +184,18 @@ fn real_main() -> Result<(), String> {
             }
             let (rows, sha) = load(&data).map_err(|e| e.to_string())?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let drafts = match std::fs::read_to_string(&drafts) {
+                Ok(t) => parse_jsonl(&t).map_err(|e| format!("{drafts}: {e}"))?,
+                Err(e) => {
+                    eprintln!("no drafts in the report ({drafts}: {e})");
+                    Vec::new()
+                }
+            };
+            let known_misses = match std::fs::read_to_string(&known_misses) {
+                Ok(t) => preflight_core::classify::eval::parse_known_misses(&t)
+                    .map_err(|e| format!("{known_misses}: {e}"))?,
+                Err(_) => Vec::new(),
+            };
             let opts = RunOptions {
                 cfg,
                 ablations,
@@ -184,6 +204,8 @@ fn real_main() -> Result<(), String> {
                 cv_only,
                 data_label: data.clone(),
                 command,
+                drafts,
+                known_misses,
             };
             let start = std::time::Instant::now();
             let trained = run(&rows, sha, &opts, &mut |m| {
@@ -228,7 +250,9 @@ fn real_main() -> Result<(), String> {
                 for _ in 0..2 {
                     s.spawn(|| loop {
                         let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some((name, cfg)) = jobs.get(j) else { break };
+                        let Some((name, cfg)) = jobs.get(j) else {
+                            break;
+                        };
                         let line = preflight_train::explore(&samples, cfg, &drafts, sha)
                             .unwrap_or_else(|e| format!("error: {e}"));
                         println!("[{:>6.1}s] {name}: {line}", start.elapsed().as_secs_f64());

@@ -81,6 +81,8 @@ fn same_data_and_seed_give_identical_bytes() {
         cv_only: false,
         data_label: "fixture".into(),
         command: "test".into(),
+        drafts: rows[..4].to_vec(),
+        known_misses: vec![],
     };
     let a = run(&rows, sha, &opts(7), &mut |_| {}).unwrap();
     let b = run(&rows, sha, &opts(7), &mut |_| {}).unwrap();

@@ -319,6 +319,33 @@ pub fn judge_drafts(
     out
 }
 
+/// Parse a known-misses list: JSONL `{"id","reason"}`, blank lines skipped; every entry
+/// needs a non-empty reason. Returns `(id, reason)` pairs.
+pub fn parse_known_misses(text: &str) -> Result<Vec<(String, String)>, Error> {
+    #[derive(Deserialize)]
+    struct Miss {
+        id: String,
+        reason: String,
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let m: Miss = serde_json::from_str(line)
+            .map_err(|e| Error::Context(format!("line {}: {e}", i + 1)))?;
+        if m.reason.trim().is_empty() {
+            return Err(Error::Context(format!(
+                "line {}: {} has no reason",
+                i + 1,
+                m.id
+            )));
+        }
+        out.push((m.id, m.reason));
+    }
+    Ok(out)
+}
+
 /// Counts of [`judge_drafts`] outcomes: `[organizational, professional, personal, blurred]`
 /// right, and the totals.
 pub fn draft_counts(outcomes: &[DraftOutcome]) -> ([usize; 4], [usize; 4]) {

@@ -544,7 +544,9 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     let tokens = input.tokens;
     // Terms: (hash of the term text, token index).
     let window = tokens.len().min(MAX_TOKENS);
-    let mut unigrams: Vec<(u64, usize)> = Vec::with_capacity(window);
+    // At most one term per token of the window: a stack buffer, no allocation.
+    let mut unigram_buf = [(0u64, 0usize); MAX_TOKENS];
+    let mut n_unigrams = 0usize;
     let (mut hashtags, mut urls, mut mentions, mut words) = (0usize, 0usize, 0usize, 0usize);
     let (mut sing, mut we, mut you, mut cta, mut work, mut leisure, mut service) =
         (0, 0, 0, 0, 0, 0, 0);
@@ -560,7 +562,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         let text: &str = match t.kind {
             TokenKind::Word => {
                 // A retweet marker at the very start is a platform artefact.
-                if unigrams.is_empty() && t.norm == "rt" {
+                if n_unigrams == 0 && t.norm == "rt" {
                     continue;
                 }
                 let w = t.norm.as_str();
@@ -611,8 +613,10 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         if t.kind != TokenKind::Word {
             prev_word = None;
         }
-        unigrams.push((fnv(FNV_OFFSET, text.as_bytes()), i));
+        unigram_buf[n_unigrams] = (fnv(FNV_OFFSET, text.as_bytes()), i);
+        n_unigrams += 1;
     }
+    let unigrams = &unigram_buf[..n_unigrams];
 
     let mut terms: Vec<Term> = Vec::with_capacity(unigrams.len() * 2);
     for (k, &(h, i)) in unigrams.iter().enumerate() {
