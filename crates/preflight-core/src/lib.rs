@@ -49,7 +49,10 @@ pub use error::{BundleErrors, Error, Problem};
 pub use text::{Token, TokenKind, Tokenizer};
 
 /// The default rule bundle shipped with preflight (a US federal agency policy), as JSON.
-pub const DEFAULT_BUNDLE_JSON: &str = include_str!("../../../model/default-bundle.json");
+///
+/// A `static`, not a `const`: a `const` is copied into every crate that uses it, and the
+/// WebAssembly module carried two copies.
+pub static DEFAULT_BUNDLE_JSON: &str = include_str!("../../../model/default-bundle.json");
 
 /// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
 pub fn bundle_schema() -> serde_json::Value {

@@ -72,12 +72,18 @@ impl std::fmt::Debug for Tokenizer {
     }
 }
 
+/// The Snowball algorithm for `lang`: every language rust-stemmers has with the
+/// `all-languages` feature (the default; the native CLI), English alone without it (the
+/// WebAssembly build, whose size matters, and whose default bundle is English).
 fn algorithm(lang: &str) -> Option<Algorithm> {
     let base = lang
         .split(['-', '_'])
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
+    #[cfg(not(feature = "all-languages"))]
+    return (base == "en").then_some(Algorithm::English);
+    #[cfg(feature = "all-languages")]
     Some(match base.as_str() {
         "ar" => Algorithm::Arabic,
         "da" => Algorithm::Danish,
@@ -101,6 +107,18 @@ fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
+/// The stemmer of `alg`. Without `all-languages` only English is ever created, named as a
+/// constant so the linker drops the other 17 Snowball stemmers and their tables.
+fn stemmer(alg: Algorithm) -> Stemmer {
+    #[cfg(not(feature = "all-languages"))]
+    {
+        debug_assert!(matches!(alg, Algorithm::English));
+        Stemmer::create(Algorithm::English)
+    }
+    #[cfg(feature = "all-languages")]
+    Stemmer::create(alg)
+}
+
 /// URLs, e-mail addresses, @mentions and hashtags, found before word segmentation.
 fn special_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -122,7 +140,7 @@ impl Tokenizer {
         let alg =
             algorithm(language).ok_or_else(|| Error::UnsupportedLanguage(language.to_string()))?;
         Ok(Self {
-            stemmer: Stemmer::create(alg),
+            stemmer: stemmer(alg),
             algorithm: alg as u8,
             language: language.to_string(),
         })
