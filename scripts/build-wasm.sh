@@ -61,7 +61,7 @@ raw_wasm="$root/target/$target/$profile/preflight_wasm.wasm"
 # 3 + 4. Bindings and optimisation.
 # Features the module uses (reference types for the externref table, bulk memory, etc.),
 # as emitted by current rustc for wasm32-unknown-unknown.
-opt_flags=(-Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
+opt_flags=(-Oz --converge --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
     --enable-sign-ext --enable-mutable-globals --enable-multivalue --strip-debug --strip-producers)
 
 bindgen() { # out-dir target

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
+#[cfg(feature = "nfkc")]
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -119,6 +120,20 @@ fn stemmer(alg: Algorithm) -> Stemmer {
     Stemmer::create(alg)
 }
 
+/// NFKC supplied by the host in builds without the `nfkc` feature (see [`set_host_nfkc`]).
+#[cfg_attr(feature = "nfkc", allow(dead_code))]
+static HOST_NFKC: OnceLock<fn(&str) -> String> = OnceLock::new();
+
+/// Register the host's Unicode NFKC normalisation, for builds without the `nfkc` feature:
+/// the WebAssembly engine leaves out unicode-normalization's tables (~60 KB gzip) and uses
+/// the JavaScript engine's `String.prototype.normalize("NFKC")` instead. `nfkc` is called
+/// with non-ASCII text only. The first registration wins (returns `false` afterwards).
+/// With the `nfkc` feature (the default) the built-in normalisation is used and this has
+/// no effect; without either, text is only lower-cased.
+pub fn set_host_nfkc(nfkc: fn(&str) -> String) -> bool {
+    HOST_NFKC.set(nfkc).is_ok()
+}
+
 /// URLs, e-mail addresses, @mentions and hashtags, found before word segmentation.
 fn special_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -157,7 +172,15 @@ impl Tokenizer {
         if s.is_ascii() {
             return s.to_ascii_lowercase();
         }
-        s.nfkc()
+        #[cfg(feature = "nfkc")]
+        let chars = s.nfkc();
+        #[cfg(not(feature = "nfkc"))]
+        let host = HOST_NFKC
+            .get()
+            .map_or_else(|| s.to_string(), |nfkc| nfkc(s));
+        #[cfg(not(feature = "nfkc"))]
+        let chars = host.chars();
+        chars
             .flat_map(char::to_lowercase)
             .map(|c| {
                 if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') {

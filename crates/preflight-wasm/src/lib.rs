@@ -14,10 +14,46 @@
 //!   with lone surrogates arrive as U+FFFD, which is one UTF-16 unit as well, so offsets still
 //!   line up with the caller's string.
 //! * Every failure is thrown as a JavaScript `Error` with a readable message.
+//! * Unicode NFKC (the core's word normalisation) is done by the JavaScript engine: the
+//!   module is built without unicode-normalization's tables to stay small.
+
+use std::cell::RefCell;
 
 use preflight_core as core;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    // This build leaves out unicode-normalization's tables (the core's `nfkc` feature):
+    // the JavaScript engine normalises instead.
+    core::set_host_nfkc(host_nfkc);
+}
+
+/// Most strings memoised before [`host_nfkc`]'s memo starts over.
+const NFKC_MEMO_MAX: usize = 20_000;
+
+/// Unicode NFKC of `s` by the JavaScript engine (`String.prototype.normalize("NFKC")`, ICU
+/// in V8), memoised: the core asks for each non-ASCII word of a draft, and the extension
+/// analyses nearly the same draft on every pause in typing.
+fn host_nfkc(s: &str) -> String {
+    thread_local! {
+        static MEMO: RefCell<rustc_hash::FxHashMap<String, String>> = RefCell::default();
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(n) = memo.get(s) {
+            return n.clone();
+        }
+        let n = String::from(js_sys::JsString::from(s).normalize("NFKC"));
+        if memo.len() >= NFKC_MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(s.to_string(), n.clone());
+        n
+    })
+}
 
 /// A rule bundle compiled for analysis.
 #[wasm_bindgen]
