@@ -143,7 +143,10 @@ fn special_re() -> &'static Regex {
             r"|(?-u:\b)(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
             r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
             r"|(?P<mention>(?:^|[^\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)",
-            r"|(?P<hashtag>(?:^|[^\w#&])[#＃][\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
+            // A hashtag body is word characters (letters, marks, digits, connectors, as in
+            // twitter-text) with at least one that is not a digit or `_`. `\w` rather than
+            // `\p{L}\p{N}`: the regex crate is built without its general-category tables.
+            r"|(?P<hashtag>(?:^|[^\w#&])[#＃]\w*[\w&&[^\d_]]\w*)",
         ))
         .expect("static regex")
     })

@@ -655,7 +655,7 @@ impl<'b> Checker<'b> {
                             path,
                             format!("pattern compiles to more than {limit} bytes: simplify it or split the rule"),
                         ),
-                        Err(e) => self.push(path, format!("invalid regex: {e}")),
+                        Err(e) => self.push(path, regex_message(&e)),
                         Ok(re) if re.is_match("") => self.push(path, "pattern matches the empty string"),
                         Ok(_) => {}
                     }
@@ -779,6 +779,24 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     match (h, m) {
         (0..=23, 0..=59) | (24, 0) => Some(h * 60 + m),
         _ => None,
+    }
+}
+
+/// The problem message for a bundle regex that does not compile. The regex crate is built
+/// without Unicode general-category and script tables (they would double the size of the
+/// WebAssembly engine), so `\p{..}` classes get a hint on what to use instead.
+pub(crate) fn regex_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("Unicode property not found")
+        || text.contains("Unicode property value not found")
+    {
+        format!(
+            "invalid regex: {text}\nUnicode property classes (`\\p{{..}}`, `\\P{{..}}`) are not \
+             supported in bundle regexes: use `\\w`, `\\d`, `\\s` (Unicode-aware), `[^\\W\\d_]` for \
+             a letter, or explicit ranges such as `[\\u{{0370}}-\\u{{03FF}}]`"
+        )
+    } else {
+        format!("invalid regex: {text}")
     }
 }
 
@@ -1342,6 +1360,30 @@ mod tests {
             "$.rules[1].match.regex.pattern",
             "bytes long"
         ));
+    }
+
+    #[test]
+    fn unicode_property_classes_are_refused_with_a_hint() {
+        let mut v = value();
+        for pattern in [r"\p{L}+ement", r"\PN", r"\p{Greek}", r"[\pL\d]x"] {
+            v["rules"][1]["match"]["regex"]["pattern"] = pattern.into();
+            let ps = problems_of(&v);
+            assert!(
+                has(
+                    &ps,
+                    "$.rules[1].match.regex.pattern",
+                    "Unicode property classes"
+                ),
+                "{pattern}: {ps:#?}"
+            );
+            // The engine's own compiler (used on load) says the same.
+            let bundle: Bundle = serde_json::from_value(v.clone()).unwrap();
+            let err = crate::Engine::new(bundle).unwrap_err().to_string();
+            assert!(err.contains("Unicode property classes"), "{err}");
+        }
+        // Perl classes and case-insensitive matching stay Unicode-aware.
+        v["rules"][1]["match"]["regex"]["pattern"] = r"(?i)\bstra\w+e\d*\b".into();
+        assert!(parse(&v.to_string()).is_ok());
     }
 
     #[test]
