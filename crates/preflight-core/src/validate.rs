@@ -1394,6 +1394,12 @@ mod tests {
         let mut v = value();
         for pattern in [r"\p{L}+ement", r"\PN", r"\p{Greek}", r"[\pL\d]x"] {
             v["rules"][1]["match"]["regex"]["pattern"] = pattern.into();
+            if regex::Regex::new(pattern).is_ok() {
+                // A workspace build where another crate (the CLI tests' `predicates`) turns
+                // on regex's Unicode tables: the class is simply supported there.
+                assert!(parse(&v.to_string()).is_ok(), "{pattern}");
+                continue;
+            }
             let ps = problems_of(&v);
             assert!(
                 has(
