@@ -525,7 +525,13 @@ mod tests {
     #[test]
     fn spans_survive_multibyte_text() {
         let s = "Ça va? 日本語 שלום e\u{301}cole 👩‍👩‍👧 fin";
-        let tk = Tokenizer::new("fr").unwrap();
+        // French where the build carries every stemmer; the WebAssembly build stems English only.
+        let lang = if cfg!(feature = "all-languages") {
+            "fr"
+        } else {
+            "en"
+        };
+        let tk = Tokenizer::new(lang).unwrap();
         for tok in tk.tokenize(s) {
             assert!(s.is_char_boundary(tok.span.start) && s.is_char_boundary(tok.span.end));
         }
@@ -577,7 +583,11 @@ mod tests {
             .collect();
         assert_eq!(urls, ["example.gov", "data.gov"]);
         assert_eq!(Tokenizer::normalize("HeLLo-World_42"), "hello-world_42");
-        assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+        // Fullwidth letters need NFKC: built in with the `nfkc` feature, from the host otherwise
+        // (the WebAssembly build registers JavaScript's; the Node tests check that path).
+        if cfg!(feature = "nfkc") {
+            assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+        }
     }
 
     #[test]
