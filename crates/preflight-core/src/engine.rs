@@ -257,7 +257,7 @@ impl Engine {
                         Err(e) => {
                             problems.push(problem(
                                 format!("{base}.regex.pattern"),
-                                format!("invalid regex: {e}"),
+                                crate::validate::regex_message(&e),
                             ));
                             continue;
                         }
