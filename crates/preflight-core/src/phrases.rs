@@ -2,9 +2,12 @@
 //!
 //! A draft's tokens become a stream of slots (`" " + stem` per token). Every phrase list of a
 //! bundle goes into one [`PhraseIndex`], searched once per draft. Each term is compiled to
-//! the stems of its words; the part before the first wildcard word is searched with
-//! Aho-Corasick over the stem stream (terms that start with a wildcard are searched over a
-//! parallel stream of normalised words), and every candidate is then verified token by token.
+//! the stems of its words. Candidates are found per slot: the terms whose first word is the
+//! slot's stem (one hash lookup), and the terms starting with a wildcard word whose prefix
+//! starts the parallel stream of normalised words at the slot; every candidate is then
+//! verified token by token. (An Aho-Corasick automaton over the stem stream finds the same
+//! candidates, but building it for a bundle's ~1,100 terms was most of the load time of the
+//! phrase lists in WebAssembly.)
 //!
 //! Slots: words, numbers, mentions (`@handle`), hashtags (`#body`), and the words a hashtag
 //! hides (a one-word hashtag contributes its stemmed body as an extra slot). URLs, e-mail
@@ -13,7 +16,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap;
 
 use crate::text::{Token, TokenKind, Tokenizer};
 
@@ -51,9 +54,6 @@ pub(crate) struct Stream {
     pub slots: Vec<Slot>,
     stems: String,
     norms: String,
-    /// Start offset of each slot in `stems` / `norms`.
-    stem_starts: Vec<usize>,
-    norm_starts: Vec<usize>,
 }
 
 impl Stream {
@@ -63,8 +63,6 @@ impl Stream {
             slots: Vec::with_capacity(tokens.len()),
             stems: String::with_capacity(bytes),
             norms: String::with_capacity(bytes),
-            stem_starts: Vec::with_capacity(tokens.len()),
-            norm_starts: Vec::with_capacity(tokens.len()),
         };
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
@@ -84,11 +82,9 @@ impl Stream {
     }
 
     fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
-        self.stem_starts.push(self.stems.len());
         self.stems.push(' ');
         let a = self.stems.len();
         stem.iter().for_each(|p| self.stems.push_str(p));
-        self.norm_starts.push(self.norms.len());
         self.norms.push(' ');
         let b = self.norms.len();
         norm.iter().for_each(|p| self.norms.push_str(p));
@@ -216,52 +212,32 @@ impl<'t> PhraseIndexBuilder<'t> {
         Ok(PhraseSet { owner })
     }
 
-    /// Build the automata.
+    /// Index the terms by their first word.
     pub fn build(self) -> PhraseIndex {
-        let (mut stem_pats, mut stem_ids, mut norm_pats, mut norm_ids) =
-            (vec![], vec![], vec![], vec![]);
+        let mut by_stem: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        by_stem.reserve(self.terms.len());
+        let mut by_prefix: Vec<Vec<u32>> = Vec::new();
         for (pos, term) in self.terms.iter().enumerate() {
             match &term.words[0] {
                 Word::Prefix(p) => {
-                    norm_pats.push(format!(" {p}"));
-                    norm_ids.push(pos);
-                }
-                Word::Stem(_) => {
-                    let mut pat = String::new();
-                    for w in &term.words {
-                        match w {
-                            Word::Stem(s) => {
-                                pat.push(' ');
-                                pat.push_str(s);
-                            }
-                            Word::Prefix(_) => break,
-                        }
+                    let first = usize::from(p.as_bytes()[0]);
+                    if by_prefix.is_empty() {
+                        by_prefix.resize_with(256, Vec::new);
                     }
-                    stem_pats.push(pat);
-                    stem_ids.push(pos);
+                    by_prefix[first].push(pos as u32);
                 }
+                Word::Stem(s) => match by_stem.get_mut(s.as_str()) {
+                    Some(v) => v.push(pos as u32),
+                    None => {
+                        by_stem.insert(s.clone(), vec![pos as u32]);
+                    }
+                },
             }
         }
-        // Every pattern starts with the slot separator, so a prefilter would only find spaces.
-        let build = |pats: &[String]| -> Option<AhoCorasick> {
-            if pats.is_empty() {
-                return None;
-            }
-            // A contiguous NFA: close to a DFA's search speed on short drafts, and far
-            // cheaper to build, which is most of a bundle's load time in WebAssembly.
-            AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(pats)
-                .ok()
-        };
         PhraseIndex {
-            stem_ac: build(&stem_pats),
-            norm_ac: build(&norm_pats),
             terms: self.terms,
-            stem_ids,
-            norm_ids,
+            by_stem,
+            by_prefix,
             owners: self.owners,
         }
     }
@@ -271,12 +247,11 @@ impl<'t> PhraseIndexBuilder<'t> {
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseIndex {
     terms: Vec<Term>,
-    /// Patterns over the stem stream, pattern id → term position in `terms`.
-    stem_ac: Option<AhoCorasick>,
-    stem_ids: Vec<usize>,
-    /// Patterns over the norm stream (terms starting with a wildcard word).
-    norm_ac: Option<AhoCorasick>,
-    norm_ids: Vec<usize>,
+    /// First word's stem → positions in `terms` of the terms starting with it.
+    by_stem: FxHashMap<String, Vec<u32>>,
+    /// First byte of the prefix → positions of the terms starting with a wildcard word
+    /// (256 entries, or none when no term starts with a wildcard).
+    by_prefix: Vec<Vec<u32>>,
     owners: usize,
 }
 
@@ -303,19 +278,26 @@ impl PhraseIndex {
                 by_owner[term.owner].push(m);
             }
         };
-        if let Some(ac) = &self.stem_ac {
-            for m in ac.find_overlapping_iter(&stream.stems) {
-                let term = &self.terms[self.stem_ids[m.pattern().as_usize()]];
-                if let Ok(slot) = stream.stem_starts.binary_search(&m.start()) {
-                    push(term, slot);
+        for (i, slot) in stream.slots.iter().enumerate() {
+            if let Some(ids) = self.by_stem.get(stream.stem(slot)) {
+                for &pos in ids {
+                    push(&self.terms[pos as usize], i);
                 }
             }
-        }
-        if let Some(ac) = &self.norm_ac {
-            for m in ac.find_overlapping_iter(&stream.norms) {
-                let term = &self.terms[self.norm_ids[m.pattern().as_usize()]];
-                if let Ok(slot) = stream.norm_starts.binary_search(&m.start()) {
-                    push(term, slot);
+            if self.by_prefix.is_empty() {
+                continue;
+            }
+            // The norm stream from this slot on starts with the prefix (the text an
+            // automaton over the stream would have matched).
+            let rest = &stream.norms[slot.norm.start..];
+            if let Some(&b) = rest.as_bytes().first() {
+                for &pos in &self.by_prefix[usize::from(b)] {
+                    let term = &self.terms[pos as usize];
+                    if let Word::Prefix(p) = &term.words[0] {
+                        if rest.starts_with(p.as_str()) {
+                            push(term, i);
+                        }
+                    }
                 }
             }
         }
