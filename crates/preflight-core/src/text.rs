@@ -234,6 +234,16 @@ impl Tokenizer {
         out
     }
 
+    /// Stems of the tokens of `text`, which must hold no `:`, `.`, `@` or hash sign, so no
+    /// URL, e-mail address, mention or hashtag: what [`Tokenizer::tokenize`] gives for such a
+    /// text, without building its regex.
+    pub(crate) fn word_stems(&self, text: &str) -> Vec<String> {
+        debug_assert!(!text.contains([':', '.', '@', '#', '＃']));
+        let mut out = Vec::new();
+        self.words(text, 0..text.len(), &mut out);
+        out.into_iter().map(|t| t.stem).collect()
+    }
+
     fn words(&self, text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         let piece = &text[range.clone()];
         if piece.is_ascii() {
@@ -534,6 +544,26 @@ mod tests {
         assert_eq!(urls, ["example.gov", "data.gov"]);
         assert_eq!(Tokenizer::normalize("HeLLo-World_42"), "hello-world_42");
         assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+    }
+
+    #[test]
+    fn word_stems_are_the_stems_of_tokenize() {
+        let t = Tokenizer::new("en").unwrap();
+        for s in [
+            "don't",
+            "e-mail",
+            "co-worker's",
+            "x_y",
+            "abc123",
+            "naïve",
+            "日本語",
+            "a🎉b",
+            "--",
+            "5,000",
+        ] {
+            let all: Vec<String> = t.tokenize(s).into_iter().map(|k| k.stem).collect();
+            assert_eq!(t.word_stems(s), all, "{s:?}");
+        }
     }
 
     #[test]
