@@ -22,7 +22,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const nodePkg = join(root, 'target', 'wasm-node', 'preflight_wasm.js');
+// PREFLIGHT_NODE_PKG=dir/preflight_wasm.js times another build of the Node glue (e.g. a
+// variant optimised differently); the default is scripts/build-wasm.sh's output.
+const nodePkg = process.env.PREFLIGHT_NODE_PKG ? resolve(process.env.PREFLIGHT_NODE_PKG) : join(root, 'target', 'wasm-node', 'preflight_wasm.js');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const argv = process.argv.slice(2);
@@ -188,7 +190,7 @@ const env = {
   wasm: wasm.version(),
   alex: JSON.parse(readFileSync(join(root, 'node_modules', 'alex', 'package.json'), 'utf8')).version,
   harper: JSON.parse(readFileSync(join(root, 'node_modules', 'harper.js', 'package.json'), 'utf8')).version,
-  wasmBytes: readFileSync(join(root, 'target', 'wasm-node', 'preflight_wasm_bg.wasm')).length,
+  wasmBytes: readFileSync(join(dirname(nodePkg), 'preflight_wasm_bg.wasm')).length,
 };
 console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 

@@ -923,13 +923,22 @@ mod tests {
     fn regexes_compile_on_the_first_draft_that_may_match() {
         let e = Engine::default_bundle().unwrap();
         assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
-        let a = e.analyze("Lunch was great today", &Context::default()).unwrap();
+        let a = e
+            .analyze("Lunch was great today", &Context::default())
+            .unwrap();
         assert!(a.findings.is_empty());
         assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
         let a = e
-            .analyze("Give at secure.actblue.com/donate today", &Context::default())
+            .analyze(
+                "Give at secure.actblue.com/donate today",
+                &Context::default(),
+            )
             .unwrap();
-        assert!(ids(&a).contains(&"hatch-act.donation-link"), "{:?}", ids(&a));
+        assert!(
+            ids(&a).contains(&"hatch-act.donation-link"),
+            "{:?}",
+            ids(&a)
+        );
         assert_eq!(e.regexes.iter().filter(|(_, r)| r.is_compiled()).count(), 1);
     }
 

@@ -159,19 +159,12 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
             words.push(Word::Stem(tokenizer.stem_word(&norm)));
         } else {
             // A term word may hold several tokens ("don't", "e-mail", "U.S."): stem each.
-            // Without `:`, `.`, `@` or a hash sign it holds no URL, address, mention or
-            // hashtag, so its words are all the tokens (and loading a bundle does not build
-            // the tokenizer's regex for them).
-            if raw.contains([':', '.', '@', '#', '＃']) {
-                words.extend(
-                    tokenizer
-                        .tokenize(raw)
-                        .into_iter()
-                        .map(|t| Word::Stem(t.stem)),
-                );
-            } else {
-                words.extend(tokenizer.word_stems(raw).into_iter().map(Word::Stem));
-            }
+            words.extend(
+                tokenizer
+                    .tokenize(raw)
+                    .into_iter()
+                    .map(|t| Word::Stem(t.stem)),
+            );
         }
     }
     if words.is_empty() {
