@@ -530,8 +530,11 @@ impl Engine {
             .iter()
             .zip(&applies)
             .any(|(r, a)| *a && matches!(r.matcher, CompiledMatcher::Regex(_)));
+        // A compiled regex is searched directly (its own prefilter is as good); the gates
+        // only keep the others from being compiled for nothing.
         let regex_candidates = if regex_applies {
-            self.gates.candidates(text)
+            let compiled: Vec<bool> = self.regexes.iter().map(|(_, r)| r.is_compiled()).collect();
+            self.gates.candidates(text, &compiled)
         } else {
             Vec::new()
         };

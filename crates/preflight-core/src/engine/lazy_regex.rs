@@ -68,7 +68,6 @@ impl LazyRegex {
     }
 
     /// Whether the pattern has been compiled (or tried).
-    #[cfg(test)]
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }
@@ -274,21 +273,29 @@ fn gate(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 }
 
 /// Which gated regexes a draft may match: one pass over the draft for every gate of the
-/// bundle. Literals are found through a table of their first two bytes (ASCII case folded),
-/// which is as fast as an Aho-Corasick automaton on these few literals and costs next to
-/// nothing to build (the automaton's builder took ~12 ms of a cold start in WebAssembly).
+/// bundle, ASCII case-insensitively. The pass keeps the next four bytes of the draft in a
+/// word: literals of four bytes or more are known by their first four, tested against a
+/// 65,536-bit hash set; shorter ones by their first two bytes (a one-byte literal under every
+/// second byte), looked up in a 65,536-entry table (they are few and odd: `f*`, `sh!`, `#`).
+/// Only hits are verified. A few instructions per byte of the draft, and next to nothing to
+/// build (an Aho-Corasick builder took ~12 ms of a cold start in WebAssembly).
 #[derive(Debug)]
 pub(crate) struct Gates {
     /// Literals (lower-cased ASCII) and the regex each gates.
     lits: Vec<(Vec<u8>, u32)>,
-    /// One-byte literals: byte → regexes.
-    single: Vec<Vec<u32>>,
-    /// Bit set over (first byte, second byte) of the longer literals.
-    pairs: Vec<u64>,
-    /// (first byte, second byte) → positions in `lits`.
-    by_pair: rustc_hash::FxHashMap<u16, Vec<u32>>,
+    /// Hash set of the first four bytes of the longer literals.
+    quads: Box<[u64; 1 << 10]>,
+    /// First four bytes → positions in `lits`.
+    by_quad: rustc_hash::FxHashMap<u32, Vec<u32>>,
+    /// First two bytes of the shorter literals → 1 + their bucket in `buckets`, or 0.
+    pairs: Box<[u16; 1 << 16]>,
+    buckets: Vec<Vec<u32>>,
     /// Regexes with a gate (the others are always searched).
     gated: Vec<bool>,
+}
+
+fn quad_hash(x: u32) -> usize {
+    (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
 impl Gates {
@@ -296,70 +303,100 @@ impl Gates {
     pub fn new(gates: &[Option<Vec<Vec<u8>>>]) -> Self {
         let mut g = Gates {
             lits: Vec::new(),
-            single: Vec::new(),
-            pairs: Vec::new(),
-            by_pair: rustc_hash::FxHashMap::default(),
+            quads: Box::new([0; 1 << 10]),
+            by_quad: rustc_hash::FxHashMap::default(),
+            pairs: Box::new([0; 1 << 16]),
+            buckets: Vec::new(),
             gated: gates.iter().map(Option::is_some).collect(),
         };
         for (i, gate) in gates.iter().enumerate() {
             for lit in gate.iter().flatten() {
                 let lit = lit.to_ascii_lowercase();
+                let id = g.lits.len() as u32;
                 match lit.len() {
-                    0 => {}
-                    1 => {
-                        if g.single.is_empty() {
-                            g.single.resize_with(256, Vec::new);
+                    0 => continue,
+                    1..=3 => {
+                        let seconds: Vec<u8> = match lit.get(1) {
+                            Some(&c) => vec![c],
+                            None => (0..=255).collect(),
+                        };
+                        for c in seconds {
+                            let key = usize::from(u16::from_le_bytes([lit[0], c]));
+                            if g.pairs[key] == 0 {
+                                g.buckets.push(Vec::new());
+                                // A few hundred buckets at most: the count fits.
+                                g.pairs[key] = u16::try_from(g.buckets.len()).unwrap_or(u16::MAX);
+                            }
+                            if let Some(bucket) = g.buckets.get_mut(usize::from(g.pairs[key]) - 1) {
+                                bucket.push(id);
+                            }
                         }
-                        g.single[usize::from(lit[0])].push(i as u32);
                     }
                     _ => {
-                        let key = u16::from_le_bytes([lit[0], lit[1]]);
-                        if g.pairs.is_empty() {
-                            g.pairs.resize(1 << 10, 0);
-                        }
-                        g.pairs[usize::from(key >> 6)] |= 1 << (key & 63);
-                        g.by_pair.entry(key).or_default().push(g.lits.len() as u32);
-                        g.lits.push((lit, i as u32));
+                        let x = u32::from_le_bytes([lit[0], lit[1], lit[2], lit[3]]);
+                        let h = quad_hash(x);
+                        g.quads[(h >> 6) & 1023] |= 1 << (h & 63);
+                        g.by_quad.entry(x).or_default().push(id);
                     }
                 }
+                g.lits.push((lit, i as u32));
             }
         }
         g
     }
 
-    /// For each regex: may `text` hold a match?
-    pub fn candidates(&self, text: &str) -> Vec<bool> {
+    /// For each regex: may `text` hold a match? `skip[i]`: regex `i` need not be looked for.
+    pub fn candidates(&self, text: &str, skip: &[bool]) -> Vec<bool> {
         let mut out: Vec<bool> = self.gated.iter().map(|g| !g).collect();
-        let mut left = self.gated.iter().filter(|g| **g).count();
+        let mut left = 0;
+        for (o, s) in out.iter_mut().zip(skip) {
+            if *s {
+                *o = true;
+            } else if !*o {
+                left += 1;
+            }
+        }
+        if left == 0 {
+            return out;
+        }
         let b = text.as_bytes();
-        let mut i = 0;
-        while left > 0 && i < b.len() {
-            let c0 = b[i].to_ascii_lowercase();
-            if let Some(owners) = self.single.get(usize::from(c0)) {
-                for &o in owners {
-                    if !out[o as usize] {
-                        out[o as usize] = true;
-                        left -= 1;
+        let verify = |ids: &[u32], i: usize, out: &mut Vec<bool>, left: &mut usize| {
+            for &id in ids {
+                let (lit, o) = &self.lits[id as usize];
+                let o = *o as usize;
+                if !out[o]
+                    && b[i..].len() >= lit.len()
+                    && b[i..i + lit.len()].eq_ignore_ascii_case(lit)
+                {
+                    out[o] = true;
+                    *left -= 1;
+                }
+            }
+            *left == 0
+        };
+        let lower = |i: usize| u32::from(b.get(i).map_or(0, u8::to_ascii_lowercase));
+        let mut w = lower(0) | lower(1) << 8 | lower(2) << 16 | lower(3) << 24;
+        for i in 0..b.len() {
+            let h = quad_hash(w);
+            if self.quads[(h >> 6) & 1023] & (1 << (h & 63)) != 0 {
+                if let Some(ids) = self.by_quad.get(&w) {
+                    if verify(ids, i, &mut out, &mut left) {
+                        break;
                     }
                 }
             }
-            if let (Some(c1), false) = (b.get(i + 1), self.pairs.is_empty()) {
-                let key = u16::from_le_bytes([c0, c1.to_ascii_lowercase()]);
-                if self.pairs[usize::from(key >> 6)] & (1 << (key & 63)) != 0 {
-                    for &k in self.by_pair.get(&key).map_or(&[][..], Vec::as_slice) {
-                        let (lit, o) = &self.lits[k as usize];
-                        let o = *o as usize;
-                        if !out[o]
-                            && b[i..].len() >= lit.len()
-                            && b[i..i + lit.len()].eq_ignore_ascii_case(lit)
-                        {
-                            out[o] = true;
-                            left -= 1;
-                        }
-                    }
-                }
+            let bucket = self.pairs[(w & 0xFFFF) as usize];
+            if bucket != 0
+                && verify(
+                    &self.buckets[usize::from(bucket) - 1],
+                    i,
+                    &mut out,
+                    &mut left,
+                )
+            {
+                break;
             }
-            i += 1;
+            w = (w >> 8) | lower(i + 4) << 24;
         }
         out
     }
@@ -368,6 +405,12 @@ impl Gates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Gates {
+        pub(super) fn candidates_all(&self, text: &str) -> Vec<bool> {
+            self.candidates(text, &vec![false; self.gated.len()])
+        }
+    }
 
     fn parse(p: &str, ci: bool) -> Hir {
         regex_syntax::ParserBuilder::new()
@@ -451,8 +494,9 @@ mod tests {
 
     #[test]
     fn messages_match_the_regex_crate() {
-        let err = prepare("(unclosed", false).unwrap_err();
-        let re_err = RegexBuilder::new("(unclosed").build().unwrap_err();
+        let bad = String::from("(unclosed");
+        let err = prepare(&bad, false).unwrap_err();
+        let re_err = RegexBuilder::new(&bad).build().unwrap_err();
         assert_eq!(err, format!("invalid regex: {re_err}"));
         assert!(prepare("x*", false).unwrap_err().contains("empty string"));
     }
@@ -494,8 +538,8 @@ mod tests {
                     "{p} at {s}: {gate:?}"
                 );
             }
-            assert_eq!(gates.candidates(text), [true]);
-            assert_eq!(gates.candidates("nothing here at all"), [false]);
+            assert_eq!(gates.candidates_all(text), [true]);
+            assert_eq!(gates.candidates_all("nothing here at all"), [false]);
         }
     }
 
@@ -536,7 +580,7 @@ mod tests {
                         .any(|l| lower.windows(l.len()).any(|w| w == l.as_slice())),
                 })
                 .collect();
-            assert_eq!(table.candidates(&text), want, "{text:?}");
+            assert_eq!(table.candidates_all(&text), want, "{text:?}");
         }
     }
 
@@ -544,8 +588,8 @@ mod tests {
     fn patterns_without_literals_are_not_gated() {
         assert!(prepare(r"\w+@\w+", false).unwrap().gate.is_none());
         let gates = Gates::new(&[None, Some(vec![b"ab".to_vec()])]);
-        assert_eq!(gates.candidates("xyz"), [true, false]);
-        assert_eq!(gates.candidates("xAbz"), [true, true]);
+        assert_eq!(gates.candidates_all("xyz"), [true, false]);
+        assert_eq!(gates.candidates_all("xAbz"), [true, true]);
     }
 
     /// Every regex of the default bundle is gated on literals and left for later.
