@@ -416,6 +416,25 @@ pub(crate) fn push(out: &mut Vec<Detection>, entity: &'static str, span: Range<u
     });
 }
 
+/// Whether `hay` holds one of `needles`, ASCII case-insensitively (needles in lower case): a
+/// cheap necessary condition checked before a detector's regex, so drafts that cannot match
+/// neither run it nor, on the first draft after start-up, build it.
+pub(crate) fn has_any_ascii_ci(hay: &str, needles: &[&[u8]]) -> bool {
+    let mut first = [false; 256];
+    for n in needles {
+        if let Some(&c) = n.first() {
+            first[usize::from(c)] = true;
+        }
+    }
+    let b = hay.as_bytes();
+    (0..b.len()).any(|i| {
+        first[usize::from(b[i].to_ascii_lowercase())]
+            && needles
+                .iter()
+                .any(|n| b.len() - i >= n.len() && b[i..i + n.len()].eq_ignore_ascii_case(n))
+    })
+}
+
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
 pub(crate) fn compile(pattern: &str) -> regex::Regex {

@@ -263,8 +263,19 @@ const PASSWORD_CONTEXT: &[&str] = &[
     "credentials",
 ];
 
+/// Every match of [`PASSWORD`] holds one of these (its key words, ASCII case-insensitively).
+const PASSWORD_NEEDLES: &[&[u8]] = &[
+    b"pass",
+    b"pw",
+    b"pin",
+    b"wifi key",
+    b"api",
+    b"secret",
+    b"token",
+];
+
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
-    if text.len() < 6 {
+    if text.len() < 6 || !super::has_any_ascii_ci(text, PASSWORD_NEEDLES) {
         return;
     }
     for caps in PASSWORD.captures_iter(text) {
@@ -460,5 +471,61 @@ mod tests {
                 found("PASSWORD_ASSIGNMENT", text)
             );
         }
+    }
+
+    /// The needles are a necessary condition: wherever the regex matches, one is present.
+    #[test]
+    fn password_needles_never_miss_a_match() {
+        let pieces = [
+            "password",
+            "PassWord",
+            "pass word",
+            "passwd",
+            "pwd",
+            "PW",
+            "passcode",
+            "pass phrase",
+            "pin",
+            "PIN code",
+            "wifi key",
+            "api_key",
+            "API-key",
+            "secret",
+            "client_secret",
+            "access_token",
+            "auth-token",
+            "token",
+            "Secret_Key",
+            " ",
+            ":",
+            "=",
+            "=>",
+            "->",
+            " is ",
+            " was ",
+            "hunter22",
+            "\"x9y8z7\"",
+            "abc",
+            "\t",
+            ".",
+            ",",
+        ];
+        // Every sequence of three pieces.
+        let mut matched = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    if super::PASSWORD.is_match(&s) {
+                        matched += 1;
+                        assert!(
+                            super::super::has_any_ascii_ci(&s, super::PASSWORD_NEEDLES),
+                            "{s:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 }
