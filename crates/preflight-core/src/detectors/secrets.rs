@@ -66,6 +66,29 @@ static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,})",
     ))
 });
+/// What every match of [`CLOUD`] starts with (the part before its first class).
+const CLOUD_PREFIXES: &[&[u8]] = &[
+    b"AKIA",
+    b"ASIA",
+    b"ABIA",
+    b"ACCA",
+    b"AGPA",
+    b"AIDA",
+    b"AIPA",
+    b"ANPA",
+    b"ANVA",
+    b"AROA",
+    b"APKA",
+    b"AIza",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"xox",
+    b"k_live_",
+];
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| compile(r"[A-Za-z0-9/+]{40}"));
 
 const KEY_CONTEXT: &[&str] = &[
@@ -93,7 +116,12 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
     };
     let glued_before = |i: usize| i > 0 && glued(i - 1);
-    for caps in CLOUD.captures_iter(text) {
+    // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
+    let cloud_possible = CLOUD_PREFIXES
+        .iter()
+        .any(|p| bytes.windows(p.len()).any(|w| w == *p));
+    let cloud = if cloud_possible { Some(&*CLOUD) } else { None };
+    for caps in cloud.into_iter().flat_map(|re| re.captures_iter(text)) {
         let Some(m) = caps.get(0) else { continue };
         let span = m.range();
         if glued_before(span.start) || glued(span.end) {
@@ -107,7 +135,13 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
         let score = context::boosted(base, text, &span, KEY_CONTEXT);
         push(out, "CLOUD_ACCESS_KEY", span, score);
     }
-    if text.len() >= 40 && hints.digits > 0 {
+    // `AWS_SECRET` needs a run of 40 of its characters.
+    let longest_run = bytes
+        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+'))
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    if text.len() >= 40 && hints.digits > 0 && longest_run >= 40 {
         let secretish = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=';
         for m in AWS_SECRET.find_iter(text) {
             let span = m.range();
