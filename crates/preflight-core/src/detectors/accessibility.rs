@@ -381,7 +381,7 @@ pub(crate) fn detect_image_without_description(
     _hints: &Hints,
     out: &mut Vec<Detection>,
 ) {
-    if text.len() < 2 || !super::has_any_ascii_ci(text, IMAGE_NEEDLES) {
+    if text.len() < 2 || !super::has_any(text, IMAGE_NEEDLES, true) {
         return;
     }
     let first = out.len();
@@ -608,7 +608,7 @@ mod tests {
                     if super::IMAGE_TRIGGER.is_match(&s) {
                         matched += 1;
                         assert!(
-                            super::super::has_any_ascii_ci(&s, super::IMAGE_NEEDLES),
+                            super::super::has_any(&s, super::IMAGE_NEEDLES, true),
                             "{s:?}"
                         );
                     }

@@ -117,9 +117,7 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     };
     let glued_before = |i: usize| i > 0 && glued(i - 1);
     // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
-    let cloud_possible = CLOUD_PREFIXES
-        .iter()
-        .any(|p| bytes.windows(p.len()).any(|w| w == *p));
+    let cloud_possible = super::has_any(text, CLOUD_PREFIXES, false);
     let cloud = if cloud_possible { Some(&*CLOUD) } else { None };
     for caps in cloud.into_iter().flat_map(|re| re.captures_iter(text)) {
         let Some(m) = caps.get(0) else { continue };
@@ -309,7 +307,7 @@ const PASSWORD_NEEDLES: &[&[u8]] = &[
 ];
 
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
-    if text.len() < 6 || !super::has_any_ascii_ci(text, PASSWORD_NEEDLES) {
+    if text.len() < 6 || !super::has_any(text, PASSWORD_NEEDLES, true) {
         return;
     }
     for caps in PASSWORD.captures_iter(text) {
@@ -553,7 +551,7 @@ mod tests {
                     if super::PASSWORD.is_match(&s) {
                         matched += 1;
                         assert!(
-                            super::super::has_any_ascii_ci(&s, super::PASSWORD_NEEDLES),
+                            super::super::has_any(&s, super::PASSWORD_NEEDLES, true),
                             "{s:?}"
                         );
                     }
