@@ -4,12 +4,13 @@
 #   scripts/build-wasm.sh
 #
 # 1. installs the wasm32 target and the wasm-bindgen-cli matching Cargo.lock when missing;
-# 2. builds crates/preflight-wasm with the size-minded `wasm` profile (opt-level z, LTO,
-#    panic=abort, stripped);
+# 2. builds crates/preflight-wasm with the size-minded `wasm` profile (opt-level z, with
+#    regex-automata, aho-corasick and memchr at opt-level s; LTO, panic=abort, stripped) and
+#    preflight-core without its default features (English stemmer only; NFKC from JavaScript);
 # 3. runs wasm-bindgen for the web target (extension/pkg/, loaded by the extension's service
 #    worker) and the nodejs target (target/wasm-node/, loaded by tests/node and the benchmark);
-# 4. optimises both with `wasm-opt -Oz` from the npm package `binaryen` (Debian's binaryen 108
-#    emits modules that crash at load with wasm-bindgen's externref table);
+# 4. optimises both with `wasm-opt -Oz --converge` from the npm package `binaryen` (Debian's
+#    binaryen 108 emits modules that crash at load with wasm-bindgen's externref table);
 # 5. prints raw and gzip sizes.
 #
 # Generated files are not committed (.gitignore: extension/pkg/, target/).
@@ -61,7 +62,7 @@ raw_wasm="$root/target/$target/$profile/preflight_wasm.wasm"
 # 3 + 4. Bindings and optimisation.
 # Features the module uses (reference types for the externref table, bulk memory, etc.),
 # as emitted by current rustc for wasm32-unknown-unknown.
-opt_flags=(-Oz --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
+opt_flags=(-Oz --converge --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
     --enable-sign-ext --enable-mutable-globals --enable-multivalue --strip-debug --strip-producers)
 
 bindgen() { # out-dir target

@@ -88,6 +88,19 @@ test('validateBundle reports every problem with its path', () => {
   assert.throws(() => new Engine(b), (e) => paths.every((p) => e.message.includes(p)));
 });
 
+test('the WebAssembly build stems English only: another language fails at metadata.language', () => {
+  const b = JSON.parse(defaultBundle());
+  b.metadata.language = 'de';
+  const r = validateBundle(JSON.stringify(b, null, 2));
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.problems.map((p) => p.path), ['$.metadata.language']);
+  assert.match(r.problems[0].message, /unsupported language "de": .*English only/);
+  assert.equal(typeof r.problems[0].line, 'number');
+  assert.throws(() => new Engine(b), /\$\.metadata\.language.*English only/);
+  b.metadata.language = 'en-US';
+  assert.deepEqual(validateBundle(b), { ok: true, problems: [] });
+});
+
 test('non-bundle inputs are rejected with a clear message', () => {
   for (const bad of [undefined, null, 42, true]) {
     assert.throws(() => new Engine(bad), /expected a rule bundle as a JSON string or an object/);

@@ -770,12 +770,8 @@ impl Engine {
         self.regexes
             .iter()
             .filter_map(|(i, re)| {
-                re.tried_error().map(|e| {
-                    problem(
-                        format!("$.rules[{i}].match.regex.pattern"),
-                        format!("invalid regex: {e}"),
-                    )
-                })
+                re.tried_error()
+                    .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
             })
             .collect()
     }

@@ -46,10 +46,15 @@ pub use bundle::{
 pub use context::{AccountKind, Context, LocalTime};
 pub use engine::{Engine, ExampleFailure};
 pub use error::{BundleErrors, Error, Problem};
-pub use text::{Token, TokenKind, Tokenizer};
+pub use text::{set_host_nfkc, Token, TokenKind, Tokenizer};
 
-/// The default rule bundle shipped with preflight (a US federal agency policy), as JSON.
-pub const DEFAULT_BUNDLE_JSON: &str = include_str!("../../../model/default-bundle.json");
+/// The default rule bundle shipped with preflight (a US federal agency policy), as JSON:
+/// `model/default-bundle.json` without insignificant whitespace (see `build.rs`).
+///
+/// A `static`, not a `const`: a `const` is copied into every crate that uses it, and the
+/// WebAssembly module carried two copies.
+pub static DEFAULT_BUNDLE_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/default-bundle.min.json"));
 
 /// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
 pub fn bundle_schema() -> serde_json::Value {

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
+#[cfg(feature = "nfkc")]
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -72,12 +73,18 @@ impl std::fmt::Debug for Tokenizer {
     }
 }
 
+/// The Snowball algorithm for `lang`: every language rust-stemmers has with the
+/// `all-languages` feature (the default; the native CLI), English alone without it (the
+/// WebAssembly build, whose size matters, and whose default bundle is English).
 fn algorithm(lang: &str) -> Option<Algorithm> {
     let base = lang
         .split(['-', '_'])
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
+    #[cfg(not(feature = "all-languages"))]
+    return (base == "en").then_some(Algorithm::English);
+    #[cfg(feature = "all-languages")]
     Some(match base.as_str() {
         "ar" => Algorithm::Arabic,
         "da" => Algorithm::Danish,
@@ -101,6 +108,32 @@ fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
+/// The stemmer of `alg`. Without `all-languages` only English is ever created, named as a
+/// constant so the linker drops the other 17 Snowball stemmers and their tables.
+fn stemmer(alg: Algorithm) -> Stemmer {
+    #[cfg(not(feature = "all-languages"))]
+    {
+        debug_assert!(matches!(alg, Algorithm::English));
+        Stemmer::create(Algorithm::English)
+    }
+    #[cfg(feature = "all-languages")]
+    Stemmer::create(alg)
+}
+
+/// NFKC supplied by the host in builds without the `nfkc` feature (see [`set_host_nfkc`]).
+#[cfg_attr(feature = "nfkc", allow(dead_code))]
+static HOST_NFKC: OnceLock<fn(&str) -> String> = OnceLock::new();
+
+/// Register the host's Unicode NFKC normalisation, for builds without the `nfkc` feature:
+/// the WebAssembly engine leaves out unicode-normalization's tables (~60 KB gzip) and uses
+/// the JavaScript engine's `String.prototype.normalize("NFKC")` instead. `nfkc` is called
+/// with non-ASCII text only. The first registration wins (returns `false` afterwards).
+/// With the `nfkc` feature (the default) the built-in normalisation is used and this has
+/// no effect; without either, text is only lower-cased.
+pub fn set_host_nfkc(nfkc: fn(&str) -> String) -> bool {
+    HOST_NFKC.set(nfkc).is_ok()
+}
+
 /// URLs, e-mail addresses, @mentions and hashtags, found before word segmentation.
 fn special_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -110,7 +143,10 @@ fn special_re() -> &'static Regex {
             r"|(?-u:\b)(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
             r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
             r"|(?P<mention>(?:^|[^\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)",
-            r"|(?P<hashtag>(?:^|[^\w#&])[#＃][\p{L}\p{N}_]*\p{L}[\p{L}\p{N}_]*)",
+            // A hashtag body is word characters (letters, marks, digits, connectors, as in
+            // twitter-text) with at least one that is not a digit or `_`. `\w` rather than
+            // `\p{L}\p{N}`: the regex crate is built without its general-category tables.
+            r"|(?P<hashtag>(?:^|[^\w#&])[#＃]\w*[\w&&[^\d_]]\w*)",
         ))
         .expect("static regex")
     })
@@ -161,7 +197,7 @@ impl Tokenizer {
         let alg =
             algorithm(language).ok_or_else(|| Error::UnsupportedLanguage(language.to_string()))?;
         Ok(Self {
-            stemmer: Stemmer::create(alg),
+            stemmer: stemmer(alg),
             algorithm: alg as u8,
             language: language.to_string(),
         })
@@ -178,7 +214,15 @@ impl Tokenizer {
         if s.is_ascii() {
             return s.to_ascii_lowercase();
         }
-        s.nfkc()
+        #[cfg(feature = "nfkc")]
+        let chars = s.nfkc();
+        #[cfg(not(feature = "nfkc"))]
+        let host = HOST_NFKC
+            .get()
+            .map_or_else(|| s.to_string(), |nfkc| nfkc(s));
+        #[cfg(not(feature = "nfkc"))]
+        let chars = host.chars();
+        chars
             .flat_map(char::to_lowercase)
             .map(|c| {
                 if matches!(c, '\u{2019}' | '\u{2018}' | '\u{02BC}') {
@@ -524,7 +568,13 @@ mod tests {
     #[test]
     fn spans_survive_multibyte_text() {
         let s = "Ça va? 日本語 שלום e\u{301}cole 👩‍👩‍👧 fin";
-        let tk = Tokenizer::new("fr").unwrap();
+        // French where the build carries every stemmer; the WebAssembly build stems English only.
+        let lang = if cfg!(feature = "all-languages") {
+            "fr"
+        } else {
+            "en"
+        };
+        let tk = Tokenizer::new(lang).unwrap();
         for tok in tk.tokenize(s) {
             assert!(s.is_char_boundary(tok.span.start) && s.is_char_boundary(tok.span.end));
         }
@@ -576,7 +626,11 @@ mod tests {
             .collect();
         assert_eq!(urls, ["example.gov", "data.gov"]);
         assert_eq!(Tokenizer::normalize("HeLLo-World_42"), "hello-world_42");
-        assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+        // Fullwidth letters need NFKC: built in with the `nfkc` feature, from the host otherwise
+        // (the WebAssembly build registers JavaScript's; the Node tests check that path).
+        if cfg!(feature = "nfkc") {
+            assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+        }
     }
 
     /// Wherever the special-token regex matches, the cheap test says it may.

@@ -67,20 +67,19 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
         .collect();
 
     let partial = shape(&value, &mut problems);
-    if problems.is_empty() {
-        // Everything deserialized piecewise; the whole must too (same serde attributes).
-        match serde_path_to_error::deserialize::<_, Bundle>(&value) {
-            Ok(bundle) => {
-                let semantic = check(&bundle);
-                if semantic.is_empty() {
-                    return Ok(bundle);
-                }
-                problems = semantic;
+    match partial {
+        // Every part deserialized, so the parts are the whole bundle (`shape` applies the
+        // top-level serde attributes: unknown and missing fields, defaults). Deserializing
+        // the whole again would only add code to the WebAssembly build.
+        Some(p) if problems.is_empty() => {
+            let semantic = check(&p.bundle);
+            if semantic.is_empty() {
+                return Ok(p.bundle);
             }
-            Err(e) => problems.push(path_error("$", e)),
+            problems = semantic;
         }
-    } else if let Some(p) = partial {
-        problems.extend(p.check());
+        Some(p) => problems.extend(p.check()),
+        None => {}
     }
     for p in &mut problems {
         index.locate_problem(json, p);
@@ -655,7 +654,7 @@ impl<'b> Checker<'b> {
                             path,
                             format!("pattern compiles to more than {limit} bytes: simplify it or split the rule"),
                         ),
-                        Err(e) => self.push(path, format!("invalid regex: {e}")),
+                        Err(e) => self.push(path, regex_message(&e)),
                         Ok(re) if re.is_match("") => self.push(path, "pattern matches the empty string"),
                         Ok(_) => {}
                     }
@@ -779,6 +778,24 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     match (h, m) {
         (0..=23, 0..=59) | (24, 0) => Some(h * 60 + m),
         _ => None,
+    }
+}
+
+/// The problem message for a bundle regex that does not compile. The regex crate is built
+/// without Unicode general-category and script tables (they would double the size of the
+/// WebAssembly engine), so `\p{..}` classes get a hint on what to use instead.
+pub(crate) fn regex_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("Unicode property not found")
+        || text.contains("Unicode property value not found")
+    {
+        format!(
+            "invalid regex: {text}\nUnicode property classes (`\\p{{..}}`, `\\P{{..}}`) are not \
+             supported in bundle regexes: use `\\w`, `\\d`, `\\s` (Unicode-aware), `[^\\W\\d_]` for \
+             a letter, or explicit ranges such as `[\\u{{0370}}-\\u{{03FF}}]`"
+        )
+    } else {
+        format!("invalid regex: {text}")
     }
 }
 
@@ -1112,6 +1129,34 @@ mod tests {
     }
 
     #[test]
+    fn the_parts_are_the_whole_bundle() {
+        // `parse` assembles the bundle from its piecewise-deserialized parts; that must be
+        // what deserializing the whole gives, with and without the optional fields.
+        let mut minimal = value();
+        for key in [
+            "$schema",
+            "sites",
+            "registry",
+            "duty_hours",
+            "official_titles",
+        ] {
+            minimal.as_object_mut().unwrap().remove(key);
+        }
+        minimal["rules"][0]["when"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sites");
+        for text in [
+            crate::DEFAULT_BUNDLE_JSON.to_string(),
+            GOOD.to_string(),
+            minimal.to_string(),
+        ] {
+            let whole: Bundle = serde_json::from_str(&text).unwrap();
+            assert_eq!(parse(&text).unwrap(), whole);
+        }
+    }
+
+    #[test]
     fn syntax_error_has_line_and_column() {
         let text = "{\n  \"format\": 1,\n  \"metadata\": {\"id\": é }\n}";
         let e = parse(text).unwrap_err();
@@ -1342,6 +1387,36 @@ mod tests {
             "$.rules[1].match.regex.pattern",
             "bytes long"
         ));
+    }
+
+    #[test]
+    fn unicode_property_classes_are_refused_with_a_hint() {
+        let mut v = value();
+        for pattern in [r"\p{L}+ement", r"\PN", r"\p{Greek}", r"[\pL\d]x"] {
+            v["rules"][1]["match"]["regex"]["pattern"] = pattern.into();
+            if regex::Regex::new(pattern).is_ok() {
+                // A workspace build where another crate (the CLI tests' `predicates`) turns
+                // on regex's Unicode tables: the class is simply supported there.
+                assert!(parse(&v.to_string()).is_ok(), "{pattern}");
+                continue;
+            }
+            let ps = problems_of(&v);
+            assert!(
+                has(
+                    &ps,
+                    "$.rules[1].match.regex.pattern",
+                    "Unicode property classes"
+                ),
+                "{pattern}: {ps:#?}"
+            );
+            // The engine's own compiler (used on load) says the same.
+            let bundle: Bundle = serde_json::from_value(v.clone()).unwrap();
+            let err = crate::Engine::new(bundle).unwrap_err().to_string();
+            assert!(err.contains("Unicode property classes"), "{err}");
+        }
+        // Perl classes and case-insensitive matching stay Unicode-aware.
+        v["rules"][1]["match"]["regex"]["pattern"] = r"(?i)\bstra\w+e\d*\b".into();
+        assert!(parse(&v.to_string()).is_ok());
     }
 
     #[test]

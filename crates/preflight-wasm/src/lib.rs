@@ -14,10 +14,76 @@
 //!   with lone surrogates arrive as U+FFFD, which is one UTF-16 unit as well, so offsets still
 //!   line up with the caller's string.
 //! * Every failure is thrown as a JavaScript `Error` with a readable message.
+//! * Unicode NFKC (the core's word normalisation) is done by the JavaScript engine: the
+//!   module is built without unicode-normalization's tables to stay small.
+
+use std::cell::RefCell;
 
 use preflight_core as core;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    // This build leaves out unicode-normalization's tables (the core's `nfkc` feature):
+    // the JavaScript engine normalises instead.
+    core::set_host_nfkc(host_nfkc);
+}
+
+/// Characters that no NFKC step changes, in any string made of them only: each is its own
+/// NFKC form, has combining class 0, and neither it nor the start of its decomposition
+/// composes with a character before it. The common letters of Latin, Greek, Cyrillic,
+/// Hebrew, Arabic, CJK, kana and Hangul text, and curly quotes and dashes: words made of
+/// these need no call into JavaScript. A test checks every one against unicode-normalization.
+fn nfkc_inert(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{7F}'
+        | '\u{C0}'..='\u{FF}'
+        | '\u{100}'..='\u{131}'
+        | '\u{134}'..='\u{13E}'
+        | '\u{141}'..='\u{148}'
+        | '\u{14A}'..='\u{17E}'
+        | '\u{386}'
+        | '\u{388}'..='\u{3CE}'
+        | '\u{400}'..='\u{45F}'
+        | '\u{5D0}'..='\u{5EA}'
+        | '\u{621}'..='\u{64A}'
+        | '\u{2013}' | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30A1}'..='\u{30FA}'
+        | '\u{30FC}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+    )
+}
+
+/// Most strings memoised before [`host_nfkc`]'s memo starts over.
+const NFKC_MEMO_MAX: usize = 20_000;
+
+/// Unicode NFKC of `s` by the JavaScript engine (`String.prototype.normalize("NFKC")`, ICU
+/// in V8), memoised: the core asks for each non-ASCII word of a draft, and the extension
+/// analyses nearly the same draft on every pause in typing.
+fn host_nfkc(s: &str) -> String {
+    if s.chars().all(nfkc_inert) {
+        return s.to_string();
+    }
+    thread_local! {
+        static MEMO: RefCell<rustc_hash::FxHashMap<String, String>> = RefCell::default();
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(n) = memo.get(s) {
+            return n.clone();
+        }
+        let n = String::from(js_sys::JsString::from(s).normalize("NFKC"));
+        if memo.len() >= NFKC_MEMO_MAX {
+            memo.clear();
+        }
+        memo.insert(s.to_string(), n.clone());
+        n
+    })
+}
 
 /// A rule bundle compiled for analysis.
 #[wasm_bindgen]
@@ -249,4 +315,64 @@ struct MetadataView<'a> {
     official_titles: &'a [String],
     disclaimers: &'a core::DisclaimerSet,
     rules: Vec<RuleSummary<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+    use unicode_normalization::UnicodeNormalization;
+
+    use super::nfkc_inert;
+
+    #[test]
+    fn nfkc_inert_characters_are_left_alone_by_nfkc() {
+        // Characters that end a canonical composition pair (the only ones that can merge
+        // into the character before them), and Hangul vowel and trailing jamo.
+        let mut seconds = std::collections::HashSet::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut d = Vec::new();
+            decompose_canonical(c, |x| d.push(x));
+            if d.len() >= 2 {
+                seconds.insert(*d.last().unwrap());
+            }
+        }
+        seconds.extend(('\u{1161}'..='\u{1175}').chain('\u{11A8}'..='\u{11C2}'));
+        let inert: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_inert(c))
+            .collect();
+        assert!(inert.len() > 30_000);
+        for &c in &inert {
+            let alone: String = c.to_string().nfkc().collect();
+            assert_eq!(
+                alone,
+                c.to_string(),
+                "U+{:04X} changes under NFKC",
+                c as u32
+            );
+            assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            assert!(!seconds.contains(&c), "U+{:04X} composes", c as u32);
+            let mut first = None;
+            decompose_canonical(c, |x| {
+                first.get_or_insert(x);
+            });
+            let first = first.unwrap_or(c);
+            assert!(
+                !seconds.contains(&first),
+                "U+{:04X} starts a composition",
+                c as u32
+            );
+        }
+        // And so strings of them: a sample of mixed words.
+        for s in [
+            "naïve café",
+            "Ωμέγα ёлка",
+            "שלום مرحبا",
+            "日本語のテキスト",
+            "한국어 – “quoted”",
+        ] {
+            assert!(s.chars().all(nfkc_inert), "{s}");
+            assert_eq!(s.nfkc().collect::<String>(), s);
+        }
+    }
 }

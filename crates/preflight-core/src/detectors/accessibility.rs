@@ -45,12 +45,32 @@ static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     words
 });
 
-/// The words of `words_en.txt`, in file order.
-fn listed_words() -> impl Iterator<Item = &'static str> {
-    include_str!("words_en.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+/// The words of `words_en.txt`, in file order, decoded from the front-coded form `build.rs`
+/// embeds (one byte: letters shared with the previous word; then the word's other letters).
+/// Decoded once, by [`WORDS`], into one buffer that lives as long as the program.
+fn listed_words() -> Vec<&'static str> {
+    let coded: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words_en.fc"));
+    // Every word once, back to back.
+    let mut text = String::with_capacity(coded.len() * 5 / 2);
+    let mut ends = Vec::with_capacity(16_000);
+    let mut prev = 0..0;
+    let mut i = 0;
+    while i < coded.len() {
+        let shared = usize::from(coded[i]).min(prev.len());
+        let letters = i + 1;
+        i = letters;
+        while i < coded.len() && coded[i] >= b' ' {
+            i += 1;
+        }
+        let start = text.len();
+        text.extend_from_within(prev.start..prev.start + shared);
+        // The letters are ASCII (checked by build.rs), so this never replaces anything.
+        text.push_str(&String::from_utf8_lossy(&coded[letters..i]));
+        prev = start..text.len();
+        ends.push(prev.clone());
+    }
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    ends.into_iter().map(|r| &text[r]).collect()
 }
 
 /// The only words of one or two letters a hashtag is split into (more would split almost
@@ -434,8 +454,15 @@ mod tests {
 
     #[test]
     fn word_list_is_sorted_lower_case_ascii() {
-        let listed: Vec<_> = super::listed_words().collect();
+        let listed = super::listed_words();
         assert!(listed.len() > 10_000);
+        // The front-coded list build.rs embeds decodes to the lines of the text file.
+        let text: Vec<&str> = include_str!("words_en.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert_eq!(listed, text);
         assert!(listed.windows(2).all(|w| w[0] < w[1]));
         assert!(listed
             .iter()
