@@ -367,6 +367,9 @@ static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static IMAGE_TRIGGER_BUILT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// Every match of [`IMAGE_TRIGGER`] holds one of these, ASCII case-insensitively: a media
 /// word (`pic` also covers `picture`, `graphic` covers `infographic`), `[`, `http`, the two
 /// hosts, or one of the camera and film emoji.
@@ -401,7 +404,11 @@ pub(crate) fn detect_image_without_description(
     _hints: &Hints,
     out: &mut Vec<Detection>,
 ) {
-    if text.len() < 2 || !super::has_any(text, IMAGE_NEEDLES, true) {
+    if text.len() < 2
+        || !super::prefilter(&IMAGE_TRIGGER_BUILT, || {
+            super::has_any(text, IMAGE_NEEDLES, true)
+        })
+    {
         return;
     }
     let first = out.len();

@@ -455,6 +455,26 @@ pub(crate) fn has_any(hay: &str, needles: &[&[u8]], fold_case: bool) -> bool {
     false
 }
 
+/// Whether a detector should run its regex: yes once the regex has been built (its own
+/// literal prefilter is then as fast as any check here), otherwise only when the cheap
+/// necessary condition `may_match` holds, and then the regex counts as built. Keeps the first
+/// drafts after start-up from building regexes that cannot match them, without adding a pass
+/// to every later call.
+pub(crate) fn prefilter(
+    built: &std::sync::atomic::AtomicBool,
+    may_match: impl FnOnce() -> bool,
+) -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    if built.load(Relaxed) {
+        return true;
+    }
+    let run = may_match();
+    if run {
+        built.store(true, Relaxed);
+    }
+    run
+}
+
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
 pub(crate) fn compile(pattern: &str) -> regex::Regex {

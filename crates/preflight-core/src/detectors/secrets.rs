@@ -18,6 +18,7 @@
 //!   are dropped. Score 0.85 (0.8 for `is`-sentences and API-key style keys); context words
 //!   (`login`, `wifi`, `account`, `username`) add 0.35.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -66,6 +67,10 @@ static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,})",
     ))
 });
+static PASSWORD_BUILT: AtomicBool = AtomicBool::new(false);
+static CLOUD_BUILT: AtomicBool = AtomicBool::new(false);
+static AWS_SECRET_BUILT: AtomicBool = AtomicBool::new(false);
+
 /// What every match of [`CLOUD`] starts with (the part before its first class).
 const CLOUD_PREFIXES: &[&[u8]] = &[
     b"AKIA",
@@ -117,7 +122,8 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     };
     let glued_before = |i: usize| i > 0 && glued(i - 1);
     // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
-    let cloud_possible = super::has_any(text, CLOUD_PREFIXES, false);
+    let cloud_possible =
+        super::prefilter(&CLOUD_BUILT, || super::has_any(text, CLOUD_PREFIXES, false));
     let cloud = if cloud_possible { Some(&*CLOUD) } else { None };
     for caps in cloud.into_iter().flat_map(|re| re.captures_iter(text)) {
         let Some(m) = caps.get(0) else { continue };
@@ -134,12 +140,12 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
         push(out, "CLOUD_ACCESS_KEY", span, score);
     }
     // `AWS_SECRET` needs a run of 40 of its characters.
-    let longest_run = bytes
-        .split(|b| !(b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+'))
-        .map(<[u8]>::len)
-        .max()
-        .unwrap_or(0);
-    if text.len() >= 40 && hints.digits > 0 && longest_run >= 40 {
+    let long_run = || {
+        bytes
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+'))
+            .any(|run| run.len() >= 40)
+    };
+    if text.len() >= 40 && hints.digits > 0 && super::prefilter(&AWS_SECRET_BUILT, long_run) {
         let secretish = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=';
         for m in AWS_SECRET.find_iter(text) {
             let span = m.range();
@@ -307,7 +313,11 @@ const PASSWORD_NEEDLES: &[&[u8]] = &[
 ];
 
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
-    if text.len() < 6 || !super::has_any(text, PASSWORD_NEEDLES, true) {
+    if text.len() < 6
+        || !super::prefilter(&PASSWORD_BUILT, || {
+            super::has_any(text, PASSWORD_NEEDLES, true)
+        })
+    {
         return;
     }
     for caps in PASSWORD.captures_iter(text) {
