@@ -2,12 +2,9 @@
 //!
 //! A draft's tokens become a stream of slots (`" " + stem` per token). Every phrase list of a
 //! bundle goes into one [`PhraseIndex`], searched once per draft. Each term is compiled to
-//! the stems of its words. Candidates are found per slot: the terms whose first word is the
-//! slot's stem (one hash lookup), and the terms starting with a wildcard word whose prefix
-//! starts the parallel stream of normalised words at the slot; every candidate is then
-//! verified token by token. (An Aho-Corasick automaton over the stem stream finds the same
-//! candidates, but building it for a bundle's ~1,100 terms was most of the load time of the
-//! phrase lists in WebAssembly.)
+//! the stems of its words; the part before the first wildcard word is searched with
+//! Aho-Corasick over the stem stream (terms that start with a wildcard are searched over a
+//! parallel stream of normalised words), and every candidate is then verified token by token.
 //!
 //! Slots: words, numbers, mentions (`@handle`), hashtags (`#body`), and the words a hashtag
 //! hides (a one-word hashtag contributes its stemmed body as an extra slot). URLs, e-mail
@@ -15,8 +12,9 @@
 //! `chip in`.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::text::{Token, TokenKind, Tokenizer};
 
@@ -54,6 +52,9 @@ pub(crate) struct Stream {
     pub slots: Vec<Slot>,
     stems: String,
     norms: String,
+    /// Start offset of each slot in `stems` / `norms`.
+    stem_starts: Vec<usize>,
+    norm_starts: Vec<usize>,
 }
 
 impl Stream {
@@ -63,6 +64,8 @@ impl Stream {
             slots: Vec::with_capacity(tokens.len()),
             stems: String::with_capacity(bytes),
             norms: String::with_capacity(bytes),
+            stem_starts: Vec::with_capacity(tokens.len()),
+            norm_starts: Vec::with_capacity(tokens.len()),
         };
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
@@ -82,9 +85,11 @@ impl Stream {
     }
 
     fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
+        self.stem_starts.push(self.stems.len());
         self.stems.push(' ');
         let a = self.stems.len();
         stem.iter().for_each(|p| self.stems.push_str(p));
+        self.norm_starts.push(self.norms.len());
         self.norms.push(' ');
         let b = self.norms.len();
         norm.iter().for_each(|p| self.norms.push_str(p));
@@ -95,14 +100,12 @@ impl Stream {
         });
     }
 
-    // Byte slices: the ranges are on char boundaries by construction, and byte indexing
-    // skips the boundary checks of `str` slicing (a tenth of a call in WebAssembly).
-    fn stem(&self, slot: &Slot) -> &[u8] {
-        &self.stems.as_bytes()[slot.stem.clone()]
+    fn stem(&self, slot: &Slot) -> &str {
+        &self.stems[slot.stem.clone()]
     }
 
-    fn norm(&self, slot: &Slot) -> &[u8] {
-        &self.norms.as_bytes()[slot.norm.clone()]
+    fn norm(&self, slot: &Slot) -> &str {
+        &self.norms[slot.norm.clone()]
     }
 }
 
@@ -214,32 +217,39 @@ impl<'t> PhraseIndexBuilder<'t> {
         Ok(PhraseSet { owner })
     }
 
-    /// Index the terms by their first word.
+    /// Build the automata.
     pub fn build(self) -> PhraseIndex {
-        let mut by_stem: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
-        by_stem.reserve(self.terms.len());
-        let mut by_prefix: Vec<Vec<u32>> = Vec::new();
+        let (mut stem_pats, mut stem_ids, mut norm_pats, mut norm_ids) =
+            (vec![], vec![], vec![], vec![]);
         for (pos, term) in self.terms.iter().enumerate() {
             match &term.words[0] {
                 Word::Prefix(p) => {
-                    let first = usize::from(p.as_bytes()[0]);
-                    if by_prefix.is_empty() {
-                        by_prefix.resize_with(256, Vec::new);
-                    }
-                    by_prefix[first].push(pos as u32);
+                    norm_pats.push(format!(" {p}"));
+                    norm_ids.push(pos);
                 }
-                Word::Stem(s) => match by_stem.get_mut(s.as_bytes()) {
-                    Some(v) => v.push(pos as u32),
-                    None => {
-                        by_stem.insert(s.as_bytes().into(), vec![pos as u32]);
+                Word::Stem(_) => {
+                    let mut pat = String::new();
+                    for w in &term.words {
+                        match w {
+                            Word::Stem(s) => {
+                                pat.push(' ');
+                                pat.push_str(s);
+                            }
+                            Word::Prefix(_) => break,
+                        }
                     }
-                },
+                    stem_pats.push(pat);
+                    stem_ids.push(pos);
+                }
             }
         }
         PhraseIndex {
+            automata: OnceLock::new(),
+            stem_pats,
+            norm_pats,
             terms: self.terms,
-            by_stem,
-            by_prefix,
+            stem_ids,
+            norm_ids,
             owners: self.owners,
         }
     }
@@ -249,11 +259,17 @@ impl<'t> PhraseIndexBuilder<'t> {
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseIndex {
     terms: Vec<Term>,
-    /// First word's stem → positions in `terms` of the terms starting with it.
-    by_stem: FxHashMap<Box<[u8]>, Vec<u32>>,
-    /// First byte of the prefix → positions of the terms starting with a wildcard word
-    /// (256 entries, or none when no term starts with a wildcard).
-    by_prefix: Vec<Vec<u32>>,
+    /// Patterns over the stem stream, pattern id → term position in `terms`.
+    /// The patterns, kept until the automata are built.
+    stem_pats: Vec<String>,
+    norm_pats: Vec<String>,
+    /// The stem and norm automata, built on the first search: building them for a bundle's
+    /// ~1,100 terms was a tenth of a fresh WebAssembly load, and the first draft is the
+    /// earliest moment they are needed.
+    automata: OnceLock<(Option<AhoCorasick>, Option<AhoCorasick>)>,
+    stem_ids: Vec<usize>,
+    /// Patterns over the norm stream (terms starting with a wildcard word).
+    norm_ids: Vec<usize>,
     owners: usize,
 }
 
@@ -280,26 +296,22 @@ impl PhraseIndex {
                 by_owner[term.owner].push(m);
             }
         };
-        for (i, slot) in stream.slots.iter().enumerate() {
-            if let Some(ids) = self.by_stem.get(stream.stem(slot)) {
-                for &pos in ids {
-                    push(&self.terms[pos as usize], i);
+        let (stem_ac, norm_ac) = self
+            .automata
+            .get_or_init(|| (automaton(&self.stem_pats), automaton(&self.norm_pats)));
+        if let Some(ac) = stem_ac {
+            for m in ac.find_overlapping_iter(&stream.stems) {
+                let term = &self.terms[self.stem_ids[m.pattern().as_usize()]];
+                if let Ok(slot) = stream.stem_starts.binary_search(&m.start()) {
+                    push(term, slot);
                 }
             }
-            if self.by_prefix.is_empty() {
-                continue;
-            }
-            // The norm stream from this slot on starts with the prefix (the text an
-            // automaton over the stream would have matched).
-            let rest = &stream.norms.as_bytes()[slot.norm.start..];
-            if let Some(&b) = rest.first() {
-                for &pos in &self.by_prefix[usize::from(b)] {
-                    let term = &self.terms[pos as usize];
-                    if let Word::Prefix(p) = &term.words[0] {
-                        if rest.starts_with(p.as_bytes()) {
-                            push(term, i);
-                        }
-                    }
+        }
+        if let Some(ac) = norm_ac {
+            for m in ac.find_overlapping_iter(&stream.norms) {
+                let term = &self.terms[self.norm_ids[m.pattern().as_usize()]];
+                if let Ok(slot) = stream.norm_starts.binary_search(&m.start()) {
+                    push(term, slot);
                 }
             }
         }
@@ -313,14 +325,28 @@ impl PhraseIndex {
     }
 }
 
+/// Every pattern starts with the slot separator, so a prefilter would only find spaces.
+fn automaton(pats: &[String]) -> Option<AhoCorasick> {
+    if pats.is_empty() {
+        return None;
+    }
+    // A contiguous NFA: close to a DFA's search speed on short drafts, and far cheaper to
+    // build.
+    AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(pats)
+        .ok()
+}
+
 fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {
     let end = first + term.words.len();
     let slots = stream.slots.get(first..end)?;
     let ok = term.words.iter().zip(slots).all(|(w, slot)| match w {
-        Word::Stem(s) => stream.stem(slot) == s.as_bytes(),
+        Word::Stem(s) => stream.stem(slot) == s,
         Word::Prefix(p) => {
-            stream.norm(slot).starts_with(p.as_bytes())
-                || stream.stem(slot).starts_with(p.as_bytes())
+            stream.norm(slot).starts_with(p.as_str()) || stream.stem(slot).starts_with(p.as_str())
         }
     });
     ok.then(|| PhraseMatch {
