@@ -6,6 +6,10 @@
 //   scripts/build-wasm.sh && node scripts/bench-wasm.mjs            # print results
 //   node scripts/bench-wasm.mjs --write-docs                        # also update docs/BENCHMARKS.md
 //   node scripts/bench-wasm.mjs --quick                             # fewer samples (smoke run)
+//   node scripts/bench-wasm.mjs --only preflight [--no-cold|--cold-only]   # iterate on one tool
+//
+// `--only TOOL` (preflight, alex or harper; repeatable) times those tools alone; ratios and
+// `--write-docs` need all three. `--no-cold` skips the cold starts, `--cold-only` runs only them.
 //
 // Inputs: drafts of exactly 280, 1,000 and 5,000 characters (code points) cut from
 // bench/posts.json, and every post of bench/posts.json (318 drafts written for this repo).
@@ -18,9 +22,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const nodePkg = join(root, 'target', 'wasm-node', 'preflight_wasm.js');
+// PREFLIGHT_NODE_PKG=dir/preflight_wasm.js times another build of the Node glue (e.g. a
+// variant optimised differently); the default is scripts/build-wasm.sh's output.
+const nodePkg = process.env.PREFLIGHT_NODE_PKG ? resolve(process.env.PREFLIGHT_NODE_PKG) : join(root, 'target', 'wasm-node', 'preflight_wasm.js');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const argv = process.argv.slice(2);
+const only = argv.flatMap((a, i) => (a === '--only' && argv[i + 1] ? [argv[i + 1]] : []));
+const wants = (tool) => only.length === 0 || only.includes(tool);
+const partial = only.length > 0 || args.has('--no-cold') || args.has('--cold-only');
+if (partial && args.has('--write-docs')) {
+  console.error('--write-docs needs a full run (no --only, --no-cold or --cold-only)');
+  process.exit(2);
+}
 const now = () => performance.now();
 
 // ---------------------------------------------------------------- cold-start child mode
@@ -152,17 +166,21 @@ const posts = JSON.parse(readFileSync(join(root, 'bench', 'posts.json'), 'utf8')
 const require = createRequire(import.meta.url);
 const wasm = require(nodePkg);
 const engine = wasm.Engine.withDefaultBundle();
-const { text: alexText } = await import('alex');
-const { LocalLinter } = await import('harper.js');
-const { binary } = await import('harper.js/binary');
-const harper = new LocalLinter({ binary });
-await harper.setup();
-
-const tools = {
-  preflight: { fn: (t, ctx) => { const a = engine.analyze(t, ctx ?? null); sink += a.findings.length; }, isAsync: false },
-  alex: { fn: (t) => { sink += alexText(t).messages.length; }, isAsync: false },
-  harper: { fn: async (t) => { sink += (await harper.lint(t)).length; }, isAsync: true },
-};
+const tools = {};
+if (wants('preflight')) {
+  tools.preflight = { fn: (t, ctx) => { const a = engine.analyze(t, ctx ?? null); sink += a.findings.length; }, isAsync: false };
+}
+if (wants('alex')) {
+  const { text: alexText } = await import('alex');
+  tools.alex = { fn: (t) => { sink += alexText(t).messages.length; }, isAsync: false };
+}
+if (wants('harper')) {
+  const { LocalLinter } = await import('harper.js');
+  const { binary } = await import('harper.js/binary');
+  const harper = new LocalLinter({ binary });
+  await harper.setup();
+  tools.harper = { fn: async (t) => { sink += (await harper.lint(t)).length; }, isAsync: true };
+}
 
 const env = {
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -172,7 +190,7 @@ const env = {
   wasm: wasm.version(),
   alex: JSON.parse(readFileSync(join(root, 'node_modules', 'alex', 'package.json'), 'utf8')).version,
   harper: JSON.parse(readFileSync(join(root, 'node_modules', 'harper.js', 'package.json'), 'utf8')).version,
-  wasmBytes: readFileSync(join(root, 'target', 'wasm-node', 'preflight_wasm_bg.wasm')).length,
+  wasmBytes: readFileSync(join(dirname(nodePkg), 'preflight_wasm_bg.wasm')).length,
 };
 console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 
@@ -187,6 +205,7 @@ for (const key of [...sizes, ...sizes.map((n) => `${n}-ascii`)]) {
   const n = typeof key === 'number' ? key : Number(key.split('-')[0]);
   const d = draftOf(typeof key === 'number' ? posts : asciiPosts, n);
   drafts[key] = { text: d, codePoints: [...d].length, utf16: d.length };
+  if (args.has('--cold-only')) continue;
   for (const [name, t] of Object.entries(tools)) {
     const r = await timeIt(() => t.fn(d, ctx), { isAsync: t.isAsync });
     drafts[key][name] = r;
@@ -196,7 +215,7 @@ for (const key of [...sizes, ...sizes.map((n) => `${n}-ascii`)]) {
 
 // Corpus.
 const corpus = {};
-for (const [name, t] of Object.entries(tools)) {
+for (const [name, t] of args.has('--cold-only') ? [] : Object.entries(tools)) {
   const passes = name === 'preflight' ? (quick ? 5 : 21) : quick ? 2 : 5;
   corpus[name] = await timeCorpus(posts, (p) => t.fn(p.text, p.context), { isAsync: t.isAsync, passes });
   console.error(`corpus       ${name.padEnd(9)} median ${fmtUs(corpus[name].median).padStart(8)} µs/post, total ${fmtMs(corpus[name].total)} ms`);
@@ -205,7 +224,8 @@ for (const [name, t] of Object.entries(tools)) {
 // Cold starts, each in a fresh process.
 const cold = {};
 const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 11 : 5);
-for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
+const coldTools = args.has('--no-cold') ? [] : ['preflight', 'preflight-web', 'alex', 'harper'].filter((w) => wants(w.split('-')[0]));
+for (const which of coldTools) {
   const runs = [];
   for (let i = 0; i < coldRuns(which); i++) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { cwd: root, encoding: 'utf8' });
@@ -217,6 +237,12 @@ for (const which of ['preflight', 'preflight-web', 'alex', 'harper']) {
 }
 
 // ---------------------------------------------------------------- report
+if (partial) {
+  // Partial runs print their figures above (stderr) and keep them in target/bench-wasm.json.
+  mkdirSync(join(root, 'target'), { recursive: true });
+  writeFileSync(join(root, 'target', 'bench-wasm.json'), JSON.stringify({ env, drafts: Object.fromEntries(Object.entries(drafts).map(([n, d]) => [n, { ...d, text: undefined }])), corpus, cold, sink }, null, 2));
+  process.exit(0);
+}
 const rows = [];
 const minRows = ['| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |', '|---|---:|---:|---:|---:|---:|'];
 rows.push('| Input | preflight (WASM) | alex | harper.js | alex / preflight | harper / preflight |');

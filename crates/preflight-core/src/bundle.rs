@@ -380,7 +380,10 @@ pub struct FixSpec {
 }
 
 /// An example draft, with an optional context.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+// Deserialized by hand (the same two shapes as `#[serde(untagged)]`, which the schema still
+// describes) so that loading a bundle does not buffer every example and build a discarded
+// error for each one with a context.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Example {
     Text(String),
@@ -389,6 +392,40 @@ pub enum Example {
         #[serde(default)]
         context: crate::Context,
     },
+}
+
+impl<'de> Deserialize<'de> for Example {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct WithContext {
+            text: String,
+            #[serde(default)]
+            context: crate::Context,
+        }
+
+        struct ExampleVisitor;
+        impl<'de> serde::de::Visitor<'de> for ExampleVisitor {
+            type Value = Example;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"a string, or an object {"text": "...", "context": {...}}"#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Example, E> {
+                Ok(Example::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Example, E> {
+                Ok(Example::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Example, A::Error> {
+                let w =
+                    WithContext::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Example::WithContext {
+                    text: w.text,
+                    context: w.context,
+                })
+            }
+        }
+        deserializer.deserialize_any(ExampleVisitor)
+    }
 }
 
 impl Example {

@@ -1,6 +1,8 @@
 //! The compiled bundle and `analyze`.
 
-use regex::{Regex, RegexBuilder};
+mod lazy_regex;
+
+use lazy_regex::{Gates, LazyRegex};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
@@ -25,6 +27,9 @@ pub struct Engine {
     bundle: Bundle,
     tokenizer: Tokenizer,
     rules: Vec<CompiledRule>,
+    /// The regexes of regex rules (compiled on first need), and their literal gates.
+    regexes: Vec<(usize, LazyRegex)>,
+    gates: Gates,
     /// Every phrase list of the bundle, searched in one pass.
     phrases: PhraseIndex,
     employer: PhraseSet,
@@ -60,7 +65,8 @@ enum CompiledMatcher {
         replacements: Vec<Option<String>>,
         min_matches: usize,
     },
-    Regex(Regex),
+    /// Index into `Engine::regexes`.
+    Regex(usize),
     Detector {
         name: &'static str,
         min_score: f32,
@@ -155,6 +161,13 @@ impl Engine {
 
     /// The embedded default bundle.
     pub fn default_bundle() -> Result<Self, BundleErrors> {
+        // The embedded bundle passes every check (`default_bundle_passes_every_check` below),
+        // so its load skips them: a tenth of a cold start in WebAssembly.
+        if let Ok(bundle) = serde_json::from_str::<Bundle>(crate::DEFAULT_BUNDLE_JSON) {
+            if let Ok(engine) = Self::compile(bundle) {
+                return Ok(engine);
+            }
+        }
         Self::from_json(crate::DEFAULT_BUNDLE_JSON)
     }
 
@@ -190,6 +203,8 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
+        let mut regexes = Vec::new();
+        let mut gates = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
                 continue;
@@ -238,31 +253,18 @@ impl Engine {
                         min_matches: p.min_matches.unwrap_or(1).max(1),
                     }
                 }
-                Matcher::Regex(r) => {
-                    let built = RegexBuilder::new(&r.pattern)
-                        .case_insensitive(r.case_insensitive)
-                        .size_limit(REGEX_SIZE_LIMIT)
-                        .build();
-                    match built {
-                        Ok(re) => {
-                            if re.is_match("") {
-                                problems.push(problem(
-                                    format!("{base}.regex.pattern"),
-                                    "pattern matches the empty string, so it would flag every draft",
-                                ));
-                                continue;
-                            }
-                            CompiledMatcher::Regex(re)
-                        }
-                        Err(e) => {
-                            problems.push(problem(
-                                format!("{base}.regex.pattern"),
-                                crate::validate::regex_message(&e),
-                            ));
-                            continue;
-                        }
+                // Parsed and checked now, compiled on the first draft that may match.
+                Matcher::Regex(r) => match lazy_regex::prepare(&r.pattern, r.case_insensitive) {
+                    Ok(p) => {
+                        regexes.push((i, p.regex));
+                        gates.push(p.gate);
+                        CompiledMatcher::Regex(regexes.len() - 1)
                     }
-                }
+                    Err(message) => {
+                        problems.push(problem(format!("{base}.regex.pattern"), message));
+                        continue;
+                    }
+                },
                 Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
                     Some(name) => CompiledMatcher::Detector {
                         name,
@@ -350,6 +352,8 @@ impl Engine {
             phrases,
             tokenizer,
             rules,
+            gates: Gates::new(&gates),
+            regexes,
             employer,
             titles,
             disclaimer_present,
@@ -520,6 +524,20 @@ impl Engine {
         }
         let mut detections = Vec::new();
         wanted.detect_into(text, &mut detections);
+        // Which regexes the draft may match (one pass for all their literal gates).
+        let regex_applies = self
+            .rules
+            .iter()
+            .zip(&applies)
+            .any(|(r, a)| *a && matches!(r.matcher, CompiledMatcher::Regex(_)));
+        // A compiled regex is searched directly (its own prefilter is as good); the gates
+        // only keep the others from being compiled for nothing.
+        let regex_candidates = if regex_applies {
+            let compiled: Vec<bool> = self.regexes.iter().map(|(_, r)| r.is_compiled()).collect();
+            self.gates.candidates(text, &compiled)
+        } else {
+            Vec::new()
+        };
 
         let mut findings = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
@@ -602,7 +620,15 @@ impl Engine {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
                     }
                 }
-                CompiledMatcher::Regex(re) => {
+                CompiledMatcher::Regex(k) => {
+                    if !regex_candidates[*k] {
+                        continue;
+                    }
+                    // A compile failure (a size limit the load-time estimate did not foresee)
+                    // leaves this rule silent; `Engine::regex_problems` reports it.
+                    let Ok(re) = self.regexes[*k].1.get() else {
+                        continue;
+                    };
                     let spans = merge_spans(
                         re.find_iter(text)
                             .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
@@ -725,6 +751,29 @@ impl Engine {
             }
         }
         failures
+    }
+
+    /// Compile every regex of the bundle now instead of on first need (for tools that check a
+    /// bundle, and to move the cost to a moment of the caller's choosing), returning the
+    /// problems of those that cannot be compiled (see [`Engine::regex_problems`]).
+    pub fn compile_regexes(&self) -> Vec<Problem> {
+        for (_, re) in &self.regexes {
+            let _ = re.get();
+        }
+        self.regex_problems()
+    }
+
+    /// Regexes that failed to compile on first need. Patterns are parsed and checked when the
+    /// bundle is loaded; the only failure left for later is a compiled size over the limit
+    /// that the load-time estimate did not foresee. Such a rule finds nothing.
+    pub fn regex_problems(&self) -> Vec<Problem> {
+        self.regexes
+            .iter()
+            .filter_map(|(i, re)| {
+                re.tried_error()
+                    .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
+            })
+            .collect()
     }
 
     /// Number of examples in the bundle (enabled rules).
@@ -858,6 +907,38 @@ mod tests {
 
     fn ids(a: &Analysis) -> Vec<&str> {
         a.findings.iter().map(|f| f.rule_id.as_str()).collect()
+    }
+
+    #[test]
+    fn default_bundle_passes_every_check() {
+        let bundle: Bundle = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
+        assert_eq!(validate::check_with(&bundle, true), vec![]);
+        let e = Engine::default_bundle().unwrap();
+        assert_eq!(e.test_examples(), vec![]);
+        assert_eq!(e.compile_regexes(), vec![]);
+    }
+
+    #[test]
+    fn regexes_compile_on_the_first_draft_that_may_match() {
+        let e = Engine::default_bundle().unwrap();
+        assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
+        let a = e
+            .analyze("Lunch was great today", &Context::default())
+            .unwrap();
+        assert!(a.findings.is_empty());
+        assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
+        let a = e
+            .analyze(
+                "Give at secure.actblue.com/donate today",
+                &Context::default(),
+            )
+            .unwrap();
+        assert!(
+            ids(&a).contains(&"hatch-act.donation-link"),
+            "{:?}",
+            ids(&a)
+        );
+        assert_eq!(e.regexes.iter().filter(|(_, r)| r.is_compiled()).count(), 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! `chip in`.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -242,23 +243,10 @@ impl<'t> PhraseIndexBuilder<'t> {
                 }
             }
         }
-        // Every pattern starts with the slot separator, so a prefilter would only find spaces.
-        let build = |pats: &[String]| -> Option<AhoCorasick> {
-            if pats.is_empty() {
-                return None;
-            }
-            // A contiguous NFA: close to a DFA's search speed on short drafts, and far
-            // cheaper to build, which is most of a bundle's load time in WebAssembly.
-            AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(pats)
-                .ok()
-        };
         PhraseIndex {
-            stem_ac: build(&stem_pats),
-            norm_ac: build(&norm_pats),
+            automata: OnceLock::new(),
+            stem_pats,
+            norm_pats,
             terms: self.terms,
             stem_ids,
             norm_ids,
@@ -272,10 +260,15 @@ impl<'t> PhraseIndexBuilder<'t> {
 pub(crate) struct PhraseIndex {
     terms: Vec<Term>,
     /// Patterns over the stem stream, pattern id → term position in `terms`.
-    stem_ac: Option<AhoCorasick>,
+    /// The patterns, kept until the automata are built.
+    stem_pats: Vec<String>,
+    norm_pats: Vec<String>,
+    /// The stem and norm automata, built on the first search: building them for a bundle's
+    /// ~1,100 terms was a tenth of a fresh WebAssembly load, and the first draft is the
+    /// earliest moment they are needed.
+    automata: OnceLock<(Option<AhoCorasick>, Option<AhoCorasick>)>,
     stem_ids: Vec<usize>,
     /// Patterns over the norm stream (terms starting with a wildcard word).
-    norm_ac: Option<AhoCorasick>,
     norm_ids: Vec<usize>,
     owners: usize,
 }
@@ -303,7 +296,10 @@ impl PhraseIndex {
                 by_owner[term.owner].push(m);
             }
         };
-        if let Some(ac) = &self.stem_ac {
+        let (stem_ac, norm_ac) = self
+            .automata
+            .get_or_init(|| (automaton(&self.stem_pats), automaton(&self.norm_pats)));
+        if let Some(ac) = stem_ac {
             for m in ac.find_overlapping_iter(&stream.stems) {
                 let term = &self.terms[self.stem_ids[m.pattern().as_usize()]];
                 if let Ok(slot) = stream.stem_starts.binary_search(&m.start()) {
@@ -311,7 +307,7 @@ impl PhraseIndex {
                 }
             }
         }
-        if let Some(ac) = &self.norm_ac {
+        if let Some(ac) = norm_ac {
             for m in ac.find_overlapping_iter(&stream.norms) {
                 let term = &self.terms[self.norm_ids[m.pattern().as_usize()]];
                 if let Ok(slot) = stream.norm_starts.binary_search(&m.start()) {
@@ -327,6 +323,21 @@ impl PhraseIndex {
         }
         Found { by_owner }
     }
+}
+
+/// Every pattern starts with the slot separator, so a prefilter would only find spaces.
+fn automaton(pats: &[String]) -> Option<AhoCorasick> {
+    if pats.is_empty() {
+        return None;
+    }
+    // A contiguous NFA: close to a DFA's search speed on short drafts, and far cheaper to
+    // build.
+    AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .match_kind(MatchKind::Standard)
+        .prefilter(false)
+        .build(pats)
+        .ok()
 }
 
 fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {

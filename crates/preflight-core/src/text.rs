@@ -152,6 +152,45 @@ fn special_re() -> &'static Regex {
     })
 }
 
+/// Whether [`special_re`] may match in `s`: every alternative needs `@`, a hash sign, `://`,
+/// `www.` or a dot followed by one of the domain endings. Most drafts and nearly every phrase
+/// term have none, and skip the regex (and, on a cold start, building it).
+pub(crate) fn may_hold_special(s: &str) -> bool {
+    // `(?i)` is Unicode case folding: `us` also matches `uſ` (long s).
+    const ENDINGS: [&[u8]; 15] = [
+        b"gov",
+        b"mil",
+        b"com",
+        b"org",
+        b"net",
+        b"edu",
+        b"io",
+        b"us",
+        b"ly",
+        b"co",
+        b"me",
+        b"info",
+        b"app",
+        b"dev",
+        "u\u{17f}".as_bytes(),
+    ];
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'@' | b'#' => true,
+        // '＃' is EF BC 83.
+        0xEF => b[i..].starts_with("＃".as_bytes()),
+        b':' => b[i..].starts_with(b"://"),
+        b'.' => {
+            let rest = &b[i + 1..];
+            (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
+                || ENDINGS
+                    .iter()
+                    .any(|e| rest.len() >= e.len() && rest[..e.len()].eq_ignore_ascii_case(e))
+        }
+        _ => false,
+    })
+}
+
 impl Tokenizer {
     /// A tokenizer for `language` (ISO 639-1, e.g. `en`, `en-US`).
     pub fn new(language: &str) -> Result<Self, Error> {
@@ -223,6 +262,10 @@ impl Tokenizer {
     /// Split `text` into tokens.
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len() / 5 + 1);
+        if !may_hold_special(text) {
+            self.words(text, 0..text.len(), &mut out);
+            return out;
+        }
         let mut pos = 0;
         for m in special_re().find_iter(text) {
             let kind = special_kind(m.as_str());
@@ -587,6 +630,44 @@ mod tests {
         // (the WebAssembly build registers JavaScript's; the Node tests check that path).
         if cfg!(feature = "nfkc") {
             assert_eq!(Tokenizer::normalize("ＡＢＣ’s"), "abc's");
+        }
+    }
+
+    /// Wherever the special-token regex matches, the cheap test says it may.
+    #[test]
+    fn may_hold_special_never_misses_a_match() {
+        let pieces = [
+            "a", "B", "1", " ", ".", ":", "/", "@", "#", "＃", "w", "W", "gov", "Com", "io", "us",
+            "me", "info", "app", "dev", "ly", "co", "org", "net", "edu", "mil", "http", "s", "_",
+            "-", "é", "日", "\n", "'", "u\u{17f}", "\u{17f}", "\u{212a}",
+        ];
+        let mut seed = 0x1234_5678_u32;
+        for _ in 0..20_000 {
+            let len = (seed % 7) as usize;
+            let s: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    pieces[(seed as usize) % pieces.len()]
+                })
+                .collect();
+            if special_re().is_match(&s) {
+                assert!(may_hold_special(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "see www.example.org",
+            "x.gov",
+            "a@b.co",
+            "#tag",
+            "＃タグ",
+            "http://x",
+        ] {
+            assert!(may_hold_special(s), "{s}");
+        }
+        for s in ["Views are my own.", "U.S.", "e.g. this", "5:30 p.m."] {
+            assert!(!may_hold_special(s), "{s}");
         }
     }
 

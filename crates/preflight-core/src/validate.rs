@@ -255,9 +255,6 @@ fn path_error(base: &str, e: serde_path_to_error::Error<serde_json::Error>) -> P
     if path.ends_with(".match") && message.contains("expected map with a single key") {
         message = "expected exactly one matcher: `phrases`, `regex` or `detector`".into();
     }
-    if message.contains("did not match any variant of untagged enum Example") {
-        message = "invalid example: expected a string, or an object {\"text\": \"...\", \"context\": {...}}".into();
-    }
     unlocated(&path, message)
 }
 
@@ -1154,6 +1151,36 @@ mod tests {
             let whole: Bundle = serde_json::from_str(&text).unwrap();
             assert_eq!(parse(&text).unwrap(), whole);
         }
+    }
+
+    #[test]
+    fn examples_are_strings_or_text_with_context() {
+        let mut v = value();
+        v["rules"][1]["examples"] = serde_json::json!({
+            "flags": ["my password is hunter2", {"text": "password: x", "context": {"site": "x"}}],
+            "passes": [3]
+        });
+        let problems = problems_of(&v);
+        let expected = r#"expected a string, or an object {"text": "...", "context": {...}}"#;
+        assert!(
+            has(&problems, "$.rules[1].examples.passes[0]", expected),
+            "{problems:#?}"
+        );
+        v["rules"][1]["examples"]["passes"] = serde_json::json!([{"context": {}}]);
+        let problems = problems_of(&v);
+        assert!(
+            has(
+                &problems,
+                "$.rules[1].examples.passes[0]",
+                "missing field `text`"
+            ),
+            "{problems:#?}"
+        );
+        v["rules"][1]["examples"]["passes"] = serde_json::json!(["the password policy"]);
+        let text = serde_json::to_string(&v).unwrap();
+        let examples = &parse(&text).unwrap().rules[1].examples;
+        assert_eq!(examples.flags[1].text(), "password: x");
+        assert_eq!(examples.passes[0].text(), "the password policy");
     }
 
     #[test]

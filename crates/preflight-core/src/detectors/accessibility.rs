@@ -367,12 +367,48 @@ static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static IMAGE_TRIGGER_BUILT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Every match of [`IMAGE_TRIGGER`] holds one of these, ASCII case-insensitively: a media
+/// word (`pic` also covers `picture`, `graphic` covers `infographic`), `[`, `http`, the two
+/// hosts, or one of the camera and film emoji.
+const IMAGE_NEEDLES: &[&[u8]] = &[
+    b"pic",
+    b"photo",
+    b"image",
+    b"video",
+    b"graphic",
+    b"screenshot",
+    b"chart",
+    b"gif",
+    b"clip",
+    b"selfie",
+    b"snapshot",
+    b"map",
+    b"footage",
+    b"[",
+    b"http",
+    b"instagram.com/p/",
+    b"imgur.com/",
+    "📷".as_bytes(),
+    "📸".as_bytes(),
+    "🖼".as_bytes(),
+    "🎥".as_bytes(),
+    "📹".as_bytes(),
+    "🎞".as_bytes(),
+];
+
 pub(crate) fn detect_image_without_description(
     text: &str,
     _hints: &Hints,
     out: &mut Vec<Detection>,
 ) {
-    if text.len() < 2 {
+    if text.len() < 2
+        || !super::prefilter(&IMAGE_TRIGGER_BUILT, || {
+            super::has_any(text, IMAGE_NEEDLES, true)
+        })
+    {
         return;
     }
     let first = out.len();
@@ -546,5 +582,73 @@ mod tests {
         ] {
             assert!(images(text).is_empty(), "{text}: {:?}", images(text));
         }
+    }
+
+    /// The needles are a necessary condition: wherever the trigger matches, one is present.
+    #[test]
+    fn image_needles_never_miss_a_trigger() {
+        let pieces = [
+            "see",
+            "Watch",
+            "check out",
+            "here's",
+            "sharing",
+            " ",
+            "  ",
+            "the",
+            "our",
+            "new",
+            "photo",
+            "Pictures",
+            "pic",
+            "image",
+            "VIDEO",
+            "graphic",
+            "infographic",
+            "screenshots",
+            "chart",
+            "gif",
+            "clip",
+            "selfie",
+            "snapshot",
+            "maps",
+            "footage",
+            "below",
+            "attached",
+            "is",
+            "credit",
+            "courtesy",
+            "[image]",
+            "[Photo]",
+            "https://x.io/a.png",
+            "pic.twitter.com/ab1",
+            "instagram.com/p/xY",
+            "imgur.com/q9",
+            "📷",
+            "📸",
+            "🖼",
+            "🎥",
+            "📹",
+            "🎞",
+            "a",
+            ".",
+        ];
+        // Every sequence of three pieces.
+        let mut matched = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    if super::IMAGE_TRIGGER.is_match(&s) {
+                        matched += 1;
+                        assert!(
+                            super::super::has_any(&s, super::IMAGE_NEEDLES, true),
+                            "{s:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 }

@@ -416,6 +416,65 @@ pub(crate) fn push(out: &mut Vec<Detection>, entity: &'static str, span: Range<u
     });
 }
 
+/// Whether `hay` holds one of `needles` (at most 32), ASCII case-insensitively when
+/// `fold_case` (needles then in lower case): a cheap necessary condition checked before a
+/// detector's regex, so drafts that cannot match neither run it nor, on the first draft after
+/// start-up, build it. One pass: a table of the needles starting with each byte, then a byte
+/// loop over those few (no `memcmp` call per position, which is slow in WebAssembly).
+pub(crate) fn has_any(hay: &str, needles: &[&[u8]], fold_case: bool) -> bool {
+    debug_assert!(needles.len() <= 32);
+    let mut by_first = [0u32; 256];
+    for (k, n) in needles.iter().enumerate().take(32) {
+        if let Some(&c) = n.first() {
+            by_first[usize::from(c)] |= 1 << k;
+            if fold_case {
+                by_first[usize::from(c.to_ascii_uppercase())] |= 1 << k;
+            }
+        }
+    }
+    let b = hay.as_bytes();
+    for i in 0..b.len() {
+        let mut set = by_first[usize::from(b[i])];
+        while set != 0 {
+            let k = set.trailing_zeros() as usize;
+            set &= set - 1;
+            let n = needles[k];
+            if b.len() - i >= n.len()
+                && n.iter().zip(&b[i..]).all(|(x, y)| {
+                    if fold_case {
+                        *x == y.to_ascii_lowercase()
+                    } else {
+                        x == y
+                    }
+                })
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a detector should run its regex: yes once the regex has been built (its own
+/// literal prefilter is then as fast as any check here), otherwise only when the cheap
+/// necessary condition `may_match` holds, and then the regex counts as built. Keeps the first
+/// drafts after start-up from building regexes that cannot match them, without adding a pass
+/// to every later call.
+pub(crate) fn prefilter(
+    built: &std::sync::atomic::AtomicBool,
+    may_match: impl FnOnce() -> bool,
+) -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    if built.load(Relaxed) {
+        return true;
+    }
+    let run = may_match();
+    if run {
+        built.store(true, Relaxed);
+    }
+    run
+}
+
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
 pub(crate) fn compile(pattern: &str) -> regex::Regex {
@@ -425,6 +484,18 @@ pub(crate) fn compile(pattern: &str) -> regex::Regex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_any_finds_needles_with_and_without_case_folding() {
+        let needles: &[&[u8]] = &[b"pass", b"pw", b"[", b"xox"];
+        assert!(has_any("my PassWord", needles, true));
+        assert!(!has_any("my PassWord", needles, false));
+        assert!(has_any("a [b]", needles, false));
+        assert!(has_any("xox", needles, false));
+        assert!(!has_any("xo", needles, false));
+        assert!(!has_any("", needles, true));
+        assert!(has_any("xPW", needles, true));
+    }
 
     #[test]
     fn names_are_known_and_unknown_give_nothing() {

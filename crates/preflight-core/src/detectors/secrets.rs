@@ -18,6 +18,7 @@
 //!   are dropped. Score 0.85 (0.8 for `is`-sentences and API-key style keys); context words
 //!   (`login`, `wifi`, `account`, `username`) add 0.35.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -66,6 +67,33 @@ static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<stripe>[rs]k_live_[0-9A-Za-z]{20,})",
     ))
 });
+static PASSWORD_BUILT: AtomicBool = AtomicBool::new(false);
+static CLOUD_BUILT: AtomicBool = AtomicBool::new(false);
+static AWS_SECRET_BUILT: AtomicBool = AtomicBool::new(false);
+
+/// What every match of [`CLOUD`] starts with (the part before its first class).
+const CLOUD_PREFIXES: &[&[u8]] = &[
+    b"AKIA",
+    b"ASIA",
+    b"ABIA",
+    b"ACCA",
+    b"AGPA",
+    b"AIDA",
+    b"AIPA",
+    b"ANPA",
+    b"ANVA",
+    b"AROA",
+    b"APKA",
+    b"AIza",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"xox",
+    b"k_live_",
+];
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| compile(r"[A-Za-z0-9/+]{40}"));
 
 const KEY_CONTEXT: &[&str] = &[
@@ -93,7 +121,11 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
             .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
     };
     let glued_before = |i: usize| i > 0 && glued(i - 1);
-    for caps in CLOUD.captures_iter(text) {
+    // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
+    let cloud_possible =
+        super::prefilter(&CLOUD_BUILT, || super::has_any(text, CLOUD_PREFIXES, false));
+    let cloud = if cloud_possible { Some(&*CLOUD) } else { None };
+    for caps in cloud.into_iter().flat_map(|re| re.captures_iter(text)) {
         let Some(m) = caps.get(0) else { continue };
         let span = m.range();
         if glued_before(span.start) || glued(span.end) {
@@ -107,7 +139,13 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
         let score = context::boosted(base, text, &span, KEY_CONTEXT);
         push(out, "CLOUD_ACCESS_KEY", span, score);
     }
-    if text.len() >= 40 && hints.digits > 0 {
+    // `AWS_SECRET` needs a run of 40 of its characters.
+    let long_run = || {
+        bytes
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+'))
+            .any(|run| run.len() >= 40)
+    };
+    if text.len() >= 40 && hints.digits > 0 && super::prefilter(&AWS_SECRET_BUILT, long_run) {
         let secretish = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=';
         for m in AWS_SECRET.find_iter(text) {
             let span = m.range();
@@ -263,8 +301,23 @@ const PASSWORD_CONTEXT: &[&str] = &[
     "credentials",
 ];
 
+/// Every match of [`PASSWORD`] holds one of these (its key words, ASCII case-insensitively).
+const PASSWORD_NEEDLES: &[&[u8]] = &[
+    b"pass",
+    b"pw",
+    b"pin",
+    b"wifi key",
+    b"api",
+    b"secret",
+    b"token",
+];
+
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
-    if text.len() < 6 {
+    if text.len() < 6
+        || !super::prefilter(&PASSWORD_BUILT, || {
+            super::has_any(text, PASSWORD_NEEDLES, true)
+        })
+    {
         return;
     }
     for caps in PASSWORD.captures_iter(text) {
@@ -460,5 +513,61 @@ mod tests {
                 found("PASSWORD_ASSIGNMENT", text)
             );
         }
+    }
+
+    /// The needles are a necessary condition: wherever the regex matches, one is present.
+    #[test]
+    fn password_needles_never_miss_a_match() {
+        let pieces = [
+            "password",
+            "PassWord",
+            "pass word",
+            "passwd",
+            "pwd",
+            "PW",
+            "passcode",
+            "pass phrase",
+            "pin",
+            "PIN code",
+            "wifi key",
+            "api_key",
+            "API-key",
+            "secret",
+            "client_secret",
+            "access_token",
+            "auth-token",
+            "token",
+            "Secret_Key",
+            " ",
+            ":",
+            "=",
+            "=>",
+            "->",
+            " is ",
+            " was ",
+            "hunter22",
+            "\"x9y8z7\"",
+            "abc",
+            "\t",
+            ".",
+            ",",
+        ];
+        // Every sequence of three pieces.
+        let mut matched = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    if super::PASSWORD.is_match(&s) {
+                        matched += 1;
+                        assert!(
+                            super::super::has_any(&s, super::PASSWORD_NEEDLES, true),
+                            "{s:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 }
