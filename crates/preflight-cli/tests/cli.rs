@@ -590,6 +590,33 @@ fn valid_bundles_validate() {
 }
 
 #[test]
+fn validate_notes_a_language_the_extension_cannot_stem() {
+    let mut b: Value = serde_json::from_str(preflight_core::DEFAULT_BUNDLE_JSON).unwrap();
+    let english = preflight()
+        .args(["bundle", "validate", "-"])
+        .write_stdin(b.to_string())
+        .output()
+        .unwrap();
+    assert!(
+        !stdout_of(&english).contains("note"),
+        "{}",
+        stdout_of(&english)
+    );
+    b["metadata"]["language"] = "fr".into();
+    let out = preflight()
+        .args(["bundle", "validate", "-"])
+        .write_stdin(b.to_string())
+        .output()
+        .unwrap();
+    let s = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{s}");
+    assert!(
+        s.contains("$.metadata.language") && s.contains("stems English only"),
+        "{s}"
+    );
+}
+
+#[test]
 fn bundle_test_passes_and_fails() {
     preflight()
         .args(["bundle", "test", &fixture("valid.json")])

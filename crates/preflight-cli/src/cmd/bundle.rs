@@ -92,6 +92,16 @@ fn validate_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
                     engine.example_count(),
                     render::plural(engine.example_count()),
                 );
+                if !b.metadata.language.eq_ignore_ascii_case("en") {
+                    let _ = writeln!(
+                        s,
+                        "{YELLOW}note{YELLOW:#}: $.metadata.language is {:?}: the browser extension's \
+                         WebAssembly engine stems English only and will refuse this bundle \
+                         (it keeps the last good bundle or the default); this CLI checks it \
+                         with the {:?} stemmer",
+                        b.metadata.language, b.metadata.language,
+                    );
+                }
             }
             None => {
                 let n = problems.len();
