@@ -481,6 +481,30 @@ pub(crate) fn compile(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).expect("built-in detector pattern compiles")
 }
 
+/// Test support: a needle prefilter is a necessary condition of its regex. Over every
+/// concatenation of three `pieces`, wherever `regex` matches one of `needles` must be present;
+/// returns how many concatenations matched (callers check the pieces exercise the regex).
+#[cfg(test)]
+pub(crate) fn needles_cover_every_match(
+    regex: &regex::Regex,
+    needles: &[&[u8]],
+    pieces: &[&str],
+) -> usize {
+    let mut matched = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let s = format!("{a}{b}{c}");
+                if regex.is_match(&s) {
+                    matched += 1;
+                    assert!(has_any(&s, needles, true), "needles miss a match in {s:?}");
+                }
+            }
+        }
+    }
+    matched
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
