@@ -65,6 +65,11 @@ function fixtureFor(url) {
   const u = new URL(url);
   if (u.pathname.startsWith('/__fixture/')) {
     const name = path.basename(u.pathname);
+    // The pages' shared stylesheet lives beside them; the editor bundles are built.
+    if (name.endsWith('.css')) {
+      const css = path.join(FIXTURES, name);
+      return existsSync(css) ? { body: readFileSync(css), contentType: 'text/css' } : null;
+    }
     const file = path.join(BUILD, name);
     if (existsSync(file)) return { body: readFileSync(file), contentType: 'application/javascript' };
     return null;
