@@ -16,6 +16,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition};
@@ -275,77 +276,38 @@ fn gate(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (kept.len() <= GATE_MAX).then_some(kept)
 }
 
-/// Which gated regexes a draft may match: one pass over the draft for every gate of the
-/// bundle, ASCII case-insensitively. The pass keeps the next four bytes of the draft in a
-/// word: literals of four bytes or more are known by their first four, tested against a
-/// 65,536-bit hash set; shorter ones by their first two bytes (a one-byte literal under every
-/// second byte), looked up in a 65,536-entry table (they are few and odd: `f*`, `sh!`, `#`).
-/// Only hits are verified. A few instructions per byte of the draft, and next to nothing to
-/// build (an Aho-Corasick builder took ~12 ms of a cold start in WebAssembly).
+/// Which gated regexes a draft may match: one Aho-Corasick pass over the draft for every gate
+/// of the bundle, ASCII case-insensitively, with overlapping matches (so a literal inside or
+/// across another is still seen). The automaton is built on the first search, as the phrase
+/// automata are, so a bundle load pays nothing for it; the literals are few and short.
 #[derive(Debug)]
 pub(crate) struct Gates {
-    /// Literals (lower-cased ASCII) and the regex each gates.
+    /// Literals and the regex each gates.
     lits: Vec<(Vec<u8>, u32)>,
-    /// Hash set of the first four bytes of the longer literals.
-    quads: Box<[u64; 1 << 10]>,
-    /// First four bytes → positions in `lits`.
-    by_quad: rustc_hash::FxHashMap<u32, Vec<u32>>,
-    /// First two bytes of the shorter literals → 1 + their bucket in `buckets`, or 0.
-    pairs: Box<[u16; 1 << 16]>,
-    buckets: Vec<Vec<u32>>,
+    /// Built on first use; `None` if it could not be built (every regex is then a candidate).
+    automaton: OnceLock<Option<AhoCorasick>>,
     /// Regexes with a gate (the others are always searched).
     gated: Vec<bool>,
-}
-
-fn quad_hash(x: u32) -> usize {
-    (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
 impl Gates {
     /// `gates[i]` is the gate of regex number `i`.
     pub fn new(gates: &[Option<Vec<Vec<u8>>>]) -> Self {
-        let mut g = Gates {
-            lits: Vec::new(),
-            quads: Box::new([0; 1 << 10]),
-            by_quad: rustc_hash::FxHashMap::default(),
-            pairs: Box::new([0; 1 << 16]),
-            buckets: Vec::new(),
+        let lits = gates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, gate)| {
+                gate.iter()
+                    .flatten()
+                    .map(move |lit| (lit.clone(), i as u32))
+            })
+            .filter(|(lit, _)| !lit.is_empty())
+            .collect();
+        Gates {
+            lits,
+            automaton: OnceLock::new(),
             gated: gates.iter().map(Option::is_some).collect(),
-        };
-        for (i, gate) in gates.iter().enumerate() {
-            for lit in gate.iter().flatten() {
-                let lit = lit.to_ascii_lowercase();
-                let id = g.lits.len() as u32;
-                match lit.len() {
-                    0 => continue,
-                    1..=3 => {
-                        let seconds: Vec<u8> = match lit.get(1) {
-                            Some(&c) => vec![c],
-                            None => (0..=255).collect(),
-                        };
-                        for c in seconds {
-                            let key = usize::from(u16::from_le_bytes([lit[0], c]));
-                            if g.pairs[key] == 0 {
-                                g.buckets.push(Vec::new());
-                                // A few hundred buckets at most: the count fits.
-                                g.pairs[key] = u16::try_from(g.buckets.len()).unwrap_or(u16::MAX);
-                            }
-                            if let Some(bucket) = g.buckets.get_mut(usize::from(g.pairs[key]) - 1) {
-                                bucket.push(id);
-                            }
-                        }
-                    }
-                    _ => {
-                        let x = u32::from_le_bytes([lit[0], lit[1], lit[2], lit[3]]);
-                        let h = quad_hash(x);
-                        g.quads[(h >> 6) & 1023] |= 1 << (h & 63);
-                        g.by_quad.entry(x).or_default().push(id);
-                    }
-                }
-                g.lits.push((lit, i as u32));
-            }
         }
-        g
     }
 
     /// For each regex: may `text` hold a match? `skip[i]`: regex `i` need not be looked for.
@@ -362,44 +324,24 @@ impl Gates {
         if left == 0 {
             return out;
         }
-        let b = text.as_bytes();
-        let verify = |ids: &[u32], i: usize, out: &mut Vec<bool>, left: &mut usize| {
-            for &id in ids {
-                let (lit, o) = &self.lits[id as usize];
-                let o = *o as usize;
-                if !out[o]
-                    && b[i..].len() >= lit.len()
-                    && b[i..i + lit.len()].eq_ignore_ascii_case(lit)
-                {
-                    out[o] = true;
-                    *left -= 1;
-                }
-            }
-            *left == 0
+        let automaton = self.automaton.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(self.lits.iter().map(|(lit, _)| lit))
+                .ok()
+        });
+        let Some(automaton) = automaton else {
+            return vec![true; out.len()];
         };
-        let lower = |i: usize| u32::from(b.get(i).map_or(0, u8::to_ascii_lowercase));
-        let mut w = lower(0) | lower(1) << 8 | lower(2) << 16 | lower(3) << 24;
-        for i in 0..b.len() {
-            let h = quad_hash(w);
-            if self.quads[(h >> 6) & 1023] & (1 << (h & 63)) != 0 {
-                if let Some(ids) = self.by_quad.get(&w) {
-                    if verify(ids, i, &mut out, &mut left) {
-                        break;
-                    }
+        for m in automaton.find_overlapping_iter(text) {
+            let o = self.lits[m.pattern().as_usize()].1 as usize;
+            if !out[o] {
+                out[o] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
                 }
             }
-            let bucket = self.pairs[(w & 0xFFFF) as usize];
-            if bucket != 0
-                && verify(
-                    &self.buckets[usize::from(bucket) - 1],
-                    i,
-                    &mut out,
-                    &mut left,
-                )
-            {
-                break;
-            }
-            w = (w >> 8) | lower(i + 4) << 24;
         }
         out
     }
