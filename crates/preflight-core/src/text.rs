@@ -8,7 +8,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 #[cfg(feature = "nfkc")]
 use unicode_normalization::UnicodeNormalization;

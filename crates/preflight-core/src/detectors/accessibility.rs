@@ -21,7 +21,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::{compile, push, Detection, Hints};
 

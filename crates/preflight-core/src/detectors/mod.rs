@@ -477,8 +477,8 @@ pub(crate) fn prefilter(
 
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
-pub(crate) fn compile(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("built-in detector pattern compiles")
+pub(crate) fn compile(pattern: &str) -> regex_lite::Regex {
+    regex_lite::Regex::new(pattern).expect("built-in detector pattern compiles")
 }
 
 /// Test support: a needle prefilter is a necessary condition of its regex. Over every
@@ -486,7 +486,7 @@ pub(crate) fn compile(pattern: &str) -> regex::Regex {
 /// returns how many concatenations matched (callers check the pieces exercise the regex).
 #[cfg(test)]
 pub(crate) fn needles_cover_every_match(
-    regex: &regex::Regex,
+    regex: &regex_lite::Regex,
     needles: &[&[u8]],
     pieces: &[&str],
 ) -> usize {

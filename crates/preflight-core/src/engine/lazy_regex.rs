@@ -1,6 +1,6 @@
 //! Bundle regexes compiled on first need.
 //!
-//! Building a `regex::Regex` (Thompson NFA, literal prefilters, one-pass DFA) is most of a
+//! Building a `regex_lite::Regex` (Thompson NFA, literal prefilters, one-pass DFA) is most of a
 //! bundle's load time in WebAssembly, where the first run of that code is in V8's baseline
 //! tier. So at load each pattern is only *parsed* (regex-syntax, cheap), which is enough to:
 //!
@@ -17,7 +17,7 @@
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexBuilder};
+use regex_lite::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition};
 
@@ -46,7 +46,7 @@ pub(crate) struct Prepared {
     pub gate: Option<Vec<Vec<u8>>>,
 }
 
-fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex_lite::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
         .size_limit(REGEX_SIZE_LIMIT)
@@ -81,10 +81,10 @@ impl LazyRegex {
 /// pattern's path.
 pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared, String> {
     let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(case_insensitive)
+        .case_insensitive(case_insensitive).unicode(false).utf8(false)
         .build()
         .parse(pattern)
-        .map_err(|e| crate::validate::regex_message(&regex::Error::Syntax(e.to_string())))?;
+        .map_err(|e| format!("invalid regex: {e}"))?;
     if matches_empty_draft(&hir) {
         return Err("pattern matches the empty string, so it would flag every draft".into());
     }
