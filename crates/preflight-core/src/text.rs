@@ -8,13 +8,14 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex_lite::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 #[cfg(feature = "nfkc")]
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::Error;
+
+mod special;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -134,27 +135,9 @@ pub fn set_host_nfkc(nfkc: fn(&str) -> String) -> bool {
     HOST_NFKC.set(nfkc).is_ok()
 }
 
-/// URLs, e-mail addresses, @mentions and hashtags, found before word segmentation.
-fn special_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?P<url>(?i:https?://|www\.)[^\s<>\x22]+",
-            r"|(?-u:\b)(?i:[a-z0-9-]+\.)+(?i:gov|mil|com|org|net|edu|io|us|ly|co|me|info|app|dev)(?:/[^\s<>\x22]*)?)",
-            r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})",
-            r"|(?P<mention>(?:^|[^\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)",
-            // A hashtag body is word characters (letters, marks, digits, connectors, as in
-            // twitter-text) with at least one that is not a digit or `_`. `\w` rather than
-            // `\p{L}\p{N}`: the regex crate is built without its general-category tables.
-            r"|(?P<hashtag>(?:^|[^\w#&])[#＃]\w*[\w&&[^\d_]]\w*)",
-        ))
-        .expect("static regex")
-    })
-}
-
-/// Whether [`special_re`] may match in `s`: every alternative needs `@`, a hash sign, `://`,
+/// Whether [`special::special_tokens`] may find anything in `s`: every alternative needs `@`, a hash sign, `://`,
 /// `www.` or a dot followed by one of the domain endings. Most drafts and nearly every phrase
-/// term have none, and skip the regex (and, on a cold start, building it).
+/// term have none, and skip the scan.
 pub(crate) fn may_hold_special(s: &str) -> bool {
     // `(?i)` is Unicode case folding: `us` also matches `uſ` (long s).
     const ENDINGS: [&[u8]; 15] = [
@@ -267,16 +250,16 @@ impl Tokenizer {
             return out;
         }
         let mut pos = 0;
-        for m in special_re().find_iter(text) {
-            let kind = special_kind(m.as_str());
-            let mut start = m.start();
+        for m in special::special_tokens(text) {
+            let kind = special_kind(&text[m.clone()]);
+            let mut start = m.start;
             // Mentions and hashtags may have matched one leading boundary character.
             if matches!(kind, TokenKind::Mention | TokenKind::Hashtag) {
-                let lead = m.as_str();
+                let lead = &text[m.clone()];
                 let sigil = lead.find(['@', '#', '＃']).unwrap_or(0);
                 start += sigil;
             }
-            let mut end = m.end();
+            let mut end = m.end;
             if kind == TokenKind::Url {
                 // Trailing sentence punctuation is not part of a URL.
                 let s = &text[start..end];
@@ -477,7 +460,7 @@ fn ascii_words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     .filter(|r| !r.is_empty())
 }
 
-/// Which alternative of [`special_re`] produced `m`. The alternatives are tried in order
+/// Which alternative of [`special::special_tokens`] produced `m`. The alternatives are tried in order
 /// (URL, e-mail, mention, hashtag), and only mentions and hashtags may start with one
 /// non-word boundary character, so the kind can be read off the match itself: much cheaper
 /// than capture groups on every keystroke.
@@ -652,7 +635,7 @@ mod tests {
                     pieces[(seed as usize) % pieces.len()]
                 })
                 .collect();
-            if special_re().is_match(&s) {
+            if !special::special_tokens(&s).is_empty() {
                 assert!(may_hold_special(&s), "{s:?}");
             }
         }
