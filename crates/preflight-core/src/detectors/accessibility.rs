@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
-use super::{compile, push, Detection, Hints};
+use super::{compile, push, Anchored, Detection, Hints};
 
 /// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
 /// [`SHORT_WORDS`].
@@ -338,15 +338,16 @@ fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str, bool)) {
     }
 }
 
-static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+static IMAGE_TRIGGER: LazyLock<Anchored> = LazyLock::new(|| {
     const MEDIA: &str = r"(?:photo|picture|pic|image|video|graphic|infographic|screenshot|chart|gif|clip|selfie|snapshot|map)s?|footage";
-    compile(&format!(
+    Anchored::new(&format!(
         concat!(
             r"(?i-u)(?P<strong>pic\.twitter\.com/[A-Za-z0-9]+",
             r"|\[(?:image|photo|picture|pic|video|gif|graphic|screenshot|img|chart|map)s?\]",
-            r"|https?://(?u:[^\s])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
+            // Unicode `\s` (WS), as in the regex crate the detectors used before regex-lite.
+            r"|https?://(?u:[^{ws}])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
             r"|instagram\.com/p/[A-Za-z0-9_-]+|imgur\.com/[A-Za-z0-9]+",
-            r"|(?u:📷|📸|🖼|🎥|📹|🎞))",
+            r"|📷|📸|🖼|🎥|📹|🎞)",
             r"|(?P<phrase>(?-u:\b)(?:",
             r"(?:see|view|watch|check out|look at|here'?s|here is|here are|sharing)\s+(?:(?:the|this|these|my|our|a|an|some|attached|following|latest|new)\s+){{0,2}}(?:{m})",
             r"|(?:{m})\s+(?:below|attached|above)",
@@ -354,7 +355,8 @@ static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
             r"|(?:photo|picture|image|video)\s+(?:credit|courtesy)",
             r")(?-u:\b))",
         ),
-        m = MEDIA
+        m = MEDIA,
+        ws = super::WS,
     ))
 });
 
@@ -399,6 +401,44 @@ const IMAGE_NEEDLES: &[&[u8]] = &[
     "🎞".as_bytes(),
 ];
 
+/// Where a match of [`IMAGE_TRIGGER`] can start, ASCII case-insensitively: the first word of
+/// each phrase, each media word (`pic` also covers `picture` and `pic.twitter.com`), `[`,
+/// `http`, the two hosts and the emoji.
+const IMAGE_STARTS: &[&[u8]] = &[
+    b"pic",
+    b"photo",
+    b"image",
+    b"video",
+    b"graphic",
+    b"infographic",
+    b"screenshot",
+    b"chart",
+    b"gif",
+    b"clip",
+    b"selfie",
+    b"snapshot",
+    b"map",
+    b"footage",
+    b"[",
+    b"http",
+    b"instagram.com/p/",
+    b"imgur.com/",
+    "📷".as_bytes(),
+    "📸".as_bytes(),
+    "🖼".as_bytes(),
+    "🎥".as_bytes(),
+    "📹".as_bytes(),
+    "🎞".as_bytes(),
+    b"see",
+    b"view",
+    b"watch",
+    b"check",
+    b"look",
+    b"here",
+    b"sharing",
+    b"attached",
+];
+
 pub(crate) fn detect_image_without_description(
     text: &str,
     _hints: &Hints,
@@ -412,12 +452,12 @@ pub(crate) fn detect_image_without_description(
         return;
     }
     let first = out.len();
-    for caps in IMAGE_TRIGGER.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
+    let starts = super::starts_of(text, IMAGE_STARTS, true);
+    IMAGE_TRIGGER.for_each(text, starts, |m, _, caps| {
         let strong = caps.name("strong").is_some();
         if !strong {
             // "see photo ID requirements" is about identity documents, not an image.
-            let after = text[m.end()..].trim_start();
+            let after = text[m.end..].trim_start();
             let next_word = after
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
@@ -425,16 +465,16 @@ pub(crate) fn detect_image_without_description(
             if next_word.eq_ignore_ascii_case("id")
                 || next_word.eq_ignore_ascii_case("identification")
             {
-                continue;
+                return;
             }
         }
         push(
             out,
             "IMAGE_WITHOUT_DESCRIPTION",
-            m.range(),
+            m,
             if strong { 0.8 } else { 0.7 },
         );
-    }
+    });
     if out.len() > first && IMAGE_DESCRIBED.is_match(text) {
         out.truncate(first);
     }
@@ -636,6 +676,7 @@ mod tests {
         let matched = super::super::needles_cover_every_match(
             &super::IMAGE_TRIGGER,
             super::IMAGE_NEEDLES,
+            super::IMAGE_STARTS,
             &pieces,
         );
         assert!(matched > 1000, "{matched}");

@@ -41,6 +41,8 @@
 
 use std::ops::Range;
 
+use regex_lite::Regex;
+
 mod accessibility;
 mod context;
 mod credit_card;
@@ -252,11 +254,14 @@ pub(crate) struct Hints {
     /// Byte windows around the digit clusters of at least [`WINDOW_MIN_DIGITS`] digits (see
     /// [`Hints::number_windows`]); `None` when there are more than [`MAX_WINDOWS`].
     windows: Option<([(u32, u32); MAX_WINDOWS], u8)>,
+    /// Tests: search the whole text instead of the windows.
+    #[cfg(test)]
+    whole: bool,
 }
 
 /// Digit clusters shorter than this cannot hold any number a detector looks for.
 const WINDOW_MIN_DIGITS: usize = 4;
-/// Past this many windows the number detectors just search the whole text.
+/// Past this many windows `Hints` stops keeping them and `number_windows` walks the text again.
 const MAX_WINDOWS: usize = 8;
 /// ASCII bytes before a cluster included in its window (`+1 `, `(`, the letters of `A1234567`).
 const WINDOW_LEAD: usize = 2;
@@ -274,21 +279,11 @@ impl Hints {
                 *c = c.saturating_add(p);
             }
         }
-        let bytes = text.as_bytes();
-        let mut cluster = 0;
-        let (mut cur, mut seps, mut start, mut last) = (0usize, 0u8, 0usize, 0usize);
         let mut windows = Some(([(0u32, 0u32); MAX_WINDOWS], 0u8));
-        let mut close = |cur: usize, start: usize, end: usize| {
-            if cur < WINDOW_MIN_DIGITS {
-                return;
-            }
+        let cluster = scan_clusters(text.as_bytes(), |from, end| {
             let Some((list, n)) = windows.as_mut() else {
                 return;
             };
-            let mut from = start;
-            while from > 0 && start - from < WINDOW_LEAD && bytes[from - 1].is_ascii() {
-                from -= 1;
-            }
             let (from, end) = (
                 u32::try_from(from).unwrap_or(u32::MAX),
                 u32::try_from(end).unwrap_or(u32::MAX),
@@ -301,28 +296,7 @@ impl Hints {
             } else {
                 windows = None;
             }
-        };
-        for (i, &b) in bytes.iter().enumerate() {
-            if b.is_ascii_digit() {
-                if cur == 0 {
-                    start = i;
-                }
-                cur += 1;
-                seps = 0;
-                last = i + 1;
-                cluster = cluster.max(cur);
-            } else if cur > 0
-                && seps < 2
-                && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
-            {
-                seps += 1;
-            } else {
-                close(cur, start, last);
-                cur = 0;
-                seps = 0;
-            }
-        }
-        close(cur, start, last);
+        });
         let sum =
             |r: std::ops::RangeInclusive<u8>| r.map(|b| usize::from(counts[usize::from(b)])).sum();
         Hints {
@@ -335,8 +309,48 @@ impl Hints {
             dot: counts[usize::from(b'.')] > 0,
             dashes5: counts[usize::from(b'-')] >= 5 && text.contains("-----"),
             windows,
+            #[cfg(test)]
+            whole: false,
         }
     }
+}
+
+/// Walk the digit clusters of `bytes` (digits joined by at most two of ` .-()/+` in a row):
+/// `window(from, end)` for each of at least [`WINDOW_MIN_DIGITS`] digits, `from` including up
+/// to [`WINDOW_LEAD`] ASCII bytes before it. Returns the most digits in one cluster.
+fn scan_clusters(bytes: &[u8], mut window: impl FnMut(usize, usize)) -> usize {
+    let mut cluster = 0;
+    let (mut cur, mut seps, mut start, mut last) = (0usize, 0u8, 0usize, 0usize);
+    let mut close = |cur: usize, start: usize, end: usize| {
+        if cur < WINDOW_MIN_DIGITS {
+            return;
+        }
+        let mut from = start;
+        while from > 0 && start - from < WINDOW_LEAD && bytes[from - 1].is_ascii() {
+            from -= 1;
+        }
+        window(from, end);
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_digit() {
+            if cur == 0 {
+                start = i;
+            }
+            cur += 1;
+            seps = 0;
+            last = i + 1;
+            cluster = cluster.max(cur);
+        } else if cur > 0 && seps < 2 && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
+        {
+            seps += 1;
+        } else {
+            close(cur, start, last);
+            cur = 0;
+            seps = 0;
+        }
+    }
+    close(cur, start, last);
+    cluster
 }
 
 impl Hints {
@@ -344,24 +358,34 @@ impl Hints {
     /// `(byte offset, window)`: each digit cluster with two bytes before it, or the whole text
     /// when there are many clusters. Number detectors search these instead of the whole text;
     /// a match never spans two clusters, and `digits_isolated` looks outside the window.
-    pub fn number_windows<'t>(&self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
-        let windows = self.windows;
-        let whole = windows.is_none().then_some((0, text));
-        let parts = windows.into_iter().flat_map(move |(list, n)| {
-            list.into_iter()
-                .take(usize::from(n))
-                .filter_map(move |(s, e)| {
-                    let (s, e) = (s as usize, e as usize);
-                    text.get(s..e).map(|w| (s, w))
-                })
-        });
-        whole.into_iter().chain(parts)
+    pub fn number_windows<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+        #[cfg(test)]
+        if self.whole {
+            return vec![(0, text)];
+        }
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        match self.windows {
+            Some((list, n)) => {
+                out.extend(list.iter().take(usize::from(n)).map(|&(s, e)| (s as usize, e as usize)));
+            }
+            // More clusters than `Hints` keeps: walk them again (regex-lite has no literal
+            // prefilter, so searching the whole text instead would cost much more).
+            None => {
+                scan_clusters(text.as_bytes(), |from, end| match out.last_mut() {
+                    Some(last) if last.1 >= from => last.1 = end,
+                    _ => out.push((from, end)),
+                });
+            }
+        }
+        out.into_iter()
+            .filter_map(|(s, e)| text.get(s..e).map(|w| (s, w)))
+            .collect()
     }
 
     /// Make the number detectors search the whole text (tests compare both ways).
     #[cfg(test)]
     fn without_windows(mut self) -> Self {
-        self.windows = None;
+        self.whole = true;
         self
     }
 }
@@ -477,25 +501,152 @@ pub(crate) fn prefilter(
 
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
-pub(crate) fn compile(pattern: &str) -> regex_lite::Regex {
-    regex_lite::Regex::new(pattern).expect("built-in detector pattern compiles")
+pub(crate) fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in detector pattern compiles")
 }
 
-/// Test support: a needle prefilter is a necessary condition of its regex. Over every
-/// concatenation of three `pieces`, wherever `regex` matches one of `needles` must be present;
-/// returns how many concatenations matched (callers check the pieces exercise the regex).
+/// Unicode `\s` (`White_Space`, the same set as `char::is_whitespace`) as the members of a
+/// regex-lite class, whose `\s` is ASCII only. A test checks it against the regex crate.
+pub(crate) const WS: &str = r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+
+/// The maximal runs of characters of `text` for which `keep` holds, as `(offset, run)`. A
+/// pattern whose matches consist of such characters and whose look-arounds (`\b`) see a
+/// non-word character outside the run finds the same matches in the runs as in the text:
+/// detectors search only the runs that hold their trigger character, so regex-lite (no
+/// literal prefilter) never walks the whole draft.
+pub(crate) fn runs(text: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Item = (usize, &str)> {
+    let base = text.as_ptr() as usize;
+    text.split(move |c: char| !keep(c))
+        .filter(|r| !r.is_empty())
+        .map(move |r| (r.as_ptr() as usize - base, r))
+}
+
+/// A pattern tried only at candidate start positions, as an anchored search: `^(?:pat)` at
+/// the start of the text and `^(?s:.)(?:pat)` one character earlier elsewhere, so that
+/// look-behind assertions at its start (`\b`) still see the character before. Given every
+/// position a match of `pat` can start at, [`Anchored::for_each`] finds what `find_iter`
+/// finds, at the cost of a few steps per candidate instead of a walk over the whole text.
+#[derive(Debug)]
+pub(crate) struct Anchored {
+    first: Regex,
+    rest: Regex,
+    #[cfg(test)]
+    pattern: String,
+}
+
+impl Anchored {
+    pub fn new(pattern: &str) -> Self {
+        Anchored {
+            first: compile(&format!("^(?:{pattern})")),
+            rest: compile(&format!("^(?s:.)(?:{pattern})")),
+            #[cfg(test)]
+            pattern: pattern.to_string(),
+        }
+    }
+
+    /// The match starting at `at` (a `char` boundary), as its span and its captures with the
+    /// offset to add to their positions.
+    pub fn captures_at<'t>(
+        &self,
+        text: &'t str,
+        at: usize,
+    ) -> Option<(Range<usize>, usize, regex_lite::Captures<'t>)> {
+        let from = if at == 0 {
+            0
+        } else {
+            text[..at].char_indices().next_back().map_or(0, |(i, _)| i)
+        };
+        let re = if at == 0 { &self.first } else { &self.rest };
+        let caps = re.captures(&text[from..])?;
+        let end = from + caps.get(0)?.end();
+        Some((at..end, from, caps))
+    }
+
+    /// Leftmost-first matches, in order, not overlapping: `starts` (ascending) must hold every
+    /// position a match can start at. `f` gets the span, the capture offset and the captures.
+    pub fn for_each<'t>(
+        &self,
+        text: &'t str,
+        starts: impl IntoIterator<Item = usize>,
+        mut f: impl FnMut(Range<usize>, usize, &regex_lite::Captures<'t>),
+    ) {
+        let mut done = 0;
+        for at in starts {
+            if at < done || !text.is_char_boundary(at) {
+                continue;
+            }
+            if let Some((span, offset, caps)) = self.captures_at(text, at) {
+                if span.is_empty() {
+                    continue;
+                }
+                done = span.end;
+                f(span, offset, &caps);
+            }
+        }
+    }
+}
+
+/// Positions (ascending) where one of `needles` (at most 32) starts in `hay`, ASCII
+/// case-insensitively when `fold_case` (needles then in lower case); see [`has_any`].
+pub(crate) fn starts_of(hay: &str, needles: &[&[u8]], fold_case: bool) -> Vec<usize> {
+    debug_assert!(needles.len() <= 32);
+    let mut by_first = [0u32; 256];
+    for (k, n) in needles.iter().enumerate().take(32) {
+        if let Some(&c) = n.first() {
+            by_first[usize::from(c)] |= 1 << k;
+            if fold_case {
+                by_first[usize::from(c.to_ascii_uppercase())] |= 1 << k;
+            }
+        }
+    }
+    let b = hay.as_bytes();
+    let mut out = Vec::new();
+    for i in 0..b.len() {
+        let mut set = by_first[usize::from(b[i])];
+        while set != 0 {
+            let k = set.trailing_zeros() as usize;
+            set &= set - 1;
+            let n = needles[k];
+            if b.len() - i >= n.len()
+                && n.iter().zip(&b[i..]).all(|(x, y)| {
+                    if fold_case {
+                        *x == y.to_ascii_lowercase()
+                    } else {
+                        x == y
+                    }
+                })
+            {
+                out.push(i);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Test support: a needle prefilter is a necessary condition of its regex, and searching
+/// the regex only at `starts` (ASCII case-insensitively) finds what `find_iter` of the
+/// regex crate finds over the whole text. Over every concatenation of three `pieces`,
+/// wherever the pattern matches one of `needles` must be present; returns how many
+/// concatenations matched (callers check the pieces exercise the regex).
 #[cfg(test)]
 pub(crate) fn needles_cover_every_match(
-    regex: &regex_lite::Regex,
+    re: &Anchored,
     needles: &[&[u8]],
+    starts: &[&[u8]],
     pieces: &[&str],
 ) -> usize {
+    let oracle = regex::Regex::new(&re.pattern).unwrap();
     let mut matched = 0;
     for a in pieces {
         for b in pieces {
             for c in pieces {
                 let s = format!("{a}{b}{c}");
-                if regex.is_match(&s) {
+                let want: Vec<Range<usize>> = oracle.find_iter(&s).map(|m| m.range()).collect();
+                let mut got = Vec::new();
+                re.for_each(&s, starts_of(&s, starts, true), |span, _, _| got.push(span));
+                assert_eq!(got, want, "{s:?}");
+                if !want.is_empty() {
                     matched += 1;
                     assert!(has_any(&s, needles, true), "needles miss a match in {s:?}");
                 }
@@ -508,6 +659,17 @@ pub(crate) fn needles_cover_every_match(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ws_is_unicode_white_space() {
+        let lite = Regex::new(&format!("^[{WS}]$")).unwrap();
+        let unicode = regex::Regex::new(r"^\s$").unwrap();
+        let mut buf = [0; 4];
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            assert_eq!(lite.is_match(s), unicode.is_match(s), "{c:?}");
+        }
+    }
 
     #[test]
     fn has_any_finds_needles_with_and_without_case_folding() {

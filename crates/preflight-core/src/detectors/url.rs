@@ -18,13 +18,15 @@ const CONTEXT: &[&str] = &[
 ];
 
 static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
-        r#"(?P<scheme>(?i:https?|ftp)://[^\s<>"]+)"#,
-        r#"|(?P<www>(?-u:\b)(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^\s<>"]*)?)"#,
+    compile(&concat!(
+        // `[^\s<>"]` with Unicode `\s` (WS), and `(?i:s)` also matching `ſ` (U+017F), as in
+        // the Unicode-aware regex crate the detectors used before regex-lite.
+        r#"(?P<scheme>(?:(?i:http)[sS\x{17F}]?|(?i:ftp))://[^{ws}<>"]+)"#,
+        r#"|(?P<www>(?-u:\b)(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#][^{ws}<>"]*)?)"#,
         r#"|(?P<bare>(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"#,
         r#"(?:com|org|net|gov|edu|mil|int|io|co|us|uk|ca|eu|info|biz|app|dev|ly|gl|news|tv|me)"#,
-        r#"(?-u:\b)(?:/[^\s<>"]*)?)"#,
-    ))
+        r#"(?-u:\b)(?:/[^{ws}<>"]*)?)"#,
+    ).replace("{ws}", super::WS))
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
@@ -32,8 +34,13 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     let bytes = text.as_bytes();
-    for caps in RE.captures_iter(text) {
+    // Every match is made of `[^\s<>"]` and holds a `.` or a `:`: search those runs only.
+    let url_char = |c: char| !(c.is_whitespace() || matches!(c, '<' | '>' | '"'));
+    let runs = super::runs(text, url_char).filter(|(_, r)| r.contains(['.', ':']));
+    for (offset, run) in runs {
+    for caps in RE.captures_iter(run) {
         let Some(m) = caps.get(0) else { continue };
+        let (m_start, m_end) = (offset + m.start(), offset + m.end());
         let (base, bare) = if caps.name("scheme").is_some() {
             (0.7, false)
         } else if caps.name("www").is_some() {
@@ -41,7 +48,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         } else {
             (0.5, true)
         };
-        let start = m.start();
+        let start = m_start;
         if start > 0 {
             let prev = bytes[start - 1];
             // user@agency.gov, .gov, sub-parts of something longer.
@@ -52,7 +59,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 continue;
             }
         }
-        if bare && bytes.get(m.end()) == Some(&b'@') {
+        if bare && bytes.get(m_end) == Some(&b'@') {
             continue;
         }
         let end = start + trim_end(m.as_str());
@@ -64,6 +71,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         let span = start..end;
         let score = context::boosted(base, text, &span, CONTEXT);
         push(out, ENTITY, span, score);
+    }
     }
 }
 
