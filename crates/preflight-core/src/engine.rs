@@ -2,7 +2,7 @@
 
 mod lazy_regex;
 
-use lazy_regex::{Gates, LazyRegex};
+use lazy_regex::{Gates, LazyRegex, Starts};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
@@ -253,7 +253,8 @@ impl Engine {
                         min_matches: p.min_matches.unwrap_or(1).max(1),
                     }
                 }
-                // Parsed and checked now, compiled on the first draft that may match.
+                // Compiled and checked now; the anchored search forms on the first draft that
+                // may match.
                 Matcher::Regex(r) => match lazy_regex::prepare(&r.pattern, r.case_insensitive) {
                     Ok(p) => {
                         regexes.push((i, p.regex));
@@ -530,11 +531,10 @@ impl Engine {
             .iter()
             .zip(&applies)
             .any(|(r, a)| *a && matches!(r.matcher, CompiledMatcher::Regex(_)));
-        // A compiled regex is searched directly (its own prefilter is as good); the gates
-        // only keep the others from being compiled for nothing.
-        let regex_candidates = if regex_applies {
-            let compiled: Vec<bool> = self.regexes.iter().map(|(_, r)| r.is_compiled()).collect();
-            self.gates.candidates(text, &compiled)
+        // Where each regex may match: regex-lite has no literal prefilter, so a gated regex
+        // is tried only where one of its literals starts.
+        let regex_starts = if regex_applies {
+            self.gates.starts(text, &vec![false; self.regexes.len()])
         } else {
             Vec::new()
         };
@@ -621,18 +621,18 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Regex(k) => {
-                    if !regex_candidates[*k] {
-                        continue;
-                    }
-                    // A compile failure (a size limit the load-time estimate did not foresee)
-                    // leaves this rule silent; `Engine::regex_problems` reports it.
-                    let Ok(re) = self.regexes[*k].1.get() else {
-                        continue;
+                    let starts = match regex_starts.get(*k) {
+                        Some(Starts::At(v)) if v.is_empty() => continue,
+                        Some(Starts::At(v)) => Some(v.as_slice()),
+                        _ => None,
                     };
                     let spans = merge_spans(
-                        re.find_iter(text)
-                            .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
-                            .map(|m| m.range()),
+                        self.regexes[*k]
+                            .1
+                            .get()
+                            .find_all(text, starts)
+                            .into_iter()
+                            .filter(|m| !m.is_empty() && outside(m.start, m.end)),
                     );
                     if !spans.is_empty() {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
@@ -753,9 +753,9 @@ impl Engine {
         failures
     }
 
-    /// Compile every regex of the bundle now instead of on first need (for tools that check a
-    /// bundle, and to move the cost to a moment of the caller's choosing), returning the
-    /// problems of those that cannot be compiled (see [`Engine::regex_problems`]).
+    /// Build the search forms of every regex of the bundle now instead of on first need (to
+    /// move the cost to a moment of the caller's choosing), returning the problems of those
+    /// that cannot be compiled (see [`Engine::regex_problems`]).
     pub fn compile_regexes(&self) -> Vec<Problem> {
         for (_, re) in &self.regexes {
             let _ = re.get();
@@ -763,17 +763,11 @@ impl Engine {
         self.regex_problems()
     }
 
-    /// Regexes that failed to compile on first need. Patterns are parsed and checked when the
-    /// bundle is loaded; the only failure left for later is a compiled size over the limit
-    /// that the load-time estimate did not foresee. Such a rule finds nothing.
+    /// Regexes that failed to compile. Patterns are compiled (regex-lite) and checked when the
+    /// bundle is loaded, so a loaded engine has none: kept for callers of the earlier lazy
+    /// compiler.
     pub fn regex_problems(&self) -> Vec<Problem> {
-        self.regexes
-            .iter()
-            .filter_map(|(i, re)| {
-                re.tried_error()
-                    .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
-            })
-            .collect()
+        Vec::new()
     }
 
     /// Number of examples in the bundle (enabled rules).

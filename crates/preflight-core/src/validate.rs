@@ -648,7 +648,9 @@ impl<'b> Checker<'b> {
                         .build();
                     match built {
                         Err(e) => self.push(path, regex_message(&e)),
-                        Ok(re) if re.is_match("") => self.push(path, "pattern matches the empty string"),
+                        Ok(re) if re.is_match("") => {
+                            self.push(path, "pattern matches the empty string")
+                        }
                         Ok(_) => {}
                     }
                 }
@@ -774,22 +776,31 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     }
 }
 
-/// The problem message for a bundle regex that does not compile. The regex crate is built
-/// without Unicode general-category and script tables (they would double the size of the
-/// WebAssembly engine), so `\p{..}` classes get a hint on what to use instead.
+/// The problem message for a bundle regex that regex-lite does not accept, with a hint where
+/// the pattern uses what bundle regexes do not support (docs/BUNDLE.md "Regexes"): Unicode
+/// classes, class set operations, and patterns over the size limit.
 pub(crate) fn regex_message(e: &regex_lite::Error) -> String {
     let text = e.to_string();
-    if text.contains("Unicode property not found")
-        || text.contains("Unicode property value not found")
+    let hint = if text.contains("Unicode character classes") {
+        "\nUnicode property classes (`\\p{..}`, `\\P{..}`) are not supported in bundle regexes, \
+         and `\\w`, `\\d`, `\\s`, `\\b` are ASCII-only: use explicit ranges such as \
+         `[a-zA-Z\\u{00C0}-\\u{024F}]` for letters beyond ASCII"
+    } else if text.contains("intersection")
+        || text.contains("difference")
+        || text.contains("symmetric")
     {
-        format!(
-            "invalid regex: {text}\nUnicode property classes (`\\p{{..}}`, `\\P{{..}}`) are not \
-             supported in bundle regexes: use `\\w`, `\\d`, `\\s` (Unicode-aware), `[^\\W\\d_]` for \
-             a letter, or explicit ranges such as `[\\u{{0370}}-\\u{{03FF}}]`"
-        )
+        "\nclass set operations (`&&`, `--`, `~~`) are not supported in bundle regexes: list the \
+         members or ranges instead"
+    } else if text.contains("nested character classes") {
+        "\nnested classes (`[a[bc]]`) are not supported in bundle regexes: write `[abc]`"
+    } else if text.contains("size limit") {
+        return format!(
+            "pattern compiles to more than {REGEX_SIZE_LIMIT} bytes: simplify it or split the rule"
+        );
     } else {
-        format!("invalid regex: {text}")
-    }
+        ""
+    };
+    format!("invalid regex: {text}{hint}")
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` / `+build` suffix.
@@ -1398,7 +1409,7 @@ mod tests {
     #[test]
     fn huge_regex_is_rejected() {
         let mut v = value();
-        v["rules"][1]["match"]["regex"]["pattern"] = r"\w{100}\w{100}\w{100}".into();
+        v["rules"][1]["match"]["regex"]["pattern"] = r"(?:\w{1000}){100}".into();
         let ps = problems_of(&v);
         assert!(
             has(&ps, "$.rules[1].match.regex.pattern", "more than"),

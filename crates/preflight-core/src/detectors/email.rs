@@ -34,32 +34,32 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     // Every match is made of `[A-Za-z0-9._%+@-]` and holds an `@`: search those runs only.
     let address = |c: char| c.is_ascii_alphanumeric() || "._%+@-".contains(c);
     for (offset, run) in super::runs(text, address).filter(|(_, r)| r.contains('@')) {
-    for caps in RE.captures_iter(run) {
-        let Some(m) = caps.get(0) else { continue };
-        let s = m.as_str();
-        let (start, end) = (offset + m.start(), offset + m.end());
-        let local = s.split('@').next().unwrap_or("");
-        if local.contains("..") {
-            continue;
-        }
-        // The character before must not continue the address (`a..b@x.com`, `é@x.com`).
-        if let Some(prev) = text[..start].chars().next_back() {
-            if prev == '.' || prev == '@' || prev.is_alphanumeric() {
+        for caps in RE.captures_iter(run) {
+            let Some(m) = caps.get(0) else { continue };
+            let s = m.as_str();
+            let (start, end) = (offset + m.start(), offset + m.end());
+            let local = s.split('@').next().unwrap_or("");
+            if local.contains("..") {
                 continue;
             }
+            // The character before must not continue the address (`a..b@x.com`, `é@x.com`).
+            if let Some(prev) = text[..start].chars().next_back() {
+                if prev == '.' || prev == '@' || prev.is_alphanumeric() {
+                    continue;
+                }
+            }
+            // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
+            if text[end..].starts_with(['/', '@']) {
+                continue;
+            }
+            let tld = caps.name("tld").map_or("", |t| t.as_str());
+            if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
+                continue;
+            }
+            let span = start..end;
+            let score = context::boosted(BASE, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
-        if text[end..].starts_with(['/', '@']) {
-            continue;
-        }
-        let tld = caps.name("tld").map_or("", |t| t.as_str());
-        if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
-            continue;
-        }
-        let span = start..end;
-        let score = context::boosted(BASE, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
-    }
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::sync::LazyLock;
 
-
 use super::{context, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "IBAN_CODE";

@@ -366,7 +366,11 @@ impl Hints {
         let mut out: Vec<(usize, usize)> = Vec::new();
         match self.windows {
             Some((list, n)) => {
-                out.extend(list.iter().take(usize::from(n)).map(|&(s, e)| (s as usize, e as usize)));
+                out.extend(
+                    list.iter()
+                        .take(usize::from(n))
+                        .map(|&(s, e)| (s as usize, e as usize)),
+                );
             }
             // More clusters than `Hints` keeps: walk them again (regex-lite has no literal
             // prefilter, so searching the whole text instead would cost much more).
@@ -507,7 +511,8 @@ pub(crate) fn compile(pattern: &str) -> Regex {
 
 /// Unicode `\s` (`White_Space`, the same set as `char::is_whitespace`) as the members of a
 /// regex-lite class, whose `\s` is ASCII only. A test checks it against the regex crate.
-pub(crate) const WS: &str = r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+pub(crate) const WS: &str =
+    r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
 
 /// The maximal runs of characters of `text` for which `keep` holds, as `(offset, run)`. A
 /// pattern whose matches consist of such characters and whose look-arounds (`\b`) see a

@@ -51,11 +51,10 @@ pub(crate) fn detect_private_key(text: &str, hints: &Hints, out: &mut Vec<Detect
     let mut from = 0;
     while let Some(begin) = find_from(&PEM_BEGIN, text, from, "-----BEGIN ") {
         let body_start = begin.end;
-        let next_begin = find_from(&PEM_BEGIN, text, body_start, "-----BEGIN ")
-            .map_or(text.len(), |m| m.start);
+        let next_begin =
+            find_from(&PEM_BEGIN, text, body_start, "-----BEGIN ").map_or(text.len(), |m| m.start);
         // Search for the end line only up to the next header, so many headers stay linear.
-        let (end, score) = match find_from(&PEM_END, &text[..next_begin], body_start, "-----END ")
-        {
+        let (end, score) = match find_from(&PEM_END, &text[..next_begin], body_start, "-----END ") {
             Some(e) => (e.end, 1.0),
             _ => {
                 // Truncated: take the base64 body (and armour headers) that follows.

@@ -38,40 +38,40 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     let url_char = |c: char| !(c.is_whitespace() || matches!(c, '<' | '>' | '"'));
     let runs = super::runs(text, url_char).filter(|(_, r)| r.contains(['.', ':']));
     for (offset, run) in runs {
-    for caps in RE.captures_iter(run) {
-        let Some(m) = caps.get(0) else { continue };
-        let (m_start, m_end) = (offset + m.start(), offset + m.end());
-        let (base, bare) = if caps.name("scheme").is_some() {
-            (0.7, false)
-        } else if caps.name("www").is_some() {
-            (0.6, false)
-        } else {
-            (0.5, true)
-        };
-        let start = m_start;
-        if start > 0 {
-            let prev = bytes[start - 1];
-            // user@agency.gov, .gov, sub-parts of something longer.
-            if prev == b'@'
-                || prev == b'.'
-                || (bare && (prev == b'-' || prev == b'/' || prev == b'_'))
-            {
+        for caps in RE.captures_iter(run) {
+            let Some(m) = caps.get(0) else { continue };
+            let (m_start, m_end) = (offset + m.start(), offset + m.end());
+            let (base, bare) = if caps.name("scheme").is_some() {
+                (0.7, false)
+            } else if caps.name("www").is_some() {
+                (0.6, false)
+            } else {
+                (0.5, true)
+            };
+            let start = m_start;
+            if start > 0 {
+                let prev = bytes[start - 1];
+                // user@agency.gov, .gov, sub-parts of something longer.
+                if prev == b'@'
+                    || prev == b'.'
+                    || (bare && (prev == b'-' || prev == b'/' || prev == b'_'))
+                {
+                    continue;
+                }
+            }
+            if bare && bytes.get(m_end) == Some(&b'@') {
                 continue;
             }
+            let end = start + trim_end(m.as_str());
+            // A scheme with nothing after it is not a URL.
+            let s = &text[start..end];
+            if s.ends_with("://") || s.len() < 4 {
+                continue;
+            }
+            let span = start..end;
+            let score = context::boosted(base, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        if bare && bytes.get(m_end) == Some(&b'@') {
-            continue;
-        }
-        let end = start + trim_end(m.as_str());
-        // A scheme with nothing after it is not a URL.
-        let s = &text[start..end];
-        if s.ends_with("://") || s.len() < 4 {
-            continue;
-        }
-        let span = start..end;
-        let score = context::boosted(base, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
-    }
     }
 }
 
