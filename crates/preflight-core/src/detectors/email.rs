@@ -33,7 +33,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     }
     // Every match is made of `[A-Za-z0-9._%+@-]` and holds an `@`: search those runs only.
     let address = |c: char| c.is_ascii_alphanumeric() || "._%+@-".contains(c);
-    for (offset, run) in super::runs(text, address).filter(|(_, r)| r.contains('@')) {
+    for (offset, run) in super::runs_around(text, address, |b, i| b[i] == b'@') {
         for caps in RE.captures_iter(run) {
             let Some(m) = caps.get(0) else { continue };
             let s = m.as_str();

@@ -235,7 +235,7 @@ fn run(index: usize, text: &str, hints: &Hints, out: &mut Vec<Detection>) {
 
 /// Facts about a text gathered in one pass over its bytes, so detectors can skip texts that
 /// cannot hold what they look for.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Hints {
     /// ASCII digits.
     pub digits: usize,
@@ -252,8 +252,8 @@ pub(crate) struct Hints {
     /// `-----` somewhere (PEM armour).
     pub dashes5: bool,
     /// Byte windows around the digit clusters of at least [`WINDOW_MIN_DIGITS`] digits (see
-    /// [`Hints::number_windows`]); `None` when there are more than [`MAX_WINDOWS`].
-    windows: Option<([(u32, u32); MAX_WINDOWS], u8)>,
+    /// [`Hints::number_windows`]).
+    windows: Vec<(u32, u32)>,
     /// Tests: search the whole text instead of the windows.
     #[cfg(test)]
     whole: bool,
@@ -261,8 +261,6 @@ pub(crate) struct Hints {
 
 /// Digit clusters shorter than this cannot hold any number a detector looks for.
 const WINDOW_MIN_DIGITS: usize = 4;
-/// Past this many windows `Hints` stops keeping them and `number_windows` walks the text again.
-const MAX_WINDOWS: usize = 8;
 /// ASCII bytes before a cluster included in its window (`+1 `, `(`, the letters of `A1234567`).
 const WINDOW_LEAD: usize = 2;
 
@@ -279,22 +277,15 @@ impl Hints {
                 *c = c.saturating_add(p);
             }
         }
-        let mut windows = Some(([(0u32, 0u32); MAX_WINDOWS], 0u8));
+        let mut windows: Vec<(u32, u32)> = Vec::new();
         let cluster = scan_clusters(text.as_bytes(), |from, end| {
-            let Some((list, n)) = windows.as_mut() else {
-                return;
-            };
             let (from, end) = (
                 u32::try_from(from).unwrap_or(u32::MAX),
                 u32::try_from(end).unwrap_or(u32::MAX),
             );
-            if *n > 0 && list[usize::from(*n) - 1].1 >= from {
-                list[usize::from(*n) - 1].1 = end;
-            } else if usize::from(*n) < MAX_WINDOWS {
-                list[usize::from(*n)] = (from, end);
-                *n += 1;
-            } else {
-                windows = None;
+            match windows.last_mut() {
+                Some(last) if last.1 >= from => last.1 = end,
+                _ => windows.push((from, end)),
             }
         });
         let sum =
@@ -355,42 +346,28 @@ fn scan_clusters(bytes: &[u8], mut window: impl FnMut(usize, usize)) -> usize {
 
 impl Hints {
     /// The parts of `text` that can hold a number (a phone, SSN, card, … number), as
-    /// `(byte offset, window)`: each digit cluster with two bytes before it, or the whole text
-    /// when there are many clusters. Number detectors search these instead of the whole text;
-    /// a match never spans two clusters, and `digits_isolated` looks outside the window.
-    pub fn number_windows<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+    /// `(byte offset, window)`: each digit cluster with two bytes before it. Number detectors
+    /// search these instead of the whole text (regex-lite walks every byte it is given); a
+    /// match never spans two clusters, and `digits_isolated` looks outside the window.
+    pub fn number_windows<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
         #[cfg(test)]
-        if self.whole {
-            return vec![(0, text)];
-        }
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        match self.windows {
-            Some((list, n)) => {
-                out.extend(
-                    list.iter()
-                        .take(usize::from(n))
-                        .map(|&(s, e)| (s as usize, e as usize)),
-                );
-            }
-            // More clusters than `Hints` keeps: walk them again (regex-lite has no literal
-            // prefilter, so searching the whole text instead would cost much more).
-            None => {
-                scan_clusters(text.as_bytes(), |from, end| match out.last_mut() {
-                    Some(last) if last.1 >= from => last.1 = end,
-                    _ => out.push((from, end)),
-                });
-            }
-        }
-        out.into_iter()
-            .filter_map(|(s, e)| text.get(s..e).map(|w| (s, w)))
-            .collect()
+        let whole = self.whole.then_some((0, text));
+        #[cfg(not(test))]
+        let whole = None;
+        let windows = if whole.is_some() { &[][..] } else { &self.windows[..] };
+        whole.into_iter().chain(
+            windows
+                .iter()
+                .filter_map(|&(s, e)| text.get(s as usize..e as usize).map(|w| (s as usize, w))),
+        )
     }
 
     /// Make the number detectors search the whole text (tests compare both ways).
     #[cfg(test)]
-    fn without_windows(mut self) -> Self {
-        self.whole = true;
-        self
+    fn without_windows(&self) -> Self {
+        let mut s = self.clone();
+        s.whole = true;
+        s
     }
 }
 
@@ -524,6 +501,37 @@ pub(crate) fn runs(text: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Ite
     text.split(move |c: char| !keep(c))
         .filter(|r| !r.is_empty())
         .map(move |r| (r.as_ptr() as usize - base, r))
+}
+
+/// Like [`runs`], but only the runs around a position where `trigger(bytes, i)` holds (the
+/// byte there is ASCII and kept), found without decoding the text in between.
+pub(crate) fn runs_around<'t>(
+    text: &'t str,
+    keep: impl Fn(char) -> bool,
+    trigger: impl Fn(&[u8], usize) -> bool,
+) -> Vec<(usize, &'t str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !trigger(b, i) {
+            i += 1;
+            continue;
+        }
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| keep(c))
+            .last()
+            .map_or(i, |(j, _)| j);
+        let end = text[i..]
+            .char_indices()
+            .find(|&(_, c)| !keep(c))
+            .map_or(b.len(), |(j, _)| i + j);
+        out.push((start, &text[start..end]));
+        i = end.max(i + 1);
+    }
+    out
 }
 
 /// A pattern tried only at candidate start positions, as an anchored search: `^(?:pat)` at

@@ -34,9 +34,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     let bytes = text.as_bytes();
-    // Every match is made of `[^\s<>"]` and holds a `.` or a `:`: search those runs only.
+    // Every match is made of `[^\s<>"]` and holds `://`, `www.` or a dot before one of the
+    // top-level domains: search the runs that do.
     let url_char = |c: char| !(c.is_whitespace() || matches!(c, '<' | '>' | '"'));
-    let runs = super::runs(text, url_char).filter(|(_, r)| r.contains(['.', ':']));
+    let runs = super::runs_around(text, url_char, url_trigger);
     for (offset, run) in runs {
         for caps in RE.captures_iter(run) {
             let Some(m) = caps.get(0) else { continue };
@@ -75,6 +76,32 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     }
 }
 
+/// Top-level domains of the bare-domain alternative of [`RE`].
+const TLDS: &[&str] = &[
+    "com", "org", "net", "gov", "edu", "mil", "int", "io", "co", "us", "uk", "ca", "eu", "info",
+    "biz", "app", "dev", "ly", "gl", "news", "tv", "me",
+];
+
+/// Every match of [`RE`] holds a position where this holds: `://`, `www.` or a dot before
+/// one of the top-level domains.
+fn url_trigger(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        b':' => b[i..].starts_with(b"://"),
+        b'.' => {
+            let rest = &b[i + 1..];
+            (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
+                || TLDS.iter().any(|t| rest.starts_with(t.as_bytes()))
+        }
+        _ => false,
+    }
+}
+
+/// A necessary condition for [`RE`] to match in `run`.
+#[cfg(test)]
+fn may_hold_url(run: &str) -> bool {
+    (0..run.len()).any(|i| url_trigger(run.as_bytes(), i))
+}
+
 /// Length of `url` without trailing punctuation and unbalanced closing brackets.
 fn trim_end(url: &str) -> usize {
     let mut end = url.len();
@@ -105,6 +132,30 @@ mod tests {
             .into_iter()
             .map(|d| (&text[d.span], d.score))
             .collect()
+    }
+
+    /// The run test never skips a run the regex matches in.
+    #[test]
+    fn may_hold_url_never_misses_a_match() {
+        let pieces = [
+            "a", "B", "1", ".", ":", "/", "//", "-", "www", "WwW", "com", "org", "gov", "io", "uk",
+            "news", "me", "http", "S", "ftp", "?", "#", "_", "é",
+        ];
+        let mut matched = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", ".", "a"] {
+                        let s = format!("{a}{b}{c}{d}");
+                        if super::RE.is_match(&s) {
+                            matched += 1;
+                            assert!(super::may_hold_url(&s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(matched > 100, "{matched}");
     }
 
     #[test]

@@ -205,13 +205,18 @@ impl Scanner {
         if before == is_ascii_word(c) {
             return None;
         }
+        // Inside the label run of the last start tried: same run, same result.
+        if let Some((e, found)) = self.domain {
+            if at < e {
+                return found;
+            }
+        }
         let first = s[at..].chars().next()?;
         if !is_label_char(first) {
             return None;
         }
         let label_end = run_end(s, at, is_label_char);
         match self.domain {
-            Some((e, found)) if e == label_end => found,
             _ => {
                 let found = domain_from(s, label_end);
                 self.domain = Some((label_end, found));
@@ -226,9 +231,14 @@ impl Scanner {
         if !is_local_byte(b[at]) {
             return None;
         }
+        // Inside the local-part run of the last start tried: same run, same result.
+        if let Some((e, found)) = self.email {
+            if at < e {
+                return found;
+            }
+        }
         let local_end = byte_run_end(b, at, is_local_byte);
         match self.email {
-            Some((e, found)) if e == local_end => found,
             _ => {
                 let found = email_from(b, local_end);
                 self.email = Some((local_end, found));
