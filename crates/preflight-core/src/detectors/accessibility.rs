@@ -429,6 +429,11 @@ const IMAGE_STARTS: &[&[u8]] = &[
     "🎥".as_bytes(),
     "📹".as_bytes(),
     "🎞".as_bytes(),
+];
+
+/// First words of the phrases that start with something other than a media word: a match
+/// starting with one of them holds a media word further on.
+const PHRASE_STARTS: &[&[u8]] = &[
     b"see",
     b"view",
     b"watch",
@@ -438,6 +443,38 @@ const IMAGE_STARTS: &[&[u8]] = &[
     b"sharing",
     b"attached",
 ];
+
+/// The file extensions after which a link counts as an image (`https?://…\.png`).
+const IMAGE_EXTENSIONS: &[&[u8]] = &[
+    b".png", b".jpg", b".jpeg", b".gif", b".webp", b".heic", b".mp4", b".mov",
+];
+
+/// Where a match of [`IMAGE_TRIGGER`] can start, ascending: the media words, `[`, the hosts
+/// and emoji ([`IMAGE_STARTS`]); `http` only before an image extension; a phrase's first word
+/// ([`PHRASE_STARTS`]) only before a media word.
+fn image_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = super::starts_of(text, IMAGE_STARTS, true);
+    let last_media = starts
+        .iter()
+        .rev()
+        .find(|&&i| !matches!(b[i], b'[' | b'h' | b'H'))
+        .copied();
+    let last_ext = super::starts_of(text, IMAGE_EXTENSIONS, true)
+        .last()
+        .copied();
+    let http = |i: usize| b.len() >= i + 4 && b[i..i + 4].eq_ignore_ascii_case(b"http");
+    starts.retain(|&i| !http(i) || last_ext.is_some_and(|e| e > i));
+    if let Some(m) = last_media {
+        let phrase = super::starts_of(&text[..m], PHRASE_STARTS, true);
+        if !phrase.is_empty() {
+            starts.extend(phrase);
+            starts.sort_unstable();
+            starts.dedup();
+        }
+    }
+    starts
+}
 
 pub(crate) fn detect_image_without_description(
     text: &str,
@@ -452,8 +489,7 @@ pub(crate) fn detect_image_without_description(
         return;
     }
     let first = out.len();
-    let starts = super::starts_of(text, IMAGE_STARTS, true);
-    IMAGE_TRIGGER.for_each(text, starts, |m, _, caps| {
+    IMAGE_TRIGGER.for_each(text, image_starts(text), |m, _, caps| {
         let strong = caps.name("strong").is_some();
         if !strong {
             // "see photo ID requirements" is about identity documents, not an image.
@@ -676,7 +712,7 @@ mod tests {
         let matched = super::super::needles_cover_every_match(
             &super::IMAGE_TRIGGER,
             super::IMAGE_NEEDLES,
-            super::IMAGE_STARTS,
+            super::image_starts,
             &pieces,
         );
         assert!(matched > 1000, "{matched}");

@@ -36,7 +36,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         // Matches are made of `[0-9A-Fa-f:.]` (no look-around): search the runs with colons.
         let v6_char = |c: char| c.is_ascii_hexdigit() || c == ':' || c == '.';
         let runs = super::runs_around(text, v6_char, |b, i| b[i] == b':');
-        for (offset, m) in runs.into_iter().flat_map(|(o, r)| V6.find_iter(r).map(move |m| (o, m))) {
+        for (offset, m) in runs
+            .into_iter()
+            .flat_map(|(o, r)| V6.find_iter(r).map(move |m| (o, m)))
+        {
             let mut span = offset + m.start()..offset + m.end();
             // Must not continue a word (`abc::def` is a path, not an address).
             if span.start > 0

@@ -603,7 +603,7 @@ mod tests {
         let matched = super::super::needles_cover_every_match(
             &super::PASSWORD,
             super::PASSWORD_NEEDLES,
-            super::PASSWORD_STARTS,
+            |s| super::super::starts_of(s, super::PASSWORD_STARTS, true),
             &pieces,
         );
         assert!(matched > 1000, "{matched}");

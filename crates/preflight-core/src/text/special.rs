@@ -357,12 +357,54 @@ fn sigil_body(s: &str, at: usize, hashtag: bool) -> Option<usize> {
 }
 
 /// Every special token of `s`, in order, as `find_iter` of the regex above would report it.
+///
+/// Every token holds `@`, a hash sign, `:` (`://`) or `.` (`www.`, a domain), and none holds
+/// white space except a mention's or hashtag's leading character: so only the runs of
+/// non-white-space characters around those bytes, each with the character before it, are
+/// scanned.
 pub(crate) fn special_tokens(s: &str) -> Vec<Range<usize>> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut scanner = Scanner::default();
     let mut at = 0;
-    while at < b.len() {
+    let mut i = 0;
+    while i < b.len() {
+        // '＃' is EF BC 83.
+        if !matches!(b[i], b'@' | b'#' | b':' | b'.' | 0xEF) || i < at {
+            i += 1;
+            continue;
+        }
+        let run_start = s[..i]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| !c.is_whitespace())
+            .last()
+            .map_or(i, |(j, _)| j);
+        let run_end = s[i..]
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(b.len(), |(j, _)| i + j);
+        let lead = s[..run_start]
+            .char_indices()
+            .next_back()
+            .map_or(run_start, |(j, _)| j);
+        at = scan(s, lead.max(at), run_end, &mut scanner, &mut out);
+        i = run_end.max(i + 1);
+    }
+    out
+}
+
+/// Scan the start positions `at..to`, appending matches; returns where the next scan may
+/// start (after the last match, or `to`).
+fn scan(
+    s: &str,
+    mut at: usize,
+    to: usize,
+    scanner: &mut Scanner,
+    out: &mut Vec<Range<usize>>,
+) -> usize {
+    let b = s.as_bytes();
+    while at < to {
         if (b[at] & 0xC0) == 0x80 {
             at += 1;
             continue;
@@ -380,7 +422,7 @@ pub(crate) fn special_tokens(s: &str) -> Vec<Range<usize>> {
             None => at += 1,
         }
     }
-    out
+    at
 }
 
 /// Cheap test: can a mention (`@`) or hashtag (`#`) token start at `at`? The sigil is at
