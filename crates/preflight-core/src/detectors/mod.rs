@@ -512,11 +512,11 @@ pub(crate) fn runs(text: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Ite
 
 /// Like [`runs`], but only the runs around a position where `trigger(bytes, i)` holds (the
 /// byte there is ASCII and kept), found without decoding the text in between.
-pub(crate) fn runs_around<'t>(
-    text: &'t str,
+pub(crate) fn runs_around(
+    text: &str,
     keep: impl Fn(char) -> bool,
     trigger: impl Fn(&[u8], usize) -> bool,
-) -> Vec<(usize, &'t str)> {
+) -> Vec<(usize, &str)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

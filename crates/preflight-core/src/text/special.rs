@@ -216,13 +216,9 @@ impl Scanner {
             return None;
         }
         let label_end = run_end(s, at, is_label_char);
-        match self.domain {
-            _ => {
-                let found = domain_from(s, label_end);
-                self.domain = Some((label_end, found));
-                found
-            }
-        }
+        let found = domain_from(s, label_end);
+        self.domain = Some((label_end, found));
+        found
     }
 
     /// The e-mail alternative at `at`.
@@ -238,13 +234,9 @@ impl Scanner {
             }
         }
         let local_end = byte_run_end(b, at, is_local_byte);
-        match self.email {
-            _ => {
-                let found = email_from(b, local_end);
-                self.email = Some((local_end, found));
-                found
-            }
-        }
+        let found = email_from(b, local_end);
+        self.email = Some((local_end, found));
+        found
     }
 }
 
