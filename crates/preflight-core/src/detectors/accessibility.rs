@@ -21,9 +21,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{compile, push, Anchored, Detection, Hints};
+use super::{push, Anchored, Detection, Hints, Needles};
 
 /// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
 /// [`SHORT_WORDS`].
@@ -360,8 +358,8 @@ static IMAGE_TRIGGER: LazyLock<Anchored> = LazyLock::new(|| {
     ))
 });
 
-static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static IMAGE_DESCRIBED: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(concat!(
         r"(?-u)(?i:(?:image|img|photo|picture|pic|video|audio|gif)\s*desc",
         r"|alt[\s-]?text|(?-u:\b)alt\s*:|\[\s*desc|(?-u:\b)description\s*:|(?-u:\b)described\s*:",
         r"|#alt4u|(?-u:\b)transcript(?-u:\b)|(?-u:\b)caption(?:ed|s)?\s*:|(?-u:\b)pictured\s*:)",
@@ -431,6 +429,34 @@ const IMAGE_STARTS: &[&[u8]] = &[
     "🎞".as_bytes(),
 ];
 
+/// Where a match of [`IMAGE_DESCRIBED`] can start, ASCII case-insensitively.
+const DESCRIBED_STARTS: &[&[u8]] = &[
+    b"image",
+    b"img",
+    b"photo",
+    b"pic",
+    b"video",
+    b"audio",
+    b"gif",
+    b"alt",
+    b"[",
+    b"descri",
+    b"#alt4u",
+    b"transcript",
+    b"caption",
+    b"id",
+];
+
+/// Whether the text describes its image ([`IMAGE_DESCRIBED`] matches somewhere): tried at
+/// the positions where a match can start only.
+fn described(text: &str) -> bool {
+    static STARTS: Needles = Needles::new(DESCRIBED_STARTS, true);
+    STARTS
+        .starts(text)
+        .into_iter()
+        .any(|i| IMAGE_DESCRIBED.captures_at(text, i).is_some())
+}
+
 /// First words of the phrases that start with something other than a media word: a match
 /// starting with one of them holds a media word further on.
 const PHRASE_STARTS: &[&[u8]] = &[
@@ -454,19 +480,21 @@ const IMAGE_EXTENSIONS: &[&[u8]] = &[
 /// ([`PHRASE_STARTS`]) only before a media word.
 fn image_starts(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
-    let mut starts = super::starts_of(text, IMAGE_STARTS, true);
+    static STARTS: Needles = Needles::new(IMAGE_STARTS, true);
+    static EXTENSIONS: Needles = Needles::new(IMAGE_EXTENSIONS, true);
+    static PHRASES: Needles = Needles::new(PHRASE_STARTS, true);
+    let mut starts = STARTS.starts(text);
     let last_media = starts
         .iter()
         .rev()
         .find(|&&i| !matches!(b[i], b'[' | b'h' | b'H'))
         .copied();
-    let last_ext = super::starts_of(text, IMAGE_EXTENSIONS, true)
-        .last()
-        .copied();
     let http = |i: usize| b.len() >= i + 4 && b[i..i + 4].eq_ignore_ascii_case(b"http");
+    let first_http = starts.iter().copied().find(|&i| http(i));
+    let last_ext = first_http.and_then(|h| EXTENSIONS.starts(&text[h..]).last().map(|e| h + e));
     starts.retain(|&i| !http(i) || last_ext.is_some_and(|e| e > i));
     if let Some(m) = last_media {
-        let phrase = super::starts_of(&text[..m], PHRASE_STARTS, true);
+        let phrase = PHRASES.starts(&text[..m]);
         if !phrase.is_empty() {
             starts.extend(phrase);
             starts.sort_unstable();
@@ -511,7 +539,7 @@ pub(crate) fn detect_image_without_description(
             if strong { 0.8 } else { 0.7 },
         );
     });
-    if out.len() > first && IMAGE_DESCRIBED.is_match(text) {
+    if out.len() > first && described(text) {
         out.truncate(first);
     }
 }
@@ -716,5 +744,44 @@ mod tests {
             &pieces,
         );
         assert!(matched > 1000, "{matched}");
+    }
+
+    #[test]
+    fn described_starts_cover_every_description() {
+        let pieces = [
+            "image",
+            "IMG",
+            "photo",
+            "picture",
+            "pictured",
+            "video",
+            "audio",
+            "gif",
+            " ",
+            "desc",
+            "alt",
+            "-",
+            "text",
+            ":",
+            "[",
+            "description",
+            "described",
+            "#alt4u",
+            "transcript",
+            "caption",
+            "captioned",
+            "ID",
+            "id",
+            "a",
+            "x",
+            "é",
+        ];
+        let matched = super::super::needles_cover_every_match(
+            &super::IMAGE_DESCRIBED,
+            super::DESCRIBED_STARTS,
+            |s| super::super::starts_of(s, super::DESCRIBED_STARTS, true),
+            &pieces,
+        );
+        assert!(matched > 500, "{matched}");
     }
 }

@@ -606,42 +606,75 @@ impl Anchored {
     }
 }
 
+/// Up to 32 needles with a table of those starting with each byte, built at compile time:
+/// [`Needles::starts`] finds where any of them occurs in one pass over the text (no `memcmp`
+/// call per position, which is slow in WebAssembly).
+pub(crate) struct Needles {
+    list: &'static [&'static [u8]],
+    fold_case: bool,
+    by_first: [u32; 256],
+}
+
+impl Needles {
+    /// `list` (at most 32 needles; in lower case when `fold_case`: matched ASCII
+    /// case-insensitively).
+    pub const fn new(list: &'static [&'static [u8]], fold_case: bool) -> Self {
+        let mut by_first = [0u32; 256];
+        let mut k = 0;
+        while k < list.len() && k < 32 {
+            if !list[k].is_empty() {
+                let c = list[k][0];
+                by_first[c as usize] |= 1 << k;
+                if fold_case {
+                    by_first[c.to_ascii_uppercase() as usize] |= 1 << k;
+                }
+            }
+            k += 1;
+        }
+        Needles {
+            list,
+            fold_case,
+            by_first,
+        }
+    }
+
+    /// Positions (ascending) where one of the needles starts in `hay`.
+    pub fn starts(&self, hay: &str) -> Vec<usize> {
+        let b = hay.as_bytes();
+        let mut out = Vec::new();
+        for i in 0..b.len() {
+            let mut set = self.by_first[usize::from(b[i])];
+            while set != 0 {
+                let k = set.trailing_zeros() as usize;
+                set &= set - 1;
+                let n = self.list[k];
+                if b.len() - i >= n.len()
+                    && n.iter().zip(&b[i..]).all(|(x, y)| {
+                        if self.fold_case {
+                            *x == y.to_ascii_lowercase()
+                        } else {
+                            x == y
+                        }
+                    })
+                {
+                    out.push(i);
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Positions (ascending) where one of `needles` (at most 32) starts in `hay`, ASCII
-/// case-insensitively when `fold_case` (needles then in lower case); see [`has_any`].
-pub(crate) fn starts_of(hay: &str, needles: &[&[u8]], fold_case: bool) -> Vec<usize> {
-    debug_assert!(needles.len() <= 32);
-    let mut by_first = [0u32; 256];
-    for (k, n) in needles.iter().enumerate().take(32) {
-        if let Some(&c) = n.first() {
-            by_first[usize::from(c)] |= 1 << k;
-            if fold_case {
-                by_first[usize::from(c.to_ascii_uppercase())] |= 1 << k;
-            }
-        }
-    }
-    let b = hay.as_bytes();
-    let mut out = Vec::new();
-    for i in 0..b.len() {
-        let mut set = by_first[usize::from(b[i])];
-        while set != 0 {
-            let k = set.trailing_zeros() as usize;
-            set &= set - 1;
-            let n = needles[k];
-            if b.len() - i >= n.len()
-                && n.iter().zip(&b[i..]).all(|(x, y)| {
-                    if fold_case {
-                        *x == y.to_ascii_lowercase()
-                    } else {
-                        x == y
-                    }
-                })
-            {
-                out.push(i);
-                break;
-            }
-        }
-    }
-    out
+/// case-insensitively when `fold_case` (needles then in lower case).
+#[cfg(test)]
+pub(crate) fn starts_of(
+    hay: &str,
+    needles: &'static [&'static [u8]],
+    fold_case: bool,
+) -> Vec<usize> {
+    Needles::new(needles, fold_case).starts(hay)
 }
 
 /// Test support: a needle prefilter is a necessary condition of its regex, and searching

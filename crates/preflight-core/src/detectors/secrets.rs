@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
-use super::{compile, context, push, Anchored, Detection, Hints};
+use super::{compile, context, push, Anchored, Detection, Hints, Needles};
 
 static PEM_BEGIN: LazyLock<Anchored> =
     LazyLock::new(|| Anchored::new(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
@@ -162,7 +162,8 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     let cloud_possible =
         super::prefilter(&CLOUD_BUILT, || super::has_any(text, CLOUD_PREFIXES, false));
     if cloud_possible {
-        let starts = super::starts_of(text, CLOUD_STARTS, false);
+        static STARTS: Needles = Needles::new(CLOUD_STARTS, false);
+        let starts = STARTS.starts(text);
         CLOUD.for_each(text, starts, |span, _, caps| {
             if glued_before(span.start) || glued(span.end) {
                 return;
@@ -367,7 +368,8 @@ pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut V
     {
         return;
     }
-    let starts = super::starts_of(text, PASSWORD_STARTS, true);
+    static STARTS: Needles = Needles::new(PASSWORD_STARTS, true);
+    let starts = STARTS.starts(text);
     PASSWORD.for_each(text, starts, |m, offset, caps| {
         let Some(val) = caps.name("val") else {
             return;

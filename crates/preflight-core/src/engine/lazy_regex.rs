@@ -279,6 +279,11 @@ impl Reader<'_> {
         }
         Ok(match (min, max) {
             (0, Some(0)) => Some(vec![(Vec::new(), true)]),
+            // Optional: the atom once, whole, or nothing.
+            (0, Some(1)) => atom.map(|mut a| {
+                a.push((Vec::new(), true));
+                a
+            }),
             (0, _) => atom.map(|mut a| {
                 for l in &mut a {
                     l.1 = false;
@@ -573,6 +578,7 @@ impl Gates {
         let automaton = self.automaton.get_or_init(|| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(self.lits.iter().map(|(lit, _)| lit))
                 .ok()
         });
