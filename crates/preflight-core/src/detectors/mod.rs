@@ -577,6 +577,8 @@ impl Anchored {
             text[..at].char_indices().next_back().map_or(0, |(i, _)| i)
         };
         let re = if at == 0 { &self.first } else { &self.rest };
+        // Most candidates do not match: find out with two slots before asking for the groups.
+        re.find(&text[from..])?;
         let caps = re.captures(&text[from..])?;
         let end = from + caps.get(0)?.end();
         Some((at..end, from, caps))
