@@ -529,6 +529,9 @@ pub(crate) struct Gates {
     gated: Vec<bool>,
 }
 
+/// Gate literals (bytes in all) up to which the gate automaton is a DFA.
+const GATE_DFA_MAX_BYTES: usize = 4096;
+
 /// Where one regex may match a draft.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Starts {
@@ -576,9 +579,13 @@ impl Gates {
             return out;
         }
         let automaton = self.automaton.get_or_init(|| {
+            // A DFA is the fastest to walk; for a bundle with very many gate literals let the
+            // crate pick a smaller automaton.
+            let bytes: usize = self.lits.iter().map(|(lit, _)| lit.len()).sum();
+            let kind = (bytes <= GATE_DFA_MAX_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(kind)
                 .build(self.lits.iter().map(|(lit, _)| lit))
                 .ok()
         });
