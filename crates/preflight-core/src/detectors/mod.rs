@@ -498,6 +498,18 @@ pub(crate) fn compile(pattern: &str) -> Regex {
 pub(crate) const WS: &str =
     r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
 
+/// `[A-Za-z0-9_]`
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether there is an ASCII word boundary (`\b`) before byte `i`.
+pub(crate) fn boundary_at(b: &[u8], i: usize) -> bool {
+    let before = i > 0 && is_word_byte(b[i - 1]);
+    let after = i < b.len() && is_word_byte(b[i]);
+    before != after
+}
+
 /// The maximal runs of characters of `text` for which `keep` holds, as `(offset, run)`. A
 /// pattern whose matches consist of such characters and whose look-arounds (`\b`) see a
 /// non-word character outside the run finds the same matches in the runs as in the text:
@@ -582,6 +594,28 @@ impl Anchored {
         let caps = re.captures(&text[from..])?;
         let end = from + caps.get(0)?.end();
         Some((at..end, from, caps))
+    }
+
+    /// [`Anchored::for_each`], collected: `(span, capture offset, captures)`.
+    pub fn all<'t>(
+        &self,
+        text: &'t str,
+        starts: impl IntoIterator<Item = usize>,
+    ) -> Vec<(Range<usize>, usize, regex_lite::Captures<'t>)> {
+        let mut out = Vec::new();
+        let mut done = 0;
+        for at in starts {
+            if at < done || !text.is_char_boundary(at) {
+                continue;
+            }
+            if let Some((span, offset, caps)) = self.captures_at(text, at) {
+                if !span.is_empty() {
+                    done = span.end;
+                    out.push((span, offset, caps));
+                }
+            }
+        }
+        out
     }
 
     /// Leftmost-first matches, in order, not overlapping: `starts` (ascending) must hold every

@@ -8,17 +8,15 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{compile, context, push, Detection, Hints};
+use super::{context, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "URL";
 const CONTEXT: &[&str] = &[
     "url", "link", "links", "website", "site", "visit", "click", "web", "page", "http", "https",
 ];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(&concat!(
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(&concat!(
         // `[^\s<>"]` with Unicode `\s` (WS), and `(?i:s)` also matching `ſ` (U+017F), as in
         // the Unicode-aware regex crate the detectors used before regex-lite.
         r#"(?P<scheme>(?:(?i:http)[sS\x{17F}]?|(?i:ftp))://[^{ws}<>"]+)"#,
@@ -39,9 +37,8 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     let url_char = |c: char| !(c.is_whitespace() || matches!(c, '<' | '>' | '"'));
     let runs = super::runs_around(text, url_char, url_trigger);
     for (offset, run) in runs {
-        for caps in RE.captures_iter(run) {
-            let Some(m) = caps.get(0) else { continue };
-            let (m_start, m_end) = (offset + m.start(), offset + m.end());
+        for (m, _, caps) in RE.all(text, starts(text, offset..offset + run.len())) {
+            let (m_start, m_end) = (m.start, m.end);
             let (base, bare) = if caps.name("scheme").is_some() {
                 (0.7, false)
             } else if caps.name("www").is_some() {
@@ -63,7 +60,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             if bare && bytes.get(m_end) == Some(&b'@') {
                 continue;
             }
-            let end = start + trim_end(m.as_str());
+            let end = start + trim_end(&text[m.clone()]);
             // A scheme with nothing after it is not a URL.
             let s = &text[start..end];
             if s.ends_with("://") || s.len() < 4 {
@@ -74,6 +71,18 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             push(out, ENTITY, span, score);
         }
     }
+}
+
+/// Where in `range` a match of [`RE`] can start: `http` or `ftp` (any case), or an ASCII
+/// letter or digit after an ASCII word boundary (`www.`, a bare domain).
+fn starts(text: &str, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    range.filter(move |&i| {
+        let scheme = |p: &[u8]| b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p);
+        (b[i].is_ascii_alphanumeric() && super::boundary_at(b, i))
+            || scheme(b"http")
+            || scheme(b"ftp")
+    })
 }
 
 /// Top-level domains of the bare-domain alternative of [`RE`].
@@ -137,6 +146,7 @@ mod tests {
     /// The run test never skips a run the regex matches in.
     #[test]
     fn may_hold_url_never_misses_a_match() {
+        let oracle = regex::Regex::new(&super::RE.pattern).unwrap();
         let pieces = [
             "a", "B", "1", ".", ":", "/", "//", "-", "www", "WwW", "com", "org", "gov", "io", "uk",
             "news", "me", "http", "S", "ftp", "?", "#", "_", "é",
@@ -147,7 +157,7 @@ mod tests {
                 for c in pieces {
                     for d in ["", ".", "a"] {
                         let s = format!("{a}{b}{c}{d}");
-                        if super::RE.is_match(&s) {
+                        if oracle.is_match(&s) {
                             matched += 1;
                             assert!(super::may_hold_url(&s), "{s:?}");
                         }
@@ -194,5 +204,40 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    /// Tried only at its candidate starts, the pattern finds what the regex crate's
+    /// `find_iter` finds.
+    #[test]
+    fn starts_cover_every_match() {
+        let pieces = [
+            "https://",
+            "httpſ://",
+            "FTP://",
+            "www.",
+            "WwW.",
+            "agency.gov",
+            "x.io/a",
+            "http",
+            "b.com",
+            "a",
+            "B1",
+            ".",
+            ":",
+            "/",
+            "-",
+            "_",
+            "é",
+            " ",
+            "@",
+            "\u{a0}",
+        ];
+        let matched = super::super::needles_cover_every_match(
+            &super::RE,
+            &[b".", b":"],
+            |s| super::starts(s, 0..s.len()).collect(),
+            &pieces,
+        );
+        assert!(matched > 500, "{matched}");
     }
 }
