@@ -168,7 +168,7 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
                 tokenizer
                     .tokenize(raw)
                     .into_iter()
-                    .map(|t| Word::Stem(t.stem)),
+                    .map(|t| Word::Stem(t.stem.into_string())),
             );
         }
     }
