@@ -2,6 +2,8 @@
 
 mod lazy_regex;
 
+use std::sync::OnceLock;
+
 use lazy_regex::{Gates, LazyRegex};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
@@ -27,9 +29,13 @@ pub struct Engine {
     bundle: Bundle,
     tokenizer: Tokenizer,
     rules: Vec<CompiledRule>,
-    /// The regexes of regex rules (compiled on first need), and their literal gates.
-    regexes: Vec<(usize, LazyRegex)>,
-    gates: Gates,
+    /// The regexes of regex rules (compiled on first need), and their literal gates: parsed
+    /// at load, or on the first draft for the embedded default bundle (see `deferred`).
+    regexes: OnceLock<Regexes>,
+    /// Indices of the regex rules whose patterns are parsed on first need (the default
+    /// bundle's, which its tests check: `default_bundle_passes_every_check`). Parsing them
+    /// with regex-syntax was the largest part of a fresh WebAssembly load.
+    deferred: Vec<usize>,
     /// Every phrase list of the bundle, searched in one pass.
     phrases: PhraseIndex,
     employer: PhraseSet,
@@ -38,6 +44,15 @@ pub struct Engine {
     registry: Vec<RegistryEntry>,
     /// Duty windows: (day bitmask, start minute, end minute).
     duty: Vec<(u8, u16, u16)>,
+}
+
+/// The prepared regexes of a bundle's regex rules.
+#[derive(Debug)]
+struct Regexes {
+    /// Rule index and regex, or why a deferred pattern could not be prepared (never for the
+    /// default bundle).
+    list: Vec<(usize, Result<LazyRegex, String>)>,
+    gates: Gates,
 }
 
 #[derive(Debug)]
@@ -184,6 +199,8 @@ impl Engine {
     /// Compile `bundle`, whose phrase terms `digest` may hold compiled already (the default
     /// bundle's: one line per rule, see `build.rs`).
     fn compile_with(bundle: Bundle, digest: Option<&str>) -> Result<Self, BundleErrors> {
+        // The embedded default bundle: phrase terms from the digest, regexes parsed later.
+        let defer_regexes = digest.is_some();
         let digest: Vec<&str> = digest.map_or_else(Vec::new, |d| d.lines().collect());
         let mut problems = Vec::new();
         let tokenizer = match Tokenizer::new(&bundle.metadata.language) {
@@ -216,6 +233,7 @@ impl Engine {
         let mut rules = Vec::new();
         let mut regexes = Vec::new();
         let mut gates = Vec::new();
+        let mut deferred = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
                 continue;
@@ -268,10 +286,15 @@ impl Engine {
                         min_matches: p.min_matches.unwrap_or(1).max(1),
                     }
                 }
+                // The default bundle's are parsed on the first draft.
+                Matcher::Regex(_) if defer_regexes => {
+                    deferred.push(i);
+                    CompiledMatcher::Regex(deferred.len() - 1)
+                }
                 // Parsed and checked now, compiled on the first draft that may match.
                 Matcher::Regex(r) => match lazy_regex::prepare(&r.pattern, r.case_insensitive) {
                     Ok(p) => {
-                        regexes.push((i, p.regex));
+                        regexes.push((i, Ok(p.regex)));
                         gates.push(p.gate);
                         CompiledMatcher::Regex(regexes.len() - 1)
                     }
@@ -376,8 +399,15 @@ impl Engine {
             phrases,
             tokenizer,
             rules,
-            gates: Gates::new(&gates),
-            regexes,
+            regexes: if defer_regexes {
+                OnceLock::new()
+            } else {
+                OnceLock::from(Regexes {
+                    list: regexes,
+                    gates: Gates::new(&gates),
+                })
+            },
+            deferred,
             employer,
             titles,
             disclaimer_present,
@@ -556,11 +586,17 @@ impl Engine {
             .any(|(r, a)| *a && matches!(r.matcher, CompiledMatcher::Regex(_)));
         // A compiled regex is searched directly (its own prefilter is as good); the gates
         // only keep the others from being compiled for nothing.
-        let regex_candidates = if regex_applies {
-            let compiled: Vec<bool> = self.regexes.iter().map(|(_, r)| r.is_compiled()).collect();
-            self.gates.candidates(text, &compiled)
-        } else {
-            Vec::new()
+        let regexes = regex_applies.then(|| self.regexes());
+        let regex_candidates = match regexes {
+            Some(rx) => {
+                let compiled: Vec<bool> = rx
+                    .list
+                    .iter()
+                    .map(|(_, r)| r.as_ref().map_or(true, LazyRegex::is_compiled))
+                    .collect();
+                rx.gates.candidates(text, &compiled)
+            }
+            None => Vec::new(),
         };
 
         let mut findings = Vec::new();
@@ -650,7 +686,9 @@ impl Engine {
                     }
                     // A compile failure (a size limit the load-time estimate did not foresee)
                     // leaves this rule silent; `Engine::regex_problems` reports it.
-                    let Ok(re) = self.regexes[*k].1.get() else {
+                    let Some(Ok(re)) =
+                        regexes.and_then(|rx| rx.list[*k].1.as_ref().ok().map(LazyRegex::get))
+                    else {
                         continue;
                     };
                     let spans = merge_spans(
@@ -781,21 +819,58 @@ impl Engine {
     /// bundle, and to move the cost to a moment of the caller's choosing), returning the
     /// problems of those that cannot be compiled (see [`Engine::regex_problems`]).
     pub fn compile_regexes(&self) -> Vec<Problem> {
-        for (_, re) in &self.regexes {
-            let _ = re.get();
+        for (_, re) in &self.regexes().list {
+            if let Ok(re) = re {
+                let _ = re.get();
+            }
         }
         self.regex_problems()
+    }
+
+    /// The bundle's regexes, parsing the deferred ones on first need.
+    fn regexes(&self) -> &Regexes {
+        self.regexes.get_or_init(|| {
+            let mut gates = Vec::with_capacity(self.deferred.len());
+            let list = self
+                .deferred
+                .iter()
+                .map(|&i| {
+                    let prepared = match &self.bundle.rules[i].matcher {
+                        Matcher::Regex(r) => lazy_regex::prepare(&r.pattern, r.case_insensitive),
+                        _ => Err("not a regex rule".into()),
+                    };
+                    match prepared {
+                        Ok(p) => {
+                            gates.push(p.gate);
+                            (i, Ok(p.regex))
+                        }
+                        Err(e) => {
+                            gates.push(None);
+                            (i, Err(e))
+                        }
+                    }
+                })
+                .collect();
+            Regexes {
+                list,
+                gates: Gates::new(&gates),
+            }
+        })
     }
 
     /// Regexes that failed to compile on first need. Patterns are parsed and checked when the
     /// bundle is loaded; the only failure left for later is a compiled size over the limit
     /// that the load-time estimate did not foresee. Such a rule finds nothing.
     pub fn regex_problems(&self) -> Vec<Problem> {
-        self.regexes
+        self.regexes()
+            .list
             .iter()
             .filter_map(|(i, re)| {
-                re.tried_error()
-                    .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
+                match re {
+                    Ok(re) => re.tried_error(),
+                    Err(e) => Some(e.as_str()),
+                }
+                .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
             })
             .collect()
     }
@@ -957,17 +1032,54 @@ mod tests {
             format!("{:?}", digested.rules),
             format!("{:?}", plain.rules)
         );
+        // Its regexes are parsed on first need; the analyses are the same.
+        assert!(digested.regexes.get().is_none());
+        for text in [
+            "Chip in $5 to my campaign today",
+            "Heading to Denver tomorrow, room #1234. Give at secure.actblue.com/donate",
+            "As a federal scientist I recommend this sunscreen. f**k",
+            "Lunch was great",
+        ] {
+            let ctx = Context {
+                on_duty: Some(true),
+                ..Default::default()
+            };
+            assert_eq!(
+                digested.analyze(text, &ctx).unwrap(),
+                plain.analyze(text, &ctx).unwrap()
+            );
+        }
+        assert_eq!(
+            format!("{:?}", digested.regexes()),
+            format!("{:?}", plain.regexes())
+        );
+        // A deferred pattern that does not parse leaves its rule silent, and is reported.
+        let bad = BUNDLE.replace(r#"\\bdelete\\b"#, r#"(unclosed"#);
+        let e = Engine::compile_with(serde_json::from_str(&bad).unwrap(), Some("")).unwrap();
+        let problems = e.regex_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "$.rules[2].match.regex.pattern");
+        assert!(e.analyze("delete", &Context::default()).is_ok());
     }
 
     #[test]
     fn regexes_compile_on_the_first_draft_that_may_match() {
         let e = Engine::default_bundle().unwrap();
-        assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
+        // The default bundle's patterns are not even parsed at load.
+        assert!(e.regexes.get().is_none());
+        let compiled = |e: &Engine| {
+            e.regexes()
+                .list
+                .iter()
+                .filter(|(_, r)| r.as_ref().unwrap().is_compiled())
+                .count()
+        };
+        assert_eq!(compiled(&e), 0);
         let a = e
             .analyze("Lunch was great today", &Context::default())
             .unwrap();
         assert!(a.findings.is_empty());
-        assert!(e.regexes.iter().all(|(_, r)| !r.is_compiled()));
+        assert_eq!(compiled(&e), 0);
         let a = e
             .analyze(
                 "Give at secure.actblue.com/donate today",
@@ -979,7 +1091,7 @@ mod tests {
             "{:?}",
             ids(&a)
         );
-        assert_eq!(e.regexes.iter().filter(|(_, r)| r.is_compiled()).count(), 1);
+        assert_eq!(compiled(&e), 1);
     }
 
     #[test]
