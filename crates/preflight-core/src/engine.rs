@@ -133,17 +133,8 @@ impl Engine {
     /// Parse, validate and compile a bundle from JSON text. Every problem is reported with its
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
-        // Fast path for the common case, a valid bundle: deserialize once, check without
-        // compiling regexes (the compiler does), compile. Only a broken bundle pays for the
-        // full diagnosis with every problem located.
-        if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
-            if validate::check_with(&bundle, false).is_empty() {
-                if let Ok(engine) = Self::compile(bundle) {
-                    return Ok(engine);
-                }
-            }
-        }
-        let bundle = validate::parse(json)?;
+        // The regexes are checked by compiling them, once.
+        let bundle = validate::parse_with(json, validate::Checks::LeaveRegexes)?;
         Self::compile(bundle).map_err(|mut e| {
             validate::locate_problems(json, &mut e.problems);
             e
@@ -164,7 +155,9 @@ impl Engine {
         // The embedded bundle passes every check (`default_bundle_passes_every_check` below),
         // so its load skips them: a tenth of a cold start in WebAssembly.
         // Its phrase terms come stemmed from the build (`phrases::DEFAULT_BUNDLE_DIGEST`).
-        if let Ok(bundle) = serde_json::from_str::<Bundle>(crate::DEFAULT_BUNDLE_JSON) {
+        if let Ok(bundle) =
+            validate::parse_with(crate::DEFAULT_BUNDLE_JSON, validate::Checks::Trusted)
+        {
             if let Ok(engine) = Self::compile_with(bundle, Some(DEFAULT_BUNDLE_DIGEST)) {
                 return Ok(engine);
             }
