@@ -15,7 +15,7 @@
 //!   are one term each;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
 //!   institutional "we", "you"), calls to action, questions, the employer named, work vs
-//!   family and leisure vocabulary, density of hashtags / URLs / mentions, a coarse length
+//!   family and leisure vocabulary (the word categories of [`super::lexicons`]), density of hashtags / URLs / mentions, a coarse length
 //!   bucket, and the optional context (site kind, account kind, reply).
 //!
 //! Bump [`FEATURE_VERSION`] whenever anything here changes what a text maps to: a model file
