@@ -1292,8 +1292,8 @@ fn write_report(r: &ReportInput<'_>) -> String {
         "\n## Blurred: mixed evidence\n\n{MIX_NOTE}\n\nRule (`choose_mix`): the same number of words *k* on both sides, the smallest *k* \
          whose own share of flagged rows is at most {:.0} % of the training rows. Chosen: **work ≥ {}, family ≥ {}** \
          (stored in the model file). The rule was \"the pair with the fewest words, family words first, then work words\" \
-         until feature extractor v7: with the broader lexicons of v7 it would keep one family word and raise only the \
-         work side (work ≥ 3, family ≥ 1), which flags posts with many work words and one incidental home word and misses \
+         until feature extractor v7: with the broader lexicons of v7 it keeps one family word and raises only the \
+         work side, which flags posts with many work words and one incidental home word and misses \
          posts with two words on each side; the symmetric rule asks for the same evidence from both uses. Disclosure: \
          the change was made after seeing which hand-written drafts the old rule missed. The old rule on the same \
          out-of-fold predictions would choose work ≥ {}, family ≥ {}; with the shipped model and those thresholds the \
@@ -1470,7 +1470,7 @@ are left against about 1,900 organizational ones, so the learned intercepts say 
 held-out personal tweets go to organizational. How common each use is in the training rows is a fact about which \
 sources were collected, not about drafts. The intercepts are shifted by `−λ·ln(3·share)` (the standard prior-shift \
 correction of a probabilistic classifier), i.e. the model decides as if the three uses were equally common.\n\
-2. **Length buckets used again.** Last session masked them (every LinkedIn source is long). With the prior \
+2. **Length buckets used again.** Session 1 masked them (every LinkedIn source is long). With the prior \
 corrected they are measured here as helping on every count: grouped CV, LOSO (about equal) and the drafts (the row \
 \"+ prior correction\" is the shipped configuration with length masked, apart from the temperature, which changes \
 only probabilities and `blurred`). They are computed on the 50-token window only, so \
