@@ -449,7 +449,7 @@ const BROKEN: &[(&str, &str, &str, &str)] = &[
     (
         "bad-regex.json",
         "$.rules[1].match.regex.pattern",
-        "unclosed",
+        "no closing bracket",
         ":47:38",
     ),
     (

@@ -339,7 +339,8 @@ pub struct PhraseMatcher {
     pub min_matches: Option<usize>,
 }
 
-/// A regular expression (Rust `regex` syntax: linear time, no look-around or back-references).
+/// A regular expression (`regex-lite` syntax: linear time, no look-around or back-references;
+/// `\w`, `\d`, `\s`, `\b` and case-insensitivity are ASCII-only, no `\p{..}` classes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegexMatcher {

@@ -2,7 +2,7 @@
 
 mod lazy_regex;
 
-use lazy_regex::{Gates, LazyRegex};
+use lazy_regex::{Gates, LazyRegex, Starts};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
@@ -10,7 +10,7 @@ use crate::classify::{self, UseInput};
 use crate::context::AccountKind;
 use crate::detectors;
 use crate::disclaimer::{self, Facts};
-use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream};
+use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream, DEFAULT_BUNDLE_DIGEST};
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
@@ -163,8 +163,9 @@ impl Engine {
     pub fn default_bundle() -> Result<Self, BundleErrors> {
         // The embedded bundle passes every check (`default_bundle_passes_every_check` below),
         // so its load skips them: a tenth of a cold start in WebAssembly.
+        // Its phrase terms come stemmed from the build (`phrases::DEFAULT_BUNDLE_DIGEST`).
         if let Ok(bundle) = serde_json::from_str::<Bundle>(crate::DEFAULT_BUNDLE_JSON) {
-            if let Ok(engine) = Self::compile(bundle) {
+            if let Ok(engine) = Self::compile_with(bundle, Some(DEFAULT_BUNDLE_DIGEST)) {
                 return Ok(engine);
             }
         }
@@ -177,6 +178,13 @@ impl Engine {
     }
 
     fn compile(bundle: Bundle) -> Result<Self, BundleErrors> {
+        Self::compile_with(bundle, None)
+    }
+
+    /// Compile `bundle`, whose phrase terms `digest` may hold compiled already (the default
+    /// bundle's: one line per rule, see `build.rs`).
+    fn compile_with(bundle: Bundle, digest: Option<&str>) -> Result<Self, BundleErrors> {
+        let digest: Vec<&str> = digest.map_or_else(Vec::new, |d| d.lines().collect());
         let mut problems = Vec::new();
         let tokenizer = match Tokenizer::new(&bundle.metadata.language) {
             Ok(t) => t,
@@ -187,19 +195,22 @@ impl Engine {
             }
         };
         let mut index = PhraseIndexBuilder::new(&tokenizer);
-        let mut phrase_set =
-            |terms: &[String], path: &str, problems: &mut Vec<Problem>| -> Option<PhraseSet> {
-                match index.add(terms) {
-                    Ok(s) => Some(s),
-                    Err(errs) => {
-                        problems.extend(
-                            errs.into_iter()
-                                .map(|e| problem(format!("{path}[{}]", e.index), e.message)),
-                        );
-                        None
-                    }
+        let mut phrase_set = |terms: &[String],
+                              digested: Option<&str>,
+                              path: &str,
+                              problems: &mut Vec<Problem>|
+         -> Option<PhraseSet> {
+            match index.add_digested(terms, digested) {
+                Ok(s) => Some(s),
+                Err(errs) => {
+                    problems.extend(
+                        errs.into_iter()
+                            .map(|e| problem(format!("{path}[{}]", e.index), e.message)),
+                    );
+                    None
                 }
-            };
+            }
+        };
 
         // Rules.
         let mut rules = Vec::new();
@@ -212,11 +223,15 @@ impl Engine {
             let base = format!("$.rules[{i}].match");
             let matcher = match &rule.matcher {
                 Matcher::Phrases(p) => {
-                    let set = phrase_set(&p.terms, &format!("{base}.phrases.terms"), &mut problems);
+                    let (terms_d, except_d) =
+                        digest.get(i).and_then(|l| l.split_once('\t')).unzip();
+                    let path = format!("{base}.phrases.terms");
+                    let set = phrase_set(&p.terms, terms_d, &path, &mut problems);
                     let except = if p.except.is_empty() {
                         None
                     } else {
-                        phrase_set(&p.except, &format!("{base}.phrases.except"), &mut problems)
+                        let path = format!("{base}.phrases.except");
+                        phrase_set(&p.except, except_d, &path, &mut problems)
                     };
                     let Some(set) = set else { continue };
                     let mut grades = vec![None; p.terms.len()];
@@ -253,7 +268,8 @@ impl Engine {
                         min_matches: p.min_matches.unwrap_or(1).max(1),
                     }
                 }
-                // Parsed and checked now, compiled on the first draft that may match.
+                // Compiled and checked now; the anchored search forms on the first draft that
+                // may match.
                 Matcher::Regex(r) => match lazy_regex::prepare(&r.pattern, r.case_insensitive) {
                     Ok(p) => {
                         regexes.push((i, p.regex));
@@ -295,11 +311,16 @@ impl Engine {
                 .iter()
                 .map(|a| format!("@{}", bare_handle(&a.handle))),
         );
-        let employer = phrase_set(&employer_terms, "$.metadata.aliases", &mut problems);
+        let employer = phrase_set(&employer_terms, None, "$.metadata.aliases", &mut problems);
         let titles = if bundle.official_titles.is_empty() {
             None
         } else {
-            phrase_set(&bundle.official_titles, "$.official_titles", &mut problems)
+            phrase_set(
+                &bundle.official_titles,
+                None,
+                "$.official_titles",
+                &mut problems,
+            )
         };
         // What counts as a disclaimer: the listed phrasings and every variant the bundle suggests.
         let mut present = bundle.disclaimers.present_phrases.clone();
@@ -309,8 +330,12 @@ impl Engine {
                 present.push(disclaimer::render(t, org));
             }
         }
-        let disclaimer_present =
-            phrase_set(&present, "$.disclaimers.present_phrases", &mut problems);
+        let disclaimer_present = phrase_set(
+            &present,
+            None,
+            "$.disclaimers.present_phrases",
+            &mut problems,
+        );
 
         let registry = bundle
             .registry
@@ -530,11 +555,10 @@ impl Engine {
             .iter()
             .zip(&applies)
             .any(|(r, a)| *a && matches!(r.matcher, CompiledMatcher::Regex(_)));
-        // A compiled regex is searched directly (its own prefilter is as good); the gates
-        // only keep the others from being compiled for nothing.
-        let regex_candidates = if regex_applies {
-            let compiled: Vec<bool> = self.regexes.iter().map(|(_, r)| r.is_compiled()).collect();
-            self.gates.candidates(text, &compiled)
+        // Where each regex may match: regex-lite has no literal prefilter, so a gated regex
+        // is tried only where one of its literals starts.
+        let regex_starts = if regex_applies {
+            self.gates.starts(text, &vec![false; self.regexes.len()])
         } else {
             Vec::new()
         };
@@ -621,18 +645,18 @@ impl Engine {
                     }
                 }
                 CompiledMatcher::Regex(k) => {
-                    if !regex_candidates[*k] {
-                        continue;
-                    }
-                    // A compile failure (a size limit the load-time estimate did not foresee)
-                    // leaves this rule silent; `Engine::regex_problems` reports it.
-                    let Ok(re) = self.regexes[*k].1.get() else {
-                        continue;
+                    let starts = match regex_starts.get(*k) {
+                        Some(Starts::At(v)) if v.is_empty() => continue,
+                        Some(Starts::At(v)) => Some(v.as_slice()),
+                        _ => None,
                     };
                     let spans = merge_spans(
-                        re.find_iter(text)
-                            .filter(|m| !m.is_empty() && outside(m.start(), m.end()))
-                            .map(|m| m.range()),
+                        self.regexes[*k]
+                            .1
+                            .get()
+                            .find_all(text, starts)
+                            .into_iter()
+                            .filter(|m| !m.is_empty() && outside(m.start, m.end)),
                     );
                     if !spans.is_empty() {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
@@ -753,9 +777,9 @@ impl Engine {
         failures
     }
 
-    /// Compile every regex of the bundle now instead of on first need (for tools that check a
-    /// bundle, and to move the cost to a moment of the caller's choosing), returning the
-    /// problems of those that cannot be compiled (see [`Engine::regex_problems`]).
+    /// Build the search forms of every regex of the bundle now instead of on first need (to
+    /// move the cost to a moment of the caller's choosing), returning the problems of those
+    /// that cannot be compiled (see [`Engine::regex_problems`]).
     pub fn compile_regexes(&self) -> Vec<Problem> {
         for (_, re) in &self.regexes {
             let _ = re.get();
@@ -763,17 +787,11 @@ impl Engine {
         self.regex_problems()
     }
 
-    /// Regexes that failed to compile on first need. Patterns are parsed and checked when the
-    /// bundle is loaded; the only failure left for later is a compiled size over the limit
-    /// that the load-time estimate did not foresee. Such a rule finds nothing.
+    /// Regexes that failed to compile. Patterns are compiled (regex-lite) and checked when the
+    /// bundle is loaded, so a loaded engine has none: kept for callers of the earlier lazy
+    /// compiler.
     pub fn regex_problems(&self) -> Vec<Problem> {
-        self.regexes
-            .iter()
-            .filter_map(|(i, re)| {
-                re.tried_error()
-                    .map(|e| problem(format!("$.rules[{i}].match.regex.pattern"), e))
-            })
-            .collect()
+        Vec::new()
     }
 
     /// Number of examples in the bundle (enabled rules).
@@ -916,6 +934,38 @@ mod tests {
         let e = Engine::default_bundle().unwrap();
         assert_eq!(e.test_examples(), vec![]);
         assert_eq!(e.compile_regexes(), vec![]);
+    }
+
+    /// The default bundle loads with its terms from the build-time digest; they are the
+    /// terms compiling its JSON gives.
+    #[test]
+    fn default_bundle_with_digest_equals_a_plain_compile() {
+        let bundle: Bundle = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
+        let plain = Engine::new(bundle).unwrap();
+        let digested = Engine::default_bundle().unwrap();
+        assert_eq!(
+            format!("{:?}", digested.phrases),
+            format!("{:?}", plain.phrases)
+        );
+        assert_eq!(
+            format!("{:?}", digested.rules),
+            format!("{:?}", plain.rules)
+        );
+        for text in [
+            "Chip in $5 to my campaign today",
+            "Heading to Denver tomorrow, room #1234. Give at secure.actblue.com/donate",
+            "As a federal scientist I recommend this sunscreen. f**k",
+            "Lunch was great",
+        ] {
+            let ctx = Context {
+                on_duty: Some(true),
+                ..Default::default()
+            };
+            assert_eq!(
+                digested.analyze(text, &ctx).unwrap(),
+                plain.analyze(text, &ctx).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub fn group_of(source: &str, tokenizer: &Tokenizer, text: &str) -> String {
             )
         })
         .take(8)
-        .map(|t| t.norm)
+        .map(|t| t.norm.into_string())
         .collect();
     format!("{source}#{}", fnv(head.join(" ").as_bytes(), 0) % 40)
 }

@@ -21,9 +21,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::{compile, push, Detection, Hints};
+use super::{push, Anchored, Detection, Hints, Needles};
 
 /// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
 /// [`SHORT_WORDS`].
@@ -338,15 +336,16 @@ fn for_each_piece<'b>(body: &'b str, mut f: impl FnMut(&'b str, bool)) {
     }
 }
 
-static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+static IMAGE_TRIGGER: LazyLock<Anchored> = LazyLock::new(|| {
     const MEDIA: &str = r"(?:photo|picture|pic|image|video|graphic|infographic|screenshot|chart|gif|clip|selfie|snapshot|map)s?|footage";
-    compile(&format!(
+    Anchored::new(&format!(
         concat!(
             r"(?i-u)(?P<strong>pic\.twitter\.com/[A-Za-z0-9]+",
             r"|\[(?:image|photo|picture|pic|video|gif|graphic|screenshot|img|chart|map)s?\]",
-            r"|https?://(?u:[^\s])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
+            // Unicode `\s` (WS), as in the regex crate the detectors used before regex-lite.
+            r"|https?://(?u:[^{ws}])*?\.(?:png|jpe?g|gif|webp|heic|mp4|mov)\b",
             r"|instagram\.com/p/[A-Za-z0-9_-]+|imgur\.com/[A-Za-z0-9]+",
-            r"|(?u:📷|📸|🖼|🎥|📹|🎞))",
+            r"|📷|📸|🖼|🎥|📹|🎞)",
             r"|(?P<phrase>(?-u:\b)(?:",
             r"(?:see|view|watch|check out|look at|here'?s|here is|here are|sharing)\s+(?:(?:the|this|these|my|our|a|an|some|attached|following|latest|new)\s+){{0,2}}(?:{m})",
             r"|(?:{m})\s+(?:below|attached|above)",
@@ -354,12 +353,13 @@ static IMAGE_TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
             r"|(?:photo|picture|image|video)\s+(?:credit|courtesy)",
             r")(?-u:\b))",
         ),
-        m = MEDIA
+        m = MEDIA,
+        ws = super::WS,
     ))
 });
 
-static IMAGE_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static IMAGE_DESCRIBED: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(concat!(
         r"(?-u)(?i:(?:image|img|photo|picture|pic|video|audio|gif)\s*desc",
         r"|alt[\s-]?text|(?-u:\b)alt\s*:|\[\s*desc|(?-u:\b)description\s*:|(?-u:\b)described\s*:",
         r"|#alt4u|(?-u:\b)transcript(?-u:\b)|(?-u:\b)caption(?:ed|s)?\s*:|(?-u:\b)pictured\s*:)",
@@ -399,6 +399,111 @@ const IMAGE_NEEDLES: &[&[u8]] = &[
     "🎞".as_bytes(),
 ];
 
+/// Where a match of [`IMAGE_TRIGGER`] can start, ASCII case-insensitively: the first word of
+/// each phrase, each media word (`pic` also covers `picture` and `pic.twitter.com`), `[`,
+/// `http`, the two hosts and the emoji.
+const IMAGE_STARTS: &[&[u8]] = &[
+    b"pic",
+    b"photo",
+    b"image",
+    b"video",
+    b"graphic",
+    b"infographic",
+    b"screenshot",
+    b"chart",
+    b"gif",
+    b"clip",
+    b"selfie",
+    b"snapshot",
+    b"map",
+    b"footage",
+    b"[",
+    b"http",
+    b"instagram.com/p/",
+    b"imgur.com/",
+    "📷".as_bytes(),
+    "📸".as_bytes(),
+    "🖼".as_bytes(),
+    "🎥".as_bytes(),
+    "📹".as_bytes(),
+    "🎞".as_bytes(),
+];
+
+/// Where a match of [`IMAGE_DESCRIBED`] can start, ASCII case-insensitively.
+const DESCRIBED_STARTS: &[&[u8]] = &[
+    b"image",
+    b"img",
+    b"photo",
+    b"pic",
+    b"video",
+    b"audio",
+    b"gif",
+    b"alt",
+    b"[",
+    b"descri",
+    b"#alt4u",
+    b"transcript",
+    b"caption",
+    b"id",
+];
+
+/// Whether the text describes its image ([`IMAGE_DESCRIBED`] matches somewhere): tried at
+/// the positions where a match can start only.
+fn described(text: &str) -> bool {
+    static STARTS: Needles = Needles::new(DESCRIBED_STARTS, true);
+    STARTS
+        .starts(text)
+        .into_iter()
+        .any(|i| IMAGE_DESCRIBED.captures_at(text, i).is_some())
+}
+
+/// First words of the phrases that start with something other than a media word: a match
+/// starting with one of them holds a media word further on.
+const PHRASE_STARTS: &[&[u8]] = &[
+    b"see",
+    b"view",
+    b"watch",
+    b"check",
+    b"look",
+    b"here",
+    b"sharing",
+    b"attached",
+];
+
+/// The file extensions after which a link counts as an image (`https?://…\.png`).
+const IMAGE_EXTENSIONS: &[&[u8]] = &[
+    b".png", b".jpg", b".jpeg", b".gif", b".webp", b".heic", b".mp4", b".mov",
+];
+
+/// Where a match of [`IMAGE_TRIGGER`] can start, ascending: the media words, `[`, the hosts
+/// and emoji ([`IMAGE_STARTS`]); `http` only before an image extension; a phrase's first word
+/// ([`PHRASE_STARTS`]) only before a media word.
+fn image_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    static STARTS: Needles = Needles::new(IMAGE_STARTS, true);
+    static EXTENSIONS: Needles = Needles::new(IMAGE_EXTENSIONS, true);
+    static PHRASES: Needles = Needles::new(PHRASE_STARTS, true);
+    let mut starts = STARTS.starts(text);
+    let last_media = starts
+        .iter()
+        .rev()
+        .find(|&&i| !matches!(b[i], b'[' | b'h' | b'H'))
+        .copied();
+    let http = |i: usize| b.len() >= i + 4 && b[i..i + 4].eq_ignore_ascii_case(b"http");
+    let first_http = starts.iter().copied().find(|&i| http(i));
+    let last_ext = first_http.and_then(|h| EXTENSIONS.starts(&text[h..]).last().map(|e| h + e));
+    starts.retain(|&i| !http(i) || last_ext.is_some_and(|e| e > i));
+    if let Some(m) = last_media {
+        let phrase = PHRASES.starts(&text[..m]);
+        if !phrase.is_empty() {
+            starts.extend(phrase);
+            starts.sort_unstable();
+            starts.dedup();
+        }
+    }
+    starts
+}
+
 pub(crate) fn detect_image_without_description(
     text: &str,
     _hints: &Hints,
@@ -412,12 +517,11 @@ pub(crate) fn detect_image_without_description(
         return;
     }
     let first = out.len();
-    for caps in IMAGE_TRIGGER.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
+    IMAGE_TRIGGER.for_each(text, image_starts(text), |m, _, caps| {
         let strong = caps.name("strong").is_some();
         if !strong {
             // "see photo ID requirements" is about identity documents, not an image.
-            let after = text[m.end()..].trim_start();
+            let after = text[m.end..].trim_start();
             let next_word = after
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
@@ -425,17 +529,17 @@ pub(crate) fn detect_image_without_description(
             if next_word.eq_ignore_ascii_case("id")
                 || next_word.eq_ignore_ascii_case("identification")
             {
-                continue;
+                return;
             }
         }
         push(
             out,
             "IMAGE_WITHOUT_DESCRIPTION",
-            m.range(),
+            m,
             if strong { 0.8 } else { 0.7 },
         );
-    }
-    if out.len() > first && IMAGE_DESCRIBED.is_match(text) {
+    });
+    if out.len() > first && described(text) {
         out.truncate(first);
     }
 }
@@ -636,8 +740,48 @@ mod tests {
         let matched = super::super::needles_cover_every_match(
             &super::IMAGE_TRIGGER,
             super::IMAGE_NEEDLES,
+            super::image_starts,
             &pieces,
         );
         assert!(matched > 1000, "{matched}");
+    }
+
+    #[test]
+    fn described_starts_cover_every_description() {
+        let pieces = [
+            "image",
+            "IMG",
+            "photo",
+            "picture",
+            "pictured",
+            "video",
+            "audio",
+            "gif",
+            " ",
+            "desc",
+            "alt",
+            "-",
+            "text",
+            ":",
+            "[",
+            "description",
+            "described",
+            "#alt4u",
+            "transcript",
+            "caption",
+            "captioned",
+            "ID",
+            "id",
+            "a",
+            "x",
+            "é",
+        ];
+        let matched = super::super::needles_cover_every_match(
+            &super::IMAGE_DESCRIBED,
+            super::DESCRIBED_STARTS,
+            |s| super::super::starts_of(s, super::DESCRIBED_STARTS, true),
+            &pieces,
+        );
+        assert!(matched > 500, "{matched}");
     }
 }

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
 

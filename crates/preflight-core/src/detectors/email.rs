@@ -5,9 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::{compile, context, push, Detection, Hints};
+use super::{context, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "EMAIL_ADDRESS";
 const BASE: f32 = 0.8;
@@ -21,40 +19,54 @@ const NOT_TLDS: &[&str] = &[
     "js", "css", "html", "htm", "json", "xml", "zip", "mp4", "mov",
 ];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(
         r"(?-u:\b)[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,24})(?-u:\b)",
     )
 });
+
+/// Where in `range` a match of [`RE`] can start: an ASCII word boundary before a character of
+/// `[A-Za-z0-9_%+-]`.
+fn starts(text: &str, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    range.filter(move |&i| {
+        (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'%' | b'+' | b'-'))
+            && super::boundary_at(b, i)
+    })
+}
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     if !hints.at || !hints.dot {
         return;
     }
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
-        let s = m.as_str();
-        let local = s.split('@').next().unwrap_or("");
-        if local.contains("..") {
-            continue;
-        }
-        // The character before must not continue the address (`a..b@x.com`, `é@x.com`).
-        if let Some(prev) = text[..m.start()].chars().next_back() {
-            if prev == '.' || prev == '@' || prev.is_alphanumeric() {
+    // Every match is made of `[A-Za-z0-9._%+@-]` and holds an `@`: search those runs only.
+    let address = |c: char| c.is_ascii_alphanumeric() || "._%+@-".contains(c);
+    for (offset, run) in super::runs_around(text, address, |b, i| b[i] == b'@') {
+        for (m, _, caps) in RE.all(text, starts(text, offset..offset + run.len())) {
+            let s = &text[m.clone()];
+            let (start, end) = (m.start, m.end);
+            let local = s.split('@').next().unwrap_or("");
+            if local.contains("..") {
                 continue;
             }
+            // The character before must not continue the address (`a..b@x.com`, `é@x.com`).
+            if let Some(prev) = text[..start].chars().next_back() {
+                if prev == '.' || prev == '@' || prev.is_alphanumeric() {
+                    continue;
+                }
+            }
+            // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
+            if text[end..].starts_with(['/', '@']) {
+                continue;
+            }
+            let tld = caps.name("tld").map_or("", |t| t.as_str());
+            if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
+                continue;
+            }
+            let span = start..end;
+            let score = context::boosted(BASE, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
         }
-        // `Therapy@on.example.com/x`: a URL glued to a word, not an address.
-        if text[m.end()..].starts_with(['/', '@']) {
-            continue;
-        }
-        let tld = caps.name("tld").map_or("", |t| t.as_str());
-        if NOT_TLDS.iter().any(|x| x.eq_ignore_ascii_case(tld)) {
-            continue;
-        }
-        let span = m.range();
-        let score = context::boosted(BASE, text, &span, CONTEXT);
-        push(out, ENTITY, span, score);
     }
 }
 
@@ -95,5 +107,34 @@ mod tests {
         assert!(found("meet @ 5.30").is_empty());
         assert!(found("price: 3@4.5").is_empty());
         assert!(found("see Therapy@on.example.com/lJb3gW").is_empty());
+    }
+
+    /// Tried only at its candidate starts, the pattern finds what the regex crate's
+    /// `find_iter` finds.
+    #[test]
+    fn starts_cover_every_match() {
+        let pieces = [
+            "jo",
+            "a.b",
+            "@",
+            "x.gov",
+            "@agency.gov",
+            "-",
+            "_x",
+            "%",
+            "+",
+            "1@2.co",
+            "é",
+            " ",
+            "..",
+            "B",
+        ];
+        let matched = super::super::needles_cover_every_match(
+            &super::RE,
+            &[b"@"],
+            |s| super::starts(s, 0..s.len()).collect(),
+            &pieces,
+        );
+        assert!(matched > 100, "{matched}");
     }
 }

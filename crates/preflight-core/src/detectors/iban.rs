@@ -7,9 +7,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
-use super::{compile, context, push, Detection, Hints};
+use super::{context, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "IBAN_CODE";
 const BASE: f32 = 0.85;
@@ -109,41 +107,52 @@ const LENGTHS: &[(&str, usize)] = &[
     ("YE", 30),
 ];
 
-static RE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?-u:\b)[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}(?-u:\b)"));
+static RE: LazyLock<Anchored> =
+    LazyLock::new(|| Anchored::new(r"(?-u:\b)[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]){11,30}(?-u:\b)"));
+
+/// Where a match of [`RE`] can start: two capital letters and two digits.
+fn starts(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    b.windows(4).enumerate().filter_map(|(i, w)| {
+        (w[0].is_ascii_uppercase()
+            && w[1].is_ascii_uppercase()
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit())
+        .then_some(i)
+    })
+}
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     if hints.digits < 6 || hints.upper < 2 {
         return;
     }
     let bytes = text.as_bytes();
-    for m in RE.find_iter(text) {
-        let s = m.as_str();
+    RE.for_each(text, starts(bytes), |m, _, _| {
+        let s = &text[m.clone()];
         let Some(&(_, len)) = LENGTHS.iter().find(|(cc, _)| *cc == &s[..2]) else {
-            continue;
+            return;
         };
         // Take exactly `len` IBAN characters; a longer match swallowed a following word.
         let mut taken = 0;
-        let mut end = m.start();
+        let mut end = m.start;
         for (i, b) in s.bytes().enumerate() {
             if b != b' ' {
                 taken += 1;
                 if taken == len {
-                    end = m.start() + i + 1;
+                    end = m.start + i + 1;
                     break;
                 }
             }
         }
         if taken < len || (end < bytes.len() && bytes[end].is_ascii_alphanumeric()) {
-            continue;
+            return;
         }
-        let span = m.start()..end;
+        let span = m.start..end;
         if !mod97_is_one(&text[span.clone()]) {
-            continue;
+            return;
         }
         let score = context::boosted(BASE, text, &span, CONTEXT);
         push(out, ENTITY, span, score);
-    }
+    });
 }
 
 /// ISO 7064 MOD 97-10 over an IBAN (spaces ignored): move the first four characters to the

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::{compile, context, digits_isolated, push, Detection, Hints};
 
@@ -33,8 +33,14 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     let first = out.len();
     if hints.colon >= 2 {
         let bytes = text.as_bytes();
-        for m in V6.find_iter(text) {
-            let mut span = m.range();
+        // Matches are made of `[0-9A-Fa-f:.]` (no look-around): search the runs with colons.
+        let v6_char = |c: char| c.is_ascii_hexdigit() || c == ':' || c == '.';
+        let runs = super::runs_around(text, v6_char, |b, i| b[i] == b':');
+        for (offset, m) in runs
+            .into_iter()
+            .flat_map(|(o, r)| V6.find_iter(r).map(move |m| (o, m)))
+        {
+            let mut span = offset + m.start()..offset + m.end();
             // Must not continue a word (`abc::def` is a path, not an address).
             if span.start > 0
                 && (bytes[span.start - 1].is_ascii_alphanumeric() || bytes[span.start - 1] == b'_')

@@ -41,6 +41,8 @@
 
 use std::ops::Range;
 
+use regex_lite::Regex;
+
 mod accessibility;
 mod context;
 mod credit_card;
@@ -233,7 +235,7 @@ fn run(index: usize, text: &str, hints: &Hints, out: &mut Vec<Detection>) {
 
 /// Facts about a text gathered in one pass over its bytes, so detectors can skip texts that
 /// cannot hold what they look for.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Hints {
     /// ASCII digits.
     pub digits: usize,
@@ -250,14 +252,15 @@ pub(crate) struct Hints {
     /// `-----` somewhere (PEM armour).
     pub dashes5: bool,
     /// Byte windows around the digit clusters of at least [`WINDOW_MIN_DIGITS`] digits (see
-    /// [`Hints::number_windows`]); `None` when there are more than [`MAX_WINDOWS`].
-    windows: Option<([(u32, u32); MAX_WINDOWS], u8)>,
+    /// [`Hints::number_windows`]).
+    windows: Vec<(u32, u32)>,
+    /// Tests: search the whole text instead of the windows.
+    #[cfg(test)]
+    whole: bool,
 }
 
 /// Digit clusters shorter than this cannot hold any number a detector looks for.
 const WINDOW_MIN_DIGITS: usize = 4;
-/// Past this many windows the number detectors just search the whole text.
-const MAX_WINDOWS: usize = 8;
 /// ASCII bytes before a cluster included in its window (`+1 `, `(`, the letters of `A1234567`).
 const WINDOW_LEAD: usize = 2;
 
@@ -274,55 +277,17 @@ impl Hints {
                 *c = c.saturating_add(p);
             }
         }
-        let bytes = text.as_bytes();
-        let mut cluster = 0;
-        let (mut cur, mut seps, mut start, mut last) = (0usize, 0u8, 0usize, 0usize);
-        let mut windows = Some(([(0u32, 0u32); MAX_WINDOWS], 0u8));
-        let mut close = |cur: usize, start: usize, end: usize| {
-            if cur < WINDOW_MIN_DIGITS {
-                return;
-            }
-            let Some((list, n)) = windows.as_mut() else {
-                return;
-            };
-            let mut from = start;
-            while from > 0 && start - from < WINDOW_LEAD && bytes[from - 1].is_ascii() {
-                from -= 1;
-            }
+        let mut windows: Vec<(u32, u32)> = Vec::new();
+        let cluster = scan_clusters(text.as_bytes(), |from, end| {
             let (from, end) = (
                 u32::try_from(from).unwrap_or(u32::MAX),
                 u32::try_from(end).unwrap_or(u32::MAX),
             );
-            if *n > 0 && list[usize::from(*n) - 1].1 >= from {
-                list[usize::from(*n) - 1].1 = end;
-            } else if usize::from(*n) < MAX_WINDOWS {
-                list[usize::from(*n)] = (from, end);
-                *n += 1;
-            } else {
-                windows = None;
+            match windows.last_mut() {
+                Some(last) if last.1 >= from => last.1 = end,
+                _ => windows.push((from, end)),
             }
-        };
-        for (i, &b) in bytes.iter().enumerate() {
-            if b.is_ascii_digit() {
-                if cur == 0 {
-                    start = i;
-                }
-                cur += 1;
-                seps = 0;
-                last = i + 1;
-                cluster = cluster.max(cur);
-            } else if cur > 0
-                && seps < 2
-                && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
-            {
-                seps += 1;
-            } else {
-                close(cur, start, last);
-                cur = 0;
-                seps = 0;
-            }
-        }
-        close(cur, start, last);
+        });
         let sum =
             |r: std::ops::RangeInclusive<u8>| r.map(|b| usize::from(counts[usize::from(b)])).sum();
         Hints {
@@ -335,34 +300,81 @@ impl Hints {
             dot: counts[usize::from(b'.')] > 0,
             dashes5: counts[usize::from(b'-')] >= 5 && text.contains("-----"),
             windows,
+            #[cfg(test)]
+            whole: false,
         }
     }
 }
 
+/// Walk the digit clusters of `bytes` (digits joined by at most two of ` .-()/+` in a row):
+/// `window(from, end)` for each of at least [`WINDOW_MIN_DIGITS`] digits, `from` including up
+/// to [`WINDOW_LEAD`] ASCII bytes before it. Returns the most digits in one cluster.
+fn scan_clusters(bytes: &[u8], mut window: impl FnMut(usize, usize)) -> usize {
+    let mut cluster = 0;
+    let (mut cur, mut seps, mut start, mut last) = (0usize, 0u8, 0usize, 0usize);
+    let mut close = |cur: usize, start: usize, end: usize| {
+        if cur < WINDOW_MIN_DIGITS {
+            return;
+        }
+        let mut from = start;
+        while from > 0 && start - from < WINDOW_LEAD && bytes[from - 1].is_ascii() {
+            from -= 1;
+        }
+        window(from, end);
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_digit() {
+            if cur == 0 {
+                start = i;
+            }
+            cur += 1;
+            seps = 0;
+            last = i + 1;
+            cluster = cluster.max(cur);
+        } else if cur > 0 && seps < 2 && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
+        {
+            seps += 1;
+        } else {
+            close(cur, start, last);
+            cur = 0;
+            seps = 0;
+        }
+    }
+    close(cur, start, last);
+    cluster
+}
+
 impl Hints {
     /// The parts of `text` that can hold a number (a phone, SSN, card, … number), as
-    /// `(byte offset, window)`: each digit cluster with two bytes before it, or the whole text
-    /// when there are many clusters. Number detectors search these instead of the whole text;
-    /// a match never spans two clusters, and `digits_isolated` looks outside the window.
-    pub fn number_windows<'t>(&self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
-        let windows = self.windows;
-        let whole = windows.is_none().then_some((0, text));
-        let parts = windows.into_iter().flat_map(move |(list, n)| {
-            list.into_iter()
-                .take(usize::from(n))
-                .filter_map(move |(s, e)| {
-                    let (s, e) = (s as usize, e as usize);
-                    text.get(s..e).map(|w| (s, w))
-                })
-        });
-        whole.into_iter().chain(parts)
+    /// `(byte offset, window)`: each digit cluster with two bytes before it. Number detectors
+    /// search these instead of the whole text (regex-lite walks every byte it is given); a
+    /// match never spans two clusters, and `digits_isolated` looks outside the window.
+    pub fn number_windows<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, &'t str)> + 't {
+        #[cfg(test)]
+        let whole = self.whole.then_some((0, text));
+        #[cfg(not(test))]
+        let whole = None;
+        let windows = if whole.is_some() {
+            &[][..]
+        } else {
+            &self.windows[..]
+        };
+        whole.into_iter().chain(
+            windows
+                .iter()
+                .filter_map(|&(s, e)| text.get(s as usize..e as usize).map(|w| (s as usize, w))),
+        )
     }
 
     /// Make the number detectors search the whole text (tests compare both ways).
     #[cfg(test)]
-    fn without_windows(mut self) -> Self {
-        self.windows = None;
-        self
+    fn without_windows(&self) -> Self {
+        let mut s = self.clone();
+        s.whole = true;
+        s
     }
 }
 
@@ -477,25 +489,253 @@ pub(crate) fn prefilter(
 
 /// Compile a built-in pattern (the patterns are constants covered by the unit tests, so a
 /// failure here is a programming error caught by `cargo test`).
-pub(crate) fn compile(pattern: &str) -> regex::Regex {
-    regex::Regex::new(pattern).expect("built-in detector pattern compiles")
+pub(crate) fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in detector pattern compiles")
 }
 
-/// Test support: a needle prefilter is a necessary condition of its regex. Over every
-/// concatenation of three `pieces`, wherever `regex` matches one of `needles` must be present;
-/// returns how many concatenations matched (callers check the pieces exercise the regex).
+/// Unicode `\s` (`White_Space`, the same set as `char::is_whitespace`) as the members of a
+/// regex-lite class, whose `\s` is ASCII only. A test checks it against the regex crate.
+pub(crate) const WS: &str =
+    r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+
+/// `[A-Za-z0-9_]`
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether there is an ASCII word boundary (`\b`) before byte `i`.
+pub(crate) fn boundary_at(b: &[u8], i: usize) -> bool {
+    let before = i > 0 && is_word_byte(b[i - 1]);
+    let after = i < b.len() && is_word_byte(b[i]);
+    before != after
+}
+
+/// The maximal runs of characters of `text` for which `keep` holds, as `(offset, run)`. A
+/// pattern whose matches consist of such characters and whose look-arounds (`\b`) see a
+/// non-word character outside the run finds the same matches in the runs as in the text:
+/// detectors search only the runs that hold their trigger character, so regex-lite (no
+/// literal prefilter) never walks the whole draft.
+pub(crate) fn runs(text: &str, keep: impl Fn(char) -> bool) -> impl Iterator<Item = (usize, &str)> {
+    let base = text.as_ptr() as usize;
+    text.split(move |c: char| !keep(c))
+        .filter(|r| !r.is_empty())
+        .map(move |r| (r.as_ptr() as usize - base, r))
+}
+
+/// Like [`runs`], but only the runs around a position where `trigger(bytes, i)` holds (the
+/// byte there is ASCII and kept), found without decoding the text in between.
+pub(crate) fn runs_around(
+    text: &str,
+    keep: impl Fn(char) -> bool,
+    trigger: impl Fn(&[u8], usize) -> bool,
+) -> Vec<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !trigger(b, i) {
+            i += 1;
+            continue;
+        }
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| keep(c))
+            .last()
+            .map_or(i, |(j, _)| j);
+        let end = text[i..]
+            .char_indices()
+            .find(|&(_, c)| !keep(c))
+            .map_or(b.len(), |(j, _)| i + j);
+        out.push((start, &text[start..end]));
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// A pattern tried only at candidate start positions, as an anchored search: `^(?:pat)` at
+/// the start of the text and `^(?s:.)(?:pat)` one character earlier elsewhere, so that
+/// look-behind assertions at its start (`\b`) still see the character before. Given every
+/// position a match of `pat` can start at, [`Anchored::for_each`] finds what `find_iter`
+/// finds, at the cost of a few steps per candidate instead of a walk over the whole text.
+#[derive(Debug)]
+pub(crate) struct Anchored {
+    first: Regex,
+    rest: Regex,
+    #[cfg(test)]
+    pattern: String,
+}
+
+impl Anchored {
+    pub fn new(pattern: &str) -> Self {
+        Anchored {
+            first: compile(&format!("^(?:{pattern})")),
+            rest: compile(&format!("^(?s:.)(?:{pattern})")),
+            #[cfg(test)]
+            pattern: pattern.to_string(),
+        }
+    }
+
+    /// The match starting at `at` (a `char` boundary), as its span and its captures with the
+    /// offset to add to their positions.
+    pub fn captures_at<'t>(
+        &self,
+        text: &'t str,
+        at: usize,
+    ) -> Option<(Range<usize>, usize, regex_lite::Captures<'t>)> {
+        let from = if at == 0 {
+            0
+        } else {
+            text[..at].char_indices().next_back().map_or(0, |(i, _)| i)
+        };
+        let re = if at == 0 { &self.first } else { &self.rest };
+        // Most candidates do not match: find out with two slots before asking for the groups.
+        re.find(&text[from..])?;
+        let caps = re.captures(&text[from..])?;
+        let end = from + caps.get(0)?.end();
+        Some((at..end, from, caps))
+    }
+
+    /// [`Anchored::for_each`], collected: `(span, capture offset, captures)`.
+    pub fn all<'t>(
+        &self,
+        text: &'t str,
+        starts: impl IntoIterator<Item = usize>,
+    ) -> Vec<(Range<usize>, usize, regex_lite::Captures<'t>)> {
+        let mut out = Vec::new();
+        let mut done = 0;
+        for at in starts {
+            if at < done || !text.is_char_boundary(at) {
+                continue;
+            }
+            if let Some((span, offset, caps)) = self.captures_at(text, at) {
+                if !span.is_empty() {
+                    done = span.end;
+                    out.push((span, offset, caps));
+                }
+            }
+        }
+        out
+    }
+
+    /// Leftmost-first matches, in order, not overlapping: `starts` (ascending) must hold every
+    /// position a match can start at. `f` gets the span, the capture offset and the captures.
+    pub fn for_each<'t>(
+        &self,
+        text: &'t str,
+        starts: impl IntoIterator<Item = usize>,
+        mut f: impl FnMut(Range<usize>, usize, &regex_lite::Captures<'t>),
+    ) {
+        let mut done = 0;
+        for at in starts {
+            if at < done || !text.is_char_boundary(at) {
+                continue;
+            }
+            if let Some((span, offset, caps)) = self.captures_at(text, at) {
+                if span.is_empty() {
+                    continue;
+                }
+                done = span.end;
+                f(span, offset, &caps);
+            }
+        }
+    }
+}
+
+/// Up to 32 needles with a table of those starting with each byte, built at compile time:
+/// [`Needles::starts`] finds where any of them occurs in one pass over the text (no `memcmp`
+/// call per position, which is slow in WebAssembly).
+pub(crate) struct Needles {
+    list: &'static [&'static [u8]],
+    fold_case: bool,
+    by_first: [u32; 256],
+}
+
+impl Needles {
+    /// `list` (at most 32 needles; in lower case when `fold_case`: matched ASCII
+    /// case-insensitively).
+    pub const fn new(list: &'static [&'static [u8]], fold_case: bool) -> Self {
+        let mut by_first = [0u32; 256];
+        let mut k = 0;
+        while k < list.len() && k < 32 {
+            if !list[k].is_empty() {
+                let c = list[k][0];
+                by_first[c as usize] |= 1 << k;
+                if fold_case {
+                    by_first[c.to_ascii_uppercase() as usize] |= 1 << k;
+                }
+            }
+            k += 1;
+        }
+        Needles {
+            list,
+            fold_case,
+            by_first,
+        }
+    }
+
+    /// Positions (ascending) where one of the needles starts in `hay`.
+    pub fn starts(&self, hay: &str) -> Vec<usize> {
+        let b = hay.as_bytes();
+        let mut out = Vec::new();
+        for i in 0..b.len() {
+            let mut set = self.by_first[usize::from(b[i])];
+            while set != 0 {
+                let k = set.trailing_zeros() as usize;
+                set &= set - 1;
+                let n = self.list[k];
+                if b.len() - i >= n.len()
+                    && n.iter().zip(&b[i..]).all(|(x, y)| {
+                        if self.fold_case {
+                            *x == y.to_ascii_lowercase()
+                        } else {
+                            x == y
+                        }
+                    })
+                {
+                    out.push(i);
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Positions (ascending) where one of `needles` (at most 32) starts in `hay`, ASCII
+/// case-insensitively when `fold_case` (needles then in lower case).
+#[cfg(test)]
+pub(crate) fn starts_of(
+    hay: &str,
+    needles: &'static [&'static [u8]],
+    fold_case: bool,
+) -> Vec<usize> {
+    Needles::new(needles, fold_case).starts(hay)
+}
+
+/// Test support: a needle prefilter is a necessary condition of its regex, and searching
+/// the regex only at `starts` (ASCII case-insensitively) finds what `find_iter` of the
+/// regex crate finds over the whole text. Over every concatenation of three `pieces`,
+/// wherever the pattern matches one of `needles` must be present; returns how many
+/// concatenations matched (callers check the pieces exercise the regex).
 #[cfg(test)]
 pub(crate) fn needles_cover_every_match(
-    regex: &regex::Regex,
+    re: &Anchored,
     needles: &[&[u8]],
+    starts: impl Fn(&str) -> Vec<usize>,
     pieces: &[&str],
 ) -> usize {
+    let oracle = regex::Regex::new(&re.pattern).unwrap();
     let mut matched = 0;
     for a in pieces {
         for b in pieces {
             for c in pieces {
                 let s = format!("{a}{b}{c}");
-                if regex.is_match(&s) {
+                let want: Vec<Range<usize>> = oracle.find_iter(&s).map(|m| m.range()).collect();
+                let mut got = Vec::new();
+                re.for_each(&s, starts(&s), |span, _, _| got.push(span));
+                assert_eq!(got, want, "{s:?}");
+                if !want.is_empty() {
                     matched += 1;
                     assert!(has_any(&s, needles, true), "needles miss a match in {s:?}");
                 }
@@ -508,6 +748,17 @@ pub(crate) fn needles_cover_every_match(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ws_is_unicode_white_space() {
+        let lite = Regex::new(&format!("^[{WS}]$")).unwrap();
+        let unicode = regex::Regex::new(r"^\s$").unwrap();
+        let mut buf = [0; 4];
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let s = c.encode_utf8(&mut buf);
+            assert_eq!(lite.is_match(s), unicode.is_match(s), "{c:?}");
+        }
+    }
 
     #[test]
     fn has_any_finds_needles_with_and_without_case_folding() {

@@ -18,31 +18,44 @@
 //!   are dropped. Score 0.85 (0.8 for `is`-sentences and API-key style keys); context words
 //!   (`login`, `wifi`, `account`, `username`) add 0.35.
 
+use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 
-use super::{compile, context, push, Detection, Hints};
+use super::{compile, context, push, Anchored, Detection, Hints, Needles};
 
-static PEM_BEGIN: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
-static PEM_END: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
+static PEM_BEGIN: LazyLock<Anchored> =
+    LazyLock::new(|| Anchored::new(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
+static PEM_END: LazyLock<Anchored> =
+    LazyLock::new(|| Anchored::new(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"));
+
+/// The first match of `re` in `hay` at or after `from`, given that every match starts with
+/// `lit`: tried at each occurrence of `lit` only.
+fn find_from(re: &Anchored, hay: &str, from: usize, lit: &str) -> Option<Range<usize>> {
+    let mut at = from;
+    while let Some(i) = hay.get(at..)?.find(lit) {
+        if let Some((span, _, _)) = re.captures_at(hay, at + i) {
+            return Some(span);
+        }
+        at += i + 1;
+    }
+    None
+}
 
 pub(crate) fn detect_private_key(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     if !hints.dashes5 {
         return;
     }
     let mut from = 0;
-    while let Some(begin) = PEM_BEGIN.find_at(text, from) {
-        let body_start = begin.end();
-        let next_begin = PEM_BEGIN
-            .find_at(text, body_start)
-            .map_or(text.len(), |m| m.start());
+    while let Some(begin) = find_from(&PEM_BEGIN, text, from, "-----BEGIN ") {
+        let body_start = begin.end;
+        let next_begin =
+            find_from(&PEM_BEGIN, text, body_start, "-----BEGIN ").map_or(text.len(), |m| m.start);
         // Search for the end line only up to the next header, so many headers stay linear.
-        let (end, score) = match PEM_END.find_at(&text[..next_begin], body_start) {
-            Some(e) => (e.end(), 1.0),
+        let (end, score) = match find_from(&PEM_END, &text[..next_begin], body_start, "-----END ") {
+            Some(e) => (e.end, 1.0),
             _ => {
                 // Truncated: take the base64 body (and armour headers) that follows.
                 let rest = &text[body_start..next_begin];
@@ -53,13 +66,13 @@ pub(crate) fn detect_private_key(text: &str, hints: &Hints, out: &mut Vec<Detect
                 (body_start + body.len(), 0.95)
             }
         };
-        push(out, "PRIVATE_KEY", begin.start()..end, score);
+        push(out, "PRIVATE_KEY", begin.start..end, score);
         from = end.max(body_start);
     }
 }
 
-static CLOUD: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static CLOUD: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(concat!(
         r"(?P<aws>(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16})",
         r"|(?P<google>AIza[0-9A-Za-z_-]{35})",
         r"|(?P<github>gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})",
@@ -94,6 +107,30 @@ const CLOUD_PREFIXES: &[&[u8]] = &[
     b"xox",
     b"k_live_",
 ];
+/// Where a match of [`CLOUD`] can start: [`CLOUD_PREFIXES`] with the letter before `k_live_`.
+const CLOUD_STARTS: &[&[u8]] = &[
+    b"AKIA",
+    b"ASIA",
+    b"ABIA",
+    b"ACCA",
+    b"AGPA",
+    b"AIDA",
+    b"AIPA",
+    b"ANPA",
+    b"ANVA",
+    b"AROA",
+    b"APKA",
+    b"AIza",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"xox",
+    b"rk_live_",
+    b"sk_live_",
+];
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| compile(r"[A-Za-z0-9/+]{40}"));
 
 const KEY_CONTEXT: &[&str] = &[
@@ -124,20 +161,21 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
     let cloud_possible =
         super::prefilter(&CLOUD_BUILT, || super::has_any(text, CLOUD_PREFIXES, false));
-    let cloud = if cloud_possible { Some(&*CLOUD) } else { None };
-    for caps in cloud.into_iter().flat_map(|re| re.captures_iter(text)) {
-        let Some(m) = caps.get(0) else { continue };
-        let span = m.range();
-        if glued_before(span.start) || glued(span.end) {
-            continue;
-        }
-        let base = if caps.name("github").is_some() {
-            0.95
-        } else {
-            0.9
-        };
-        let score = context::boosted(base, text, &span, KEY_CONTEXT);
-        push(out, "CLOUD_ACCESS_KEY", span, score);
+    if cloud_possible {
+        static STARTS: Needles = Needles::new(CLOUD_STARTS, false);
+        let starts = STARTS.starts(text);
+        CLOUD.for_each(text, starts, |span, _, caps| {
+            if glued_before(span.start) || glued(span.end) {
+                return;
+            }
+            let base = if caps.name("github").is_some() {
+                0.95
+            } else {
+                0.9
+            };
+            let score = context::boosted(base, text, &span, KEY_CONTEXT);
+            push(out, "CLOUD_ACCESS_KEY", span, score);
+        });
     }
     // `AWS_SECRET` needs a run of 40 of its characters.
     let long_run = || {
@@ -147,8 +185,11 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     };
     if text.len() >= 40 && hints.digits > 0 && super::prefilter(&AWS_SECRET_BUILT, long_run) {
         let secretish = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=';
-        for m in AWS_SECRET.find_iter(text) {
-            let span = m.range();
+        // Matches are made of `[A-Za-z0-9/+]` (no look-around): search the runs of 40 or more.
+        let secret_char = |c: char| c.is_ascii_alphanumeric() || c == '/' || c == '+';
+        let runs = super::runs(text, secret_char).filter(|(_, r)| r.len() >= 40);
+        for (offset, m) in runs.flat_map(|(o, r)| AWS_SECRET.find_iter(r).map(move |m| (o, m))) {
+            let span = offset + m.start()..offset + m.end();
             let s = m.as_str().as_bytes();
             if (span.start > 0 && secretish(bytes[span.start - 1]))
                 || bytes.get(span.end).is_some_and(|b| secretish(*b))
@@ -167,15 +208,17 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     }
 }
 
-static PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static PASSWORD: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(&concat!(
         r"(?i-u)\b(?P<key>",
         r"(?P<pw>passwords?|passwd|pass ?word|pwd|pw|passcode|pass ?phrase|pin(?: ?code)?|wifi key)",
         r"|(?P<api>api[_ -]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|token|secret)",
         r")(?-u:\b)",
         r#"(?P<sep>[ \t]*(?::=|=>|->|[:=])[ \t]*|\s+(?:is|was)\s*:?\s+)"#,
-        r#"(?P<val>(?u:"[^"\s]+"|'[^'\s]+'|`[^`\s]+`|[^\s"'`,;]+))"#,
-    ))
+        // Unicode `\s` (WS) in the value, as in the regex crate the detectors used before
+        // (regex-lite reads `(?u:` as a no-op; the regex crate, the tests' oracle, needs it).
+        r#"(?P<val>(?u:"[^"{ws}]+"|'[^'{ws}]+'|`[^`{ws}]+`|[^{ws}"'`,;]+))"#,
+    ).replace("{ws}", super::WS))
 });
 
 /// Words that follow "password is/:" in ordinary prose rather than a password.
@@ -312,6 +355,11 @@ const PASSWORD_NEEDLES: &[&[u8]] = &[
     b"token",
 ];
 
+/// Where a match of [`PASSWORD`] can start: the first letters of its key words.
+const PASSWORD_STARTS: &[&[u8]] = &[
+    b"pass", b"pw", b"pin", b"wifi", b"api", b"secret", b"client", b"access", b"auth", b"token",
+];
+
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
     if text.len() < 6
         || !super::prefilter(&PASSWORD_BUILT, || {
@@ -320,9 +368,11 @@ pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut V
     {
         return;
     }
-    for caps in PASSWORD.captures_iter(text) {
-        let (Some(m), Some(val)) = (caps.get(0), caps.name("val")) else {
-            continue;
+    static STARTS: Needles = Needles::new(PASSWORD_STARTS, true);
+    let starts = STARTS.starts(text);
+    PASSWORD.for_each(text, starts, |m, offset, caps| {
+        let Some(val) = caps.name("val") else {
+            return;
         };
         let raw = val.as_str();
         // Sentence punctuation after a bare value is not part of it.
@@ -334,13 +384,13 @@ pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut V
             .name("sep")
             .is_some_and(|s| s.as_str().trim().starts_with(['i', 'I', 'w', 'W']));
         if !plausible_secret(inner, is_api, caps.name("key").map_or("", |k| k.as_str())) {
-            continue;
+            return;
         }
-        let span = m.start()..val.start() + trimmed.len();
+        let span = m.start..offset + val.start() + trimmed.len();
         let base = if is_api || sentence { 0.8 } else { 0.85 };
         let score = context::boosted(base, text, &span, PASSWORD_CONTEXT);
         push(out, "PASSWORD_ASSIGNMENT", span, score);
-    }
+    });
 }
 
 fn plausible_secret(value: &str, is_api: bool, key: &str) -> bool {
@@ -555,6 +605,7 @@ mod tests {
         let matched = super::super::needles_cover_every_match(
             &super::PASSWORD,
             super::PASSWORD_NEEDLES,
+            |s| super::super::starts_of(s, super::PASSWORD_STARTS, true),
             &pieces,
         );
         assert!(matched > 1000, "{matched}");

@@ -1,265 +1,503 @@
-//! Bundle regexes compiled on first need.
+//! Bundle regexes: regex-lite, searched only where a match can start.
 //!
-//! Building a `regex::Regex` (Thompson NFA, literal prefilters, one-pass DFA) is most of a
-//! bundle's load time in WebAssembly, where the first run of that code is in V8's baseline
-//! tier. So at load each pattern is only *parsed* (regex-syntax, cheap), which is enough to:
+//! Bundle regexes run on regex-lite, in the native build and in WebAssembly alike, so the
+//! CLI's `bundle validate` and the browser engine accept and match exactly the same patterns.
+//! regex-lite is small and linear-time but has no literal prefilter: a search walks the whole
+//! draft with its Pike VM. So at load each pattern is:
 //!
-//! * reject a pattern that does not parse, with the `regex` crate's own message;
-//! * reject a pattern that matches the empty draft (the same test as `re.is_match("")`, done
-//!   on the syntax tree);
-//! * compile eagerly the rare pattern that might exceed the compiled-size limit, so that error
-//!   is still reported at load time (see [`SIZE_ESTIMATE_EAGER`]);
-//! * extract the literals every match must start with (the *gate*): all gates of a bundle are
-//!   looked for together, ASCII case-insensitively, in one pass per draft. A regex is
-//!   compiled when a draft first contains one of its literals, and searched only then. A
-//!   pattern without usable literals is compiled on the first draft.
+//! * compiled (cheap with regex-lite), which is the validation: a pattern regex-lite refuses
+//!   is a problem at the pattern's path, with a hint for what bundle regexes do not support;
+//! * refused if it matches the empty draft (it would flag every draft);
+//! * read for its *gate*: the literals one of which starts every match (see [`gate`]). All
+//!   gates of a bundle are looked for together, ASCII case-insensitively, in one Aho-Corasick
+//!   pass per draft, which yields the positions where a match can start; the regex is then
+//!   tried, anchored, at those positions only (see [`Compiled::find_all`]). A pattern without
+//!   a usable gate is searched over the whole draft.
+//!
+//! The anchored forms are built on the first draft that holds one of the gate's literals.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexBuilder};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, HirKind, Look, Repetition};
+use regex_lite::{Regex, RegexBuilder};
 
 use super::REGEX_SIZE_LIMIT;
 
-/// Patterns whose size estimate ([`size_estimate`]) passes this are compiled at load, so a
-/// pattern over [`REGEX_SIZE_LIMIT`] is reported there. The estimate counts UTF-8 bytes of
-/// the classes and literals times repetitions; the compiled size is a small multiple of it,
-/// and a test checks that every pattern that fails to compile is estimated above this bound.
-pub(crate) const SIZE_ESTIMATE_EAGER: usize = 1 << 14;
-
-/// A bundle regex: compiled on first use.
+/// A bundle regex: compiled at load; its anchored forms on first use.
 #[derive(Debug)]
 pub(crate) struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
-    compiled: OnceLock<Result<Regex, String>>,
+    plain: Regex,
+    /// Whether the pattern is gated (searched at gate positions only).
+    gated: bool,
+    anchored: OnceLock<Option<(Regex, Regex)>>,
 }
 
-/// A parsed bundle regex, ready to be compiled lazily.
+/// A parsed bundle regex, ready to be searched.
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub regex: LazyRegex,
-    /// Literals (ASCII case folded where that is all they differ by) one of which starts
-    /// every match; `None` when there is no such small set.
+    /// Literals (ASCII lower case) one of which starts every match; `None` when there is no
+    /// such small set.
     pub gate: Option<Vec<Vec<u8>>>,
 }
 
-fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex::Error> {
+fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex_lite::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(case_insensitive)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
 }
 
-impl LazyRegex {
-    /// The compiled regex, or why it could not be compiled (only possible for a pattern
-    /// that exceeds the size limit although its estimate said it would not).
-    pub fn get(&self) -> Result<&Regex, &str> {
-        self.compiled
-            .get_or_init(|| {
-                build(&self.pattern, self.case_insensitive)
-                    .map_err(|e| crate::validate::regex_message(&e))
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
+/// A compiled bundle regex, ready to search a draft.
+pub(crate) struct Compiled<'a> {
+    plain: &'a Regex,
+    anchored: Option<&'a (Regex, Regex)>,
+}
 
-    /// The compile error, if compiling was tried and failed.
-    pub fn tried_error(&self) -> Option<&str> {
-        self.compiled.get()?.as_ref().err().map(String::as_str)
-    }
-
-    /// Whether the pattern has been compiled (or tried).
-    pub fn is_compiled(&self) -> bool {
-        self.compiled.get().is_some()
+impl Compiled<'_> {
+    /// Every match (leftmost-first, not overlapping, as `find_iter`), given `starts`: the
+    /// ascending positions where the gate says a match may start (`None`: anywhere).
+    pub fn find_all(&self, text: &str, starts: Option<&[usize]>) -> Vec<Range<usize>> {
+        let (Some(starts), Some((first, rest))) = (starts, self.anchored) else {
+            return self.plain.find_iter(text).map(|m| m.range()).collect();
+        };
+        let mut out = Vec::new();
+        let mut done = 0;
+        for &at in starts {
+            if at < done || !text.is_char_boundary(at) {
+                continue;
+            }
+            // One character of context before `at`, consumed by `(?s:.)`, so that `\b` and
+            // `(?m)^` at the start of the pattern see it.
+            let (from, re) = match text[..at].char_indices().next_back() {
+                None => (0, first),
+                Some((i, _)) => (i, rest),
+            };
+            if let Some(m) = re.find(&text[from..]) {
+                let end = from + m.end();
+                if end > at {
+                    out.push(at..end);
+                    done = end;
+                }
+            }
+        }
+        out
     }
 }
 
-/// Parse and check a bundle pattern. The error is the message the engine reports at the
-/// pattern's path.
-pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared, String> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(case_insensitive)
-        .build()
-        .parse(pattern)
-        .map_err(|e| crate::validate::regex_message(&regex::Error::Syntax(e.to_string())))?;
-    if matches_empty_draft(&hir) {
-        return Err("pattern matches the empty string, so it would flag every draft".into());
-    }
-    let regex = LazyRegex {
-        pattern: pattern.to_string(),
-        case_insensitive,
-        compiled: OnceLock::new(),
-    };
-    if size_estimate(&hir) > SIZE_ESTIMATE_EAGER {
-        match build(pattern, case_insensitive) {
-            Ok(re) => {
-                let _ = regex.compiled.set(Ok(re));
+impl LazyRegex {
+    /// The regex, ready to search (the anchored forms are built now if they are not yet).
+    pub fn get(&self) -> Compiled<'_> {
+        let anchored = self.anchored.get_or_init(|| {
+            if !self.gated {
+                return None;
             }
-            Err(e) => return Err(crate::validate::regex_message(&e)),
+            // A pattern whose `(?x)` comment runs to its end would swallow the closing
+            // parenthesis: the wrapped form then fails to compile and the plain regex is
+            // searched instead.
+            let first = build(&format!("^(?:{})", self.pattern), self.case_insensitive).ok()?;
+            let rest = build(
+                &format!("^(?s:.)(?:{})", self.pattern),
+                self.case_insensitive,
+            );
+            Some((first, rest.ok()?))
+        });
+        Compiled {
+            plain: &self.plain,
+            anchored: anchored.as_ref(),
         }
     }
+
+    /// Whether the search form has been built.
+    #[cfg(test)]
+    pub fn is_compiled(&self) -> bool {
+        self.anchored.get().is_some()
+    }
+}
+
+/// Compile and check a bundle pattern. The error is the message the engine reports at the
+/// pattern's path.
+pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared, String> {
+    let plain = build(pattern, case_insensitive).map_err(|e| crate::validate::regex_message(&e))?;
+    if plain.is_match("") {
+        return Err("pattern matches the empty string, so it would flag every draft".into());
+    }
+    let gate = gate(pattern);
     Ok(Prepared {
-        gate: gate(&hir),
-        regex,
+        regex: LazyRegex {
+            pattern: pattern.to_string(),
+            case_insensitive,
+            plain,
+            gated: gate.is_some(),
+            anchored: OnceLock::new(),
+        },
+        gate,
     })
 }
 
-/// Whether the regex matches the empty haystack, i.e. `is_match("")`: every look-around is
-/// decided at offset 0 of an empty text.
-pub(crate) fn matches_empty_draft(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty => true,
-        HirKind::Literal(_) | HirKind::Class(_) => false,
-        HirKind::Look(look) => match look {
-            Look::Start
-            | Look::End
-            | Look::StartLF
-            | Look::EndLF
-            | Look::StartCRLF
-            | Look::EndCRLF
-            | Look::WordAsciiNegate
-            | Look::WordUnicodeNegate
-            | Look::WordStartHalfAscii
-            | Look::WordEndHalfAscii
-            | Look::WordStartHalfUnicode
-            | Look::WordEndHalfUnicode => true,
-            Look::WordAscii
-            | Look::WordUnicode
-            | Look::WordStartAscii
-            | Look::WordEndAscii
-            | Look::WordStartUnicode
-            | Look::WordEndUnicode => false,
-        },
-        HirKind::Repetition(r) => r.min == 0 || matches_empty_draft(&r.sub),
-        HirKind::Capture(c) => matches_empty_draft(&c.sub),
-        HirKind::Concat(subs) => subs.iter().all(matches_empty_draft),
-        HirKind::Alternation(subs) => subs.iter().any(matches_empty_draft),
-    }
-}
-
-/// A rough measure of the compiled size: bytes of literals and of the UTF-8 sequences of
-/// class ranges,
-/// multiplied out by repetitions.
-pub(crate) fn size_estimate(hir: &Hir) -> usize {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => 1,
-        HirKind::Literal(l) => l.0.len(),
-        // A range compiles to about one UTF-8 sequence per encoded length it spans.
-        HirKind::Class(Class::Unicode(c)) => c
-            .ranges()
-            .iter()
-            .map(|r| {
-                let (a, b) = (r.start().len_utf8(), r.end().len_utf8());
-                b * (b - a + 1)
-            })
-            .sum::<usize>()
-            .max(1),
-        HirKind::Class(Class::Bytes(c)) => c.ranges().len().max(1),
-        HirKind::Repetition(r) => {
-            let copies = r.max.unwrap_or(r.min).max(r.min).saturating_add(1);
-            size_estimate(&r.sub).saturating_mul(copies as usize)
-        }
-        HirKind::Capture(c) => size_estimate(&c.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs
-            .iter()
-            .fold(1usize, |n, s| n.saturating_add(size_estimate(s))),
-    }
-}
-
-/// Largest class the gate extractor expands into literals.
+/// Largest class expanded into literals.
 const GATE_CLASS_MAX: usize = 8;
-
-fn class_chars(c: &Class) -> usize {
-    match c {
-        Class::Unicode(c) => c
-            .ranges()
-            .iter()
-            .map(|r| (r.end() as usize) - (r.start() as usize) + 1)
-            .sum(),
-        Class::Bytes(c) => c
-            .ranges()
-            .iter()
-            .map(|r| usize::from(r.end() - r.start()) + 1)
-            .sum(),
-    }
-}
-
-/// Most literals a gate may hold (after case folding).
+/// Longest literal kept (bytes); longer ones are cut and stop growing.
+const GATE_LITERAL_MAX: usize = 8;
+/// Most literals a gate may hold.
 const GATE_MAX: usize = 64;
 
-/// `hir` with every class that only holds the two ASCII cases of one letter (`[Aa]`, from
-/// case-insensitive matching) replaced by the lower-case letter. Gates are matched ASCII
-/// case-insensitively, so this keeps them sound (a match of `hir` is, up to ASCII case, a
-/// match of the result) while the literal extractor no longer multiplies out case variants.
-/// Classes with other members (`[Kk\u{212A}]`, `[Ssſ]`) stay classes.
-fn fold_ascii_case(hir: &Hir) -> Hir {
-    let letter = |chars: &mut dyn Iterator<Item = (u32, u32)>| -> Option<u8> {
-        let (a, b) = (chars.next()?, chars.next()?);
-        if chars.next().is_some() || a.0 != a.1 || b.0 != b.1 {
-            return None;
+/// Prefix literals of a sub-pattern: every match of it starts with one of them (up to ASCII
+/// case); `exact` when the literal is the whole match, so what follows may extend it.
+/// `None`: no small set (anything may start a match).
+type Lits = Option<Vec<(Vec<u8>, bool)>>;
+
+fn cap(mut v: Vec<(Vec<u8>, bool)>) -> Lits {
+    v.sort_unstable();
+    v.dedup();
+    (v.len() <= GATE_MAX * 8).then_some(v)
+}
+
+fn concat(a: Lits, b: &Lits) -> Lits {
+    let a = a?;
+    let mut out = Vec::new();
+    for (l, exact) in a {
+        match (exact, b) {
+            (true, Some(b)) if b.len() * out.len().max(1) <= GATE_MAX * 8 => {
+                for (m, e) in b {
+                    let mut s = l.clone();
+                    s.extend_from_slice(m);
+                    if s.len() > GATE_LITERAL_MAX {
+                        // Cut at a character boundary.
+                        let mut n = GATE_LITERAL_MAX;
+                        while n > 0 && (s[n] & 0xC0) == 0x80 {
+                            n -= 1;
+                        }
+                        s.truncate(n);
+                        out.push((s, false));
+                    } else {
+                        out.push((s, *e));
+                    }
+                }
+            }
+            _ => out.push((l, false)),
         }
-        let (upper, lower) = (u8::try_from(a.0).ok()?, u8::try_from(b.0).ok()?);
-        (upper.is_ascii_uppercase() && upper.to_ascii_lowercase() == lower).then_some(lower)
-    };
-    // A class of more characters than the extractor expands gives no literal either way:
-    // stand in a small one for it rather than copy a large Unicode class.
-    let big = || {
-        Hir::class(Class::Bytes(ClassBytes::new([ClassBytesRange::new(
-            0, 255,
-        )])))
-    };
-    match hir.kind() {
-        HirKind::Class(c) if c.minimum_len().is_some() && class_chars(c) > GATE_CLASS_MAX => big(),
-        HirKind::Class(Class::Unicode(c)) => {
-            let mut it = c
-                .ranges()
-                .iter()
-                .map(|r| (r.start() as u32, r.end() as u32));
-            match letter(&mut it) {
-                Some(l) => Hir::literal([l]),
-                None => hir.clone(),
+    }
+    cap(out)
+}
+
+fn inexact(a: Lits) -> Lits {
+    Some(a?.into_iter().map(|(l, _)| (l, false)).collect())
+}
+
+/// Reads a pattern regex-lite has accepted for its prefix literals. Anything it does not
+/// know (verbose mode, unusual escapes) ends the reading with no gate, which is always sound.
+struct Reader<'p> {
+    p: &'p [u8],
+    s: &'p str,
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.p.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.s.get(self.i..)?.chars().next()?;
+        self.i += c.len_utf8();
+        Some(c)
+    }
+
+    /// `alt := concat ('|' concat)*`, up to `)` or the end.
+    fn alt(&mut self) -> Result<Lits, ()> {
+        let mut all = Some(Vec::new());
+        loop {
+            let c = self.concat()?;
+            all = match (all, c) {
+                (Some(mut a), Some(c)) => {
+                    a.extend(c);
+                    cap(a)
+                }
+                _ => None,
+            };
+            if !self.eat(b'|') {
+                return Ok(all);
             }
         }
-        HirKind::Class(Class::Bytes(c)) => {
-            let mut it = c
-                .ranges()
-                .iter()
-                .map(|r| (u32::from(r.start()), u32::from(r.end())));
-            match letter(&mut it) {
-                Some(l) => Hir::literal([l]),
-                None => hir.clone(),
+    }
+
+    fn concat(&mut self) -> Result<Lits, ()> {
+        let mut acc: Lits = Some(vec![(Vec::new(), true)]);
+        while let Some(c) = self.peek() {
+            if c == b'|' || c == b')' {
+                break;
+            }
+            let atom = self.atom()?;
+            let atom = self.repeat(atom)?;
+            acc = concat(acc, &atom);
+        }
+        Ok(acc)
+    }
+
+    /// A quantifier after an atom, if any.
+    fn repeat(&mut self, atom: Lits) -> Result<Lits, ()> {
+        let (min, max) = match self.peek() {
+            Some(b'*') => (0, None),
+            Some(b'+') => (1, None),
+            Some(b'?') => (0, Some(1)),
+            Some(b'{') => {
+                let close = self.p[self.i..].iter().position(|&c| c == b'}').ok_or(())?;
+                let inner =
+                    std::str::from_utf8(&self.p[self.i + 1..self.i + close]).map_err(|_| ())?;
+                let (lo, hi) = match inner.split_once(',') {
+                    None => (inner, Some(inner)),
+                    Some((lo, "")) => (lo, None),
+                    Some((lo, hi)) => (lo, Some(hi)),
+                };
+                let lo: u32 = lo.trim().parse().map_err(|_| ())?;
+                let hi: Option<u32> = match hi {
+                    Some(h) => Some(h.trim().parse().map_err(|_| ())?),
+                    None => None,
+                };
+                self.i += close;
+                (lo, hi)
+            }
+            _ => return Ok(atom),
+        };
+        self.i += 1;
+        self.eat(b'?');
+        if matches!(self.peek(), Some(b'*' | b'+' | b'?' | b'{')) {
+            return Err(());
+        }
+        Ok(match (min, max) {
+            (0, Some(0)) => Some(vec![(Vec::new(), true)]),
+            // Optional: the atom once, whole, or nothing.
+            (0, Some(1)) => atom.map(|mut a| {
+                a.push((Vec::new(), true));
+                a
+            }),
+            (0, _) => atom.map(|mut a| {
+                for l in &mut a {
+                    l.1 = false;
+                }
+                a.push((Vec::new(), true));
+                a
+            }),
+            (_, Some(1)) => atom,
+            _ => inexact(atom),
+        })
+    }
+
+    fn atom(&mut self) -> Result<Lits, ()> {
+        let empty = Some(vec![(Vec::new(), true)]);
+        match self.peek().ok_or(())? {
+            b'(' => {
+                self.i += 1;
+                if self.eat(b'?') {
+                    if self.eat(b'P') || self.peek() == Some(b'<') {
+                        self.eat(b'<');
+                        let close = self.p[self.i..].iter().position(|&c| c == b'>').ok_or(())?;
+                        self.i += close + 1;
+                    } else {
+                        // Flags: `(?flags)` or `(?flags:...)`. Only verbose mode changes how
+                        // the pattern reads; case flags do not matter (gates ignore ASCII case
+                        // and regex-lite folds ASCII only).
+                        loop {
+                            match self.peek().ok_or(())? {
+                                b':' => {
+                                    self.i += 1;
+                                    break;
+                                }
+                                b')' => {
+                                    self.i += 1;
+                                    return Ok(empty);
+                                }
+                                b'x' => return Err(()),
+                                b'i' | b'm' | b's' | b'U' | b'R' | b'u' | b'-' => self.i += 1,
+                                _ => return Err(()),
+                            }
+                        }
+                    }
+                }
+                let inner = self.alt()?;
+                if !self.eat(b')') {
+                    return Err(());
+                }
+                Ok(inner)
+            }
+            b'[' => self.class(),
+            b'.' => {
+                self.i += 1;
+                Ok(None)
+            }
+            b'^' | b'$' => {
+                self.i += 1;
+                Ok(empty)
+            }
+            b'\\' => {
+                self.i += 1;
+                match self.escape()? {
+                    Escape::Char(c) => Ok(lit(c)),
+                    Escape::Empty => Ok(empty),
+                    Escape::Class => Ok(None),
+                }
+            }
+            _ => {
+                let c = self.next_char().ok_or(())?;
+                Ok(lit(c))
             }
         }
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(fold_ascii_case(&r.sub)),
-            ..*r
-        }),
-        HirKind::Capture(c) => fold_ascii_case(&c.sub),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(fold_ascii_case).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(fold_ascii_case).collect()),
+    }
+
+    /// After a backslash.
+    fn escape(&mut self) -> Result<Escape, ()> {
+        let c = self.next_char().ok_or(())?;
+        Ok(match c {
+            'd' | 'D' | 'w' | 'W' | 's' | 'S' => Escape::Class,
+            'A' | 'z' | 'B' | '<' | '>' => Escape::Empty,
+            'b' => {
+                if self.peek() == Some(b'{') {
+                    let close = self.p[self.i..].iter().position(|&c| c == b'}').ok_or(())?;
+                    self.i += close + 1;
+                }
+                Escape::Empty
+            }
+            'a' => Escape::Char('\x07'),
+            'f' => Escape::Char('\x0C'),
+            't' => Escape::Char('\t'),
+            'n' => Escape::Char('\n'),
+            'r' => Escape::Char('\r'),
+            'v' => Escape::Char('\x0B'),
+            'x' | 'u' | 'U' => {
+                let digits = if self.eat(b'{') {
+                    let close = self.p[self.i..].iter().position(|&c| c == b'}').ok_or(())?;
+                    let d = &self.s[self.i..self.i + close];
+                    self.i += close + 1;
+                    d
+                } else {
+                    let n = match c {
+                        'x' => 2,
+                        'u' => 4,
+                        _ => 8,
+                    };
+                    let d = self.s.get(self.i..self.i + n).ok_or(())?;
+                    self.i += n;
+                    d
+                };
+                let v = u32::from_str_radix(digits, 16).map_err(|_| ())?;
+                Escape::Char(char::from_u32(v).ok_or(())?)
+            }
+            c if c.is_ascii_punctuation() || c == ' ' => Escape::Char(c),
+            _ => return Err(()),
+        })
+    }
+
+    /// A bracketed class: its members when there are few, `None` otherwise.
+    fn class(&mut self) -> Result<Lits, ()> {
+        self.i += 1;
+        let negated = self.eat(b'^');
+        let mut members: Vec<char> = Vec::new();
+        let mut big = negated;
+        let mut first = true;
+        loop {
+            let c = self.peek().ok_or(())?;
+            if c == b']' && !first {
+                self.i += 1;
+                break;
+            }
+            first = false;
+            if c == b'[' {
+                // `[:alpha:]` (regex-lite has no other nesting).
+                if self.p.get(self.i + 1) != Some(&b':') {
+                    return Err(());
+                }
+                let close = self.s[self.i..].find(":]").ok_or(())?;
+                self.i += close + 2;
+                big = true;
+                continue;
+            }
+            let lo = self.class_char()?;
+            let Some(lo) = lo else {
+                big = true;
+                continue;
+            };
+            if self.peek() == Some(b'-') && self.p.get(self.i + 1) != Some(&b']') {
+                self.i += 1;
+                let hi = self.class_char()?.ok_or(())?;
+                if (hi as u32).saturating_sub(lo as u32) as usize >= GATE_CLASS_MAX * 2 {
+                    big = true;
+                } else {
+                    members.extend(lo..=hi);
+                }
+            } else {
+                members.push(lo);
+            }
+            if members.len() > GATE_CLASS_MAX * 2 {
+                big = true;
+                members.clear();
+            }
+        }
+        if big {
+            return Ok(None);
+        }
+        let mut lits: Vec<(Vec<u8>, bool)> = members
+            .into_iter()
+            .map(|c| (c.to_ascii_lowercase().to_string().into_bytes(), true))
+            .collect();
+        lits.sort_unstable();
+        lits.dedup();
+        Ok((lits.len() <= GATE_CLASS_MAX).then_some(lits))
+    }
+
+    /// One member of a class: `Some(char)`, or `None` for a Perl class (`\d`, …).
+    fn class_char(&mut self) -> Result<Option<char>, ()> {
+        if self.eat(b'\\') {
+            return match self.escape()? {
+                Escape::Char(c) => Ok(Some(c)),
+                Escape::Class => Ok(None),
+                Escape::Empty => Err(()),
+            };
+        }
+        self.next_char().map(Some).ok_or(())
     }
 }
 
-/// The literals one of which starts every match, ASCII-lower-cased and reduced (a literal
-/// that starts with another gate literal adds nothing). `None` when there is no such set or
-/// it would not filter (an empty literal).
-fn gate(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let seq = Extractor::new()
-        .kind(ExtractKind::Prefix)
-        .limit_class(GATE_CLASS_MAX)
-        .limit_repeat(2)
-        .limit_literal_len(8)
-        .limit_total(512)
-        .extract(&fold_ascii_case(hir));
-    let lits = seq.literals()?;
-    let mut out: Vec<Vec<u8>> = lits
-        .iter()
-        .map(|l| l.as_bytes().to_ascii_lowercase())
-        .collect();
+enum Escape {
+    Char(char),
+    Empty,
+    Class,
+}
+
+fn lit(c: char) -> Lits {
+    Some(vec![(
+        c.to_ascii_lowercase().to_string().into_bytes(),
+        true,
+    )])
+}
+
+/// The literals one of which starts every match of `pattern` (a pattern regex-lite accepts),
+/// ASCII-lower-cased and reduced (a literal that starts with another gate literal adds
+/// nothing). `None` when there is no such small set or it would not filter (an empty
+/// literal).
+pub(crate) fn gate(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let mut r = Reader {
+        p: pattern.as_bytes(),
+        s: pattern,
+        i: 0,
+    };
+    let lits = r.alt().ok()??;
+    if r.i != pattern.len() {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = lits.into_iter().map(|(l, _)| l).collect();
     if out.iter().any(Vec::is_empty) {
         return None;
     }
@@ -276,18 +514,31 @@ fn gate(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (kept.len() <= GATE_MAX).then_some(kept)
 }
 
-/// Which gated regexes a draft may match: one Aho-Corasick pass over the draft for every gate
-/// of the bundle, ASCII case-insensitively, with overlapping matches (so a literal inside or
-/// across another is still seen). The automaton is built on the first search, as the phrase
-/// automata are, so a bundle load pays nothing for it; the literals are few and short.
+/// Where each regex of a bundle may match a draft: one Aho-Corasick pass over the draft for
+/// every gate of the bundle, ASCII case-insensitively, with overlapping matches (so a
+/// literal inside or across another is still seen). The automaton is built on the first
+/// search, as the phrase automata are, so a bundle load pays nothing for it.
 #[derive(Debug)]
 pub(crate) struct Gates {
     /// Literals and the regex each gates.
     lits: Vec<(Vec<u8>, u32)>,
-    /// Built on first use; `None` if it could not be built (every regex is then a candidate).
+    /// Built on first use; `None` if it could not be built (every regex is then searched
+    /// over the whole draft).
     automaton: OnceLock<Option<AhoCorasick>>,
-    /// Regexes with a gate (the others are always searched).
+    /// Regexes with a gate (the others are searched over the whole draft).
     gated: Vec<bool>,
+}
+
+/// Gate literals (bytes in all) up to which the gate automaton is a DFA.
+const GATE_DFA_MAX_BYTES: usize = 4096;
+
+/// Where one regex may match a draft.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Starts {
+    /// Anywhere (no gate).
+    Anywhere,
+    /// Only at these positions (ascending; empty: nowhere).
+    At(Vec<usize>),
 }
 
 impl Gates {
@@ -310,37 +561,51 @@ impl Gates {
         }
     }
 
-    /// For each regex: may `text` hold a match? `skip[i]`: regex `i` need not be looked for.
-    pub fn candidates(&self, text: &str, skip: &[bool]) -> Vec<bool> {
-        let mut out: Vec<bool> = self.gated.iter().map(|g| !g).collect();
-        let mut left = 0;
-        for (o, s) in out.iter_mut().zip(skip) {
-            if *s {
-                *o = true;
-            } else if !*o {
-                left += 1;
-            }
-        }
-        if left == 0 {
+    /// For each regex: where in `text` a match may start. `skip[i]`: regex `i` need not be
+    /// looked for (it is then reported as [`Starts::At`] nowhere).
+    pub fn starts(&self, text: &str, skip: &[bool]) -> Vec<Starts> {
+        let mut out: Vec<Starts> = self
+            .gated
+            .iter()
+            .map(|&g| {
+                if g {
+                    Starts::At(Vec::new())
+                } else {
+                    Starts::Anywhere
+                }
+            })
+            .collect();
+        if self.lits.is_empty() || skip.iter().zip(&self.gated).all(|(s, g)| *s || !g) {
             return out;
         }
         let automaton = self.automaton.get_or_init(|| {
+            // A DFA is the fastest to walk; for a bundle with very many gate literals let the
+            // crate pick a smaller automaton.
+            let bytes: usize = self.lits.iter().map(|(lit, _)| lit.len()).sum();
+            let kind = (bytes <= GATE_DFA_MAX_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
+                .kind(kind)
                 .build(self.lits.iter().map(|(lit, _)| lit))
                 .ok()
         });
         let Some(automaton) = automaton else {
-            return vec![true; out.len()];
+            return vec![Starts::Anywhere; out.len()];
         };
         for m in automaton.find_overlapping_iter(text) {
             let o = self.lits[m.pattern().as_usize()].1 as usize;
-            if !out[o] {
-                out[o] = true;
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
+            if skip.get(o).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Starts::At(v) = &mut out[o] {
+                v.push(m.start());
+            }
+        }
+        for s in &mut out {
+            if let Starts::At(v) = s {
+                // Overlapping matches come in order of their end.
+                v.sort_unstable();
+                v.dedup();
             }
         }
         out
@@ -351,145 +616,169 @@ impl Gates {
 mod tests {
     use super::*;
 
-    impl Gates {
-        pub(super) fn candidates_all(&self, text: &str) -> Vec<bool> {
-            self.candidates(text, &vec![false; self.gated.len()])
-        }
+    /// Matches as the engine finds them: anchored at the gate's positions.
+    fn engine_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
+        let prepared = prepare(p, ci).unwrap();
+        let gates = Gates::new(std::slice::from_ref(&prepared.gate));
+        let starts = gates.starts(text, &[false]);
+        let starts = match &starts[0] {
+            Starts::Anywhere => None,
+            Starts::At(v) => Some(v.as_slice()),
+        };
+        prepared.regex.get().find_all(text, starts)
     }
 
-    fn parse(p: &str, ci: bool) -> Hir {
-        regex_syntax::ParserBuilder::new()
-            .case_insensitive(ci)
-            .build()
-            .parse(p)
+    fn lite_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
+        build(p, ci)
             .unwrap()
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect()
     }
 
     #[test]
-    fn empty_draft_test_agrees_with_the_regex_crate() {
-        let pats = [
-            "a",
-            "a*",
-            "",
-            "^",
-            "$",
-            "^$",
-            r"\b",
-            r"\B",
-            r"(?-u:\b)",
-            r"(?-u:\B)",
-            r"\b{start}",
-            r"\b{end}",
-            r"\b{start-half}",
-            r"\b{end-half}",
-            r"(?m)^",
-            r"(?Rm)$",
-            "(?:a|)",
-            "(?:a|b)+",
-            "(?:a|b)?",
-            r"\bfoo\b|x*",
-            r"(a)(b?)",
-            r"[a-z]{0,3}",
-            r"[a-z]{1,3}",
-            r"\w+|\B",
-            r"(?:\b)+",
-            r"(?:(?-u:\b)x)?",
-            "(?i)k",
-            r"[^\W\d_]*",
-            r"[^\s\S]*",
-        ];
-        for p in pats {
-            for ci in [false, true] {
-                let re = RegexBuilder::new(p).case_insensitive(ci).build().unwrap();
-                assert_eq!(
-                    matches_empty_draft(&parse(p, ci)),
-                    re.is_match(""),
-                    "{p:?} (case insensitive: {ci})"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_pattern_too_big_to_compile_is_compiled_at_load() {
-        for class in [
-            r"\w",
-            r"[a-z]",
-            r"[^\W\d_]",
-            r"(?i)[a-z]",
-            "x",
-            r"\d",
-            r"[^\n]",
-            ".",
-        ] {
-            for n in [1, 2, 5, 10, 20, 40, 80, 160, 320, 640, 1280] {
-                let p = format!("{class}{{{n}}}");
-                if build(&p, false).is_err() {
-                    let est = size_estimate(&parse(&p, false));
-                    assert!(est > SIZE_ESTIMATE_EAGER, "{p}: estimate {est}");
-                    assert!(prepare(&p, false).is_err(), "{p}");
-                }
-            }
-        }
-        // The test in `validate` uses this one.
-        assert!(prepare(r"\w{100}\w{100}\w{100}", false)
-            .unwrap_err()
-            .contains("invalid regex"));
-    }
-
-    #[test]
-    fn messages_match_the_regex_crate() {
-        let bad = String::from("(unclosed");
-        let err = prepare(&bad, false).unwrap_err();
-        let re_err = RegexBuilder::new(&bad).build().unwrap_err();
-        assert_eq!(err, format!("invalid regex: {re_err}"));
+    fn messages_and_empty_patterns() {
+        let err = prepare("(unclosed", false).unwrap_err();
+        assert!(err.starts_with("invalid regex: "), "{err}");
         assert!(prepare("x*", false).unwrap_err().contains("empty string"));
+        assert!(prepare(r"\b", false).is_ok());
+        assert!(prepare(r"\p{L}", false)
+            .unwrap_err()
+            .contains("not supported"));
+        assert!(prepare(r"(?:\w{1000}){100}", false)
+            .unwrap_err()
+            .contains("more than"));
     }
 
-    /// Every match of a regex starts with one of its gate literals, whatever the case; so a
-    /// draft without any of them cannot match.
+    /// Every match of a regex starts with one of its gate literals, whatever the case; the
+    /// engine's anchored search finds exactly what `find_iter` finds.
     #[test]
     fn gates_hold_for_every_match() {
         let cases = [
             (
-                r"(?-u:\b)(?:heading|flying) to [A-Za-z]+",
+                r"\b(?:heading|flying) to [A-Za-z]+",
                 true,
                 "We're FLYING to Paris; heading to rome",
             ),
             (
-                r"(?-u:\b)(?:secure\.)?(?:actblue\.com|winred\.com)",
+                r"\b(?:secure\.)?(?:actblue\.com|winred\.com)",
                 true,
                 "give at SECURE.ActBlue.com or winred.com",
             ),
             (r"f[\*#@$%_]{1,3}(?:ck|k)\w*", true, "what the F**k, f#ck"),
-            (r"the \w+", true, "THE ſtaff, the Kelvin \u{212A}"),
+            (r"the \w+", true, "THE staff, the Kelvin"),
             (
                 r"(?i:vote) (?i:for) [A-Z][a-z]+",
                 false,
                 "VOTE for Smith and vote FOR Jones",
             ),
+            (r"(?m)^vote\b", false, "vote\nvote now\nxvote"),
+            (r"café|naïve", true, "CAFÉ café NAÏVE naïve"),
+            (r"[\x{e9}e]t\x{e9}", false, "été etéx"),
         ];
         for (p, ci, text) in cases {
-            let prepared = prepare(p, ci).unwrap();
-            let gate = prepared.gate.clone().expect(p);
-            let gates = Gates::new(&[Some(gate.clone())]);
-            let re = prepared.regex.get().unwrap();
-            let starts: Vec<_> = re.find_iter(text).map(|m| m.start()).collect();
-            assert!(!starts.is_empty(), "{p} finds nothing in {text:?}");
-            for s in starts {
-                let lower = text.as_bytes()[s..].to_ascii_lowercase();
+            let gate = gate(p).expect(p);
+            let want = lite_matches(p, ci, text);
+            assert!(!want.is_empty(), "{p} finds nothing in {text:?}");
+            for m in &want {
+                let lower = text.as_bytes()[m.start..].to_ascii_lowercase();
                 assert!(
                     gate.iter().any(|g| lower.starts_with(g)),
-                    "{p} at {s}: {gate:?}"
+                    "{p} at {}: {gate:?}",
+                    m.start
                 );
             }
-            assert_eq!(gates.candidates_all(text), [true]);
-            assert_eq!(gates.candidates_all("nothing here at all"), [false]);
+            assert_eq!(engine_matches(p, ci, text), want, "{p}");
         }
     }
 
-    /// The gate table finds exactly the regexes one of whose literals occurs in the text,
-    /// ASCII case-insensitively.
+    /// Random patterns over a small alphabet and random drafts: the gate covers every match
+    /// and the anchored search agrees with `find_iter`.
+    #[test]
+    fn gates_are_sound_on_random_patterns() {
+        let atoms = [
+            "a",
+            "b",
+            "A",
+            "é",
+            "\\.",
+            "[ab]",
+            "[aB-D]",
+            "[^a]",
+            "\\d",
+            "\\w",
+            ".",
+            "\\b",
+            "\\B",
+            "^",
+            "$",
+            "(?i:ab)",
+            "(?:a|b)",
+            "(a|bc)",
+            "(?:a|)",
+            "[[:alpha:]]",
+            "\\x41",
+            "\\u{e9}",
+            "(?m:^)",
+            "\\s",
+            " ",
+        ];
+        let quants = ["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}", "*?"];
+        let text_pieces = [
+            "a", "b", "A", "B", "é", "É", ".", " ", "\n", "1", "ab", "c", "_",
+        ];
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut gated = 0;
+        for _ in 0..3000 {
+            let n = 1 + next() % 4;
+            let mut p = String::new();
+            for _ in 0..n {
+                p.push_str(atoms[next() % atoms.len()]);
+                p.push_str(quants[next() % quants.len()]);
+            }
+            if next() % 5 == 0 {
+                p = format!("{p}|{}", atoms[next() % atoms.len()]);
+            }
+            let ci = next() % 2 == 0;
+            let Ok(prepared) = prepare(&p, ci) else {
+                continue;
+            };
+            let Some(gate) = prepared.gate else {
+                continue;
+            };
+            gated += 1;
+            for _ in 0..20 {
+                let len = next() % 10;
+                let text: String = (0..len)
+                    .map(|_| text_pieces[next() % text_pieces.len()])
+                    .collect();
+                let want = lite_matches(&p, ci, &text);
+                for m in &want {
+                    let lower = text.as_bytes()[m.start..].to_ascii_lowercase();
+                    assert!(
+                        gate.iter().any(|g| lower.starts_with(g)),
+                        "{p:?} (ci {ci}) on {text:?} at {}: {gate:?}",
+                        m.start
+                    );
+                }
+                assert_eq!(
+                    engine_matches(&p, ci, &text),
+                    want,
+                    "{p:?} (ci {ci}) on {text:?}"
+                );
+            }
+        }
+        assert!(gated > 500, "{gated}");
+    }
+
+    /// The gate table finds exactly the positions of the literals in the text, ASCII
+    /// case-insensitively.
     #[test]
     fn gate_table_agrees_with_a_plain_search() {
         let gates: Vec<Option<Vec<Vec<u8>>>> = vec![
@@ -516,25 +805,37 @@ mod tests {
                 })
                 .collect();
             let lower = text.as_bytes().to_ascii_lowercase();
-            let want: Vec<bool> = gates
+            let want: Vec<Starts> = gates
                 .iter()
                 .map(|g| match g {
-                    None => true,
-                    Some(lits) => lits
-                        .iter()
-                        .any(|l| lower.windows(l.len()).any(|w| w == l.as_slice())),
+                    None => Starts::Anywhere,
+                    Some(lits) => {
+                        let mut v: Vec<usize> = (0..lower.len())
+                            .filter(|&i| lits.iter().any(|l| lower[i..].starts_with(l)))
+                            .collect();
+                        v.dedup();
+                        Starts::At(v)
+                    }
                 })
                 .collect();
-            assert_eq!(table.candidates_all(&text), want, "{text:?}");
+            assert_eq!(table.starts(&text, &[false; 4]), want, "{text:?}");
         }
     }
 
     #[test]
     fn patterns_without_literals_are_not_gated() {
         assert!(prepare(r"\w+@\w+", false).unwrap().gate.is_none());
+        assert!(gate(r"(?x) a b # comment").is_none());
+        assert_eq!(gate("(?i)ab|Ac").unwrap(), [b"ab".to_vec(), b"ac".to_vec()]);
         let gates = Gates::new(&[None, Some(vec![b"ab".to_vec()])]);
-        assert_eq!(gates.candidates_all("xyz"), [true, false]);
-        assert_eq!(gates.candidates_all("xAbz"), [true, true]);
+        assert_eq!(
+            gates.starts("xyz", &[false, false]),
+            [Starts::Anywhere, Starts::At(vec![])]
+        );
+        assert_eq!(
+            gates.starts("xAbz", &[false, false]),
+            [Starts::Anywhere, Starts::At(vec![1])]
+        );
     }
 
     /// Every regex of the default bundle is gated on literals and left for later.
@@ -557,9 +858,9 @@ mod tests {
 
     #[test]
     fn compiled_only_when_asked() {
-        let p = prepare(r"(?-u:\b)hello", true).unwrap();
+        let p = prepare(r"\bhello", true).unwrap();
         assert!(!p.regex.is_compiled());
-        assert!(p.regex.get().unwrap().is_match("HELLO"));
+        assert_eq!(p.regex.get().find_all("say HELLO", Some(&[4])), vec![4..9]);
         assert!(p.regex.is_compiled());
     }
 }
