@@ -7,6 +7,7 @@
 
 pub mod eval;
 pub mod features;
+pub mod lexicons;
 pub mod model;
 
 use std::sync::OnceLock;
