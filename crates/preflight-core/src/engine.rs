@@ -924,9 +924,35 @@ mod tests {
     fn default_bundle_passes_every_check() {
         let bundle: Bundle = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
         assert_eq!(validate::check_with(&bundle, true), vec![]);
+        // Its load skips the duplicate-key scan too (`validate::Checks::Trusted`).
+        assert!(validate::parse(crate::DEFAULT_BUNDLE_JSON).is_ok());
         let e = Engine::default_bundle().unwrap();
         assert_eq!(e.test_examples(), vec![]);
         assert_eq!(e.compile_regexes(), vec![]);
+    }
+
+    /// A bundle with a broken regex and another problem: `from_json` lists both, though a
+    /// valid bundle's regexes are only checked by compiling them.
+    #[test]
+    fn from_json_lists_regex_problems_beside_others() {
+        let bad = BUNDLE.replace(r#"\\bdelete\\b"#, "(unclosed").replace(
+            r#"{"phrases": {"terms": ["chip in", "donate to my campaign"]}}"#,
+            r#"{"detector": {"detector": "NOPE"}}"#,
+        );
+        let errors = Engine::from_json(&bad).unwrap_err();
+        let paths: Vec<&str> = errors.problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(
+            paths.contains(&"$.rules[2].match.regex.pattern"),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&"$.rules[0].match.detector.detector"),
+            "{paths:?}"
+        );
+        assert!(
+            errors.problems.iter().all(|p| p.line.is_some()),
+            "{errors:?}"
+        );
     }
 
     /// The default bundle loads with its terms from the build-time digest; they are the
