@@ -10,6 +10,17 @@
 //!
 //! The sources stay readable in the repository; the decoding is tested in
 //! `detectors::accessibility`.
+//!
+//! It also writes `phrase-digest.txt`, what loading the default bundle would otherwise compute
+//! for most of its ~1,200 phrase terms (their Snowball stems): loading it is the cold start
+//! of the WebAssembly engine, where every first run of code is slow. One line per rule of the
+//! bundle, in order: an entry for each of its `terms`, then a tab, then those of its `except`
+//! (entries separated by `|`). An entry has one code per word of the term, separated by a
+//! space: empty when the compiled word is the word in lower case (its stem, a `#`/`@` word,
+//! or the prefix of a wildcard word), a number n when the stem is that minus its last n
+//! letters, or else the stem itself. A term with any other word (not ASCII letters, a
+//! wildcard on letters, or a `#`/`@` word of ASCII letters, digits and `_`) is `?`: compiled
+//! at load. `phrases::tests::default_bundle_digest_is_what_load_computes` checks every entry.
 
 use std::{env, fs, path::Path};
 
@@ -26,6 +37,12 @@ fn main() {
         minify(&text),
     )
     .expect("write the minified bundle");
+
+    fs::write(
+        Path::new(&out).join("phrase-digest.txt"),
+        phrase_digest(&text),
+    )
+    .expect("write the phrase digest");
 
     let text = fs::read_to_string(words).expect("read words_en.txt");
     fs::write(Path::new(&out).join("words_en.fc"), front_code(&text))
@@ -73,6 +90,68 @@ fn front_code(text: &str) -> Vec<u8> {
         out.push(shared as u8);
         out.extend_from_slice(&word[shared..]);
         prev = word;
+    }
+    out
+}
+
+/// The phrase digest of a bundle (see the module comment); empty when the bundle is not
+/// English or not readable (the engine then compiles every term at load).
+fn phrase_digest(json: &str) -> String {
+    let Ok(bundle) = serde_json::from_str::<serde_json::Value>(json) else {
+        return String::new();
+    };
+    if bundle["metadata"]["language"] != "en" {
+        return String::new();
+    }
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let term = |t: &serde_json::Value| -> String {
+        let mut codes = Vec::new();
+        for w in t.as_str().unwrap_or("").split_whitespace() {
+            let b = w.as_bytes();
+            let lower = w.to_ascii_lowercase();
+            let tail = |from: usize| {
+                b.len() > from
+                    && b[from..]
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            };
+            if b.iter().all(u8::is_ascii_alphabetic) {
+                let stem = stemmer.stem(&lower);
+                codes.push(if stem == lower {
+                    String::new()
+                } else if lower.starts_with(stem.as_ref()) {
+                    (lower.len() - stem.len()).to_string()
+                } else {
+                    stem.into_owned()
+                });
+            } else if (b.len() > 1
+                && b[b.len() - 1] == b'*'
+                && b[..b.len() - 1].iter().all(u8::is_ascii_alphabetic))
+                || (matches!(b.first(), Some(b'#' | b'@')) && tail(1))
+            {
+                codes.push(String::new());
+            } else {
+                return "?".into();
+            }
+        }
+        if codes.is_empty() {
+            return "?".into();
+        }
+        codes.join(" ")
+    };
+    let list = |v: &serde_json::Value| -> String {
+        let terms = v.as_array().map_or(&[][..], Vec::as_slice);
+        terms.iter().map(term).collect::<Vec<_>>().join("|")
+    };
+    let mut out = String::new();
+    for rule in bundle["rules"].as_array().map_or(&[][..], Vec::as_slice) {
+        let p = &rule["match"]["phrases"];
+        if p.is_object() {
+            out.push_str(&list(&p["terms"]));
+            out.push('\t');
+            out.push_str(&list(&p["except"]));
+        }
+        out.push('\n');
     }
     out
 }

@@ -35,7 +35,7 @@ pub(crate) fn site_length(text: &str, tokens: &[Token], site: Option<&Site>) -> 
 /// Inputs of the decision, resolved by the engine.
 pub(crate) struct Facts<'a> {
     pub text: &'a str,
-    pub tokens: &'a [Token],
+    pub tokens: &'a [Token<'a>],
     pub site: Option<&'a Site>,
     pub account_kind: AccountKind,
     pub mentions_employer: bool,

@@ -10,7 +10,7 @@ use crate::classify::{self, UseInput};
 use crate::context::AccountKind;
 use crate::detectors;
 use crate::disclaimer::{self, Facts};
-use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream};
+use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream, DEFAULT_BUNDLE_DIGEST};
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
@@ -133,17 +133,8 @@ impl Engine {
     /// Parse, validate and compile a bundle from JSON text. Every problem is reported with its
     /// JSON path and, where it can be found, its line:column.
     pub fn from_json(json: &str) -> Result<Self, BundleErrors> {
-        // Fast path for the common case, a valid bundle: deserialize once, check without
-        // compiling regexes (the compiler does), compile. Only a broken bundle pays for the
-        // full diagnosis with every problem located.
-        if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
-            if validate::check_with(&bundle, false).is_empty() {
-                if let Ok(engine) = Self::compile(bundle) {
-                    return Ok(engine);
-                }
-            }
-        }
-        let bundle = validate::parse(json)?;
+        // The regexes are checked by compiling them, once.
+        let bundle = validate::parse_with(json, validate::Checks::LeaveRegexes)?;
         Self::compile(bundle).map_err(|mut e| {
             validate::locate_problems(json, &mut e.problems);
             e
@@ -163,8 +154,11 @@ impl Engine {
     pub fn default_bundle() -> Result<Self, BundleErrors> {
         // The embedded bundle passes every check (`default_bundle_passes_every_check` below),
         // so its load skips them: a tenth of a cold start in WebAssembly.
-        if let Ok(bundle) = serde_json::from_str::<Bundle>(crate::DEFAULT_BUNDLE_JSON) {
-            if let Ok(engine) = Self::compile(bundle) {
+        // Its phrase terms come stemmed from the build (`phrases::DEFAULT_BUNDLE_DIGEST`).
+        if let Ok(bundle) =
+            validate::parse_with(crate::DEFAULT_BUNDLE_JSON, validate::Checks::Trusted)
+        {
+            if let Ok(engine) = Self::compile_with(bundle, Some(DEFAULT_BUNDLE_DIGEST)) {
                 return Ok(engine);
             }
         }
@@ -177,6 +171,13 @@ impl Engine {
     }
 
     fn compile(bundle: Bundle) -> Result<Self, BundleErrors> {
+        Self::compile_with(bundle, None)
+    }
+
+    /// Compile `bundle`, whose phrase terms `digest` may hold compiled already (the default
+    /// bundle's: one line per rule, see `build.rs`).
+    fn compile_with(bundle: Bundle, digest: Option<&str>) -> Result<Self, BundleErrors> {
+        let digest: Vec<&str> = digest.map_or_else(Vec::new, |d| d.lines().collect());
         let mut problems = Vec::new();
         let tokenizer = match Tokenizer::new(&bundle.metadata.language) {
             Ok(t) => t,
@@ -187,19 +188,22 @@ impl Engine {
             }
         };
         let mut index = PhraseIndexBuilder::new(&tokenizer);
-        let mut phrase_set =
-            |terms: &[String], path: &str, problems: &mut Vec<Problem>| -> Option<PhraseSet> {
-                match index.add(terms) {
-                    Ok(s) => Some(s),
-                    Err(errs) => {
-                        problems.extend(
-                            errs.into_iter()
-                                .map(|e| problem(format!("{path}[{}]", e.index), e.message)),
-                        );
-                        None
-                    }
+        let mut phrase_set = |terms: &[String],
+                              digested: Option<&str>,
+                              path: &str,
+                              problems: &mut Vec<Problem>|
+         -> Option<PhraseSet> {
+            match index.add_digested(terms, digested) {
+                Ok(s) => Some(s),
+                Err(errs) => {
+                    problems.extend(
+                        errs.into_iter()
+                            .map(|e| problem(format!("{path}[{}]", e.index), e.message)),
+                    );
+                    None
                 }
-            };
+            }
+        };
 
         // Rules.
         let mut rules = Vec::new();
@@ -212,11 +216,15 @@ impl Engine {
             let base = format!("$.rules[{i}].match");
             let matcher = match &rule.matcher {
                 Matcher::Phrases(p) => {
-                    let set = phrase_set(&p.terms, &format!("{base}.phrases.terms"), &mut problems);
+                    let (terms_d, except_d) =
+                        digest.get(i).and_then(|l| l.split_once('\t')).unzip();
+                    let path = format!("{base}.phrases.terms");
+                    let set = phrase_set(&p.terms, terms_d, &path, &mut problems);
                     let except = if p.except.is_empty() {
                         None
                     } else {
-                        phrase_set(&p.except, &format!("{base}.phrases.except"), &mut problems)
+                        let path = format!("{base}.phrases.except");
+                        phrase_set(&p.except, except_d, &path, &mut problems)
                     };
                     let Some(set) = set else { continue };
                     let mut grades = vec![None; p.terms.len()];
@@ -296,11 +304,16 @@ impl Engine {
                 .iter()
                 .map(|a| format!("@{}", bare_handle(&a.handle))),
         );
-        let employer = phrase_set(&employer_terms, "$.metadata.aliases", &mut problems);
+        let employer = phrase_set(&employer_terms, None, "$.metadata.aliases", &mut problems);
         let titles = if bundle.official_titles.is_empty() {
             None
         } else {
-            phrase_set(&bundle.official_titles, "$.official_titles", &mut problems)
+            phrase_set(
+                &bundle.official_titles,
+                None,
+                "$.official_titles",
+                &mut problems,
+            )
         };
         // What counts as a disclaimer: the listed phrasings and every variant the bundle suggests.
         let mut present = bundle.disclaimers.present_phrases.clone();
@@ -310,8 +323,12 @@ impl Engine {
                 present.push(disclaimer::render(t, org));
             }
         }
-        let disclaimer_present =
-            phrase_set(&present, "$.disclaimers.present_phrases", &mut problems);
+        let disclaimer_present = phrase_set(
+            &present,
+            None,
+            "$.disclaimers.present_phrases",
+            &mut problems,
+        );
 
         let registry = bundle
             .registry
@@ -910,6 +927,38 @@ mod tests {
         let e = Engine::default_bundle().unwrap();
         assert_eq!(e.test_examples(), vec![]);
         assert_eq!(e.compile_regexes(), vec![]);
+    }
+
+    /// The default bundle loads with its terms from the build-time digest; they are the
+    /// terms compiling its JSON gives.
+    #[test]
+    fn default_bundle_with_digest_equals_a_plain_compile() {
+        let bundle: Bundle = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
+        let plain = Engine::new(bundle).unwrap();
+        let digested = Engine::default_bundle().unwrap();
+        assert_eq!(
+            format!("{:?}", digested.phrases),
+            format!("{:?}", plain.phrases)
+        );
+        assert_eq!(
+            format!("{:?}", digested.rules),
+            format!("{:?}", plain.rules)
+        );
+        for text in [
+            "Chip in $5 to my campaign today",
+            "Heading to Denver tomorrow, room #1234. Give at secure.actblue.com/donate",
+            "As a federal scientist I recommend this sunscreen. f**k",
+            "Lunch was great",
+        ] {
+            let ctx = Context {
+                on_duty: Some(true),
+                ..Default::default()
+            };
+            assert_eq!(
+                digested.analyze(text, &ctx).unwrap(),
+                plain.analyze(text, &ctx).unwrap()
+            );
+        }
     }
 
     #[test]

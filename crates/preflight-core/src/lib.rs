@@ -46,7 +46,7 @@ pub use bundle::{
 pub use context::{AccountKind, Context, LocalTime};
 pub use engine::{Engine, ExampleFailure};
 pub use error::{BundleErrors, Error, Problem};
-pub use text::{set_host_nfkc, Token, TokenKind, Tokenizer};
+pub use text::{set_host_nfkc, Token, TokenKind, TokenText, Tokenizer};
 
 /// The default rule bundle shipped with preflight (a US federal agency policy), as JSON:
 /// `model/default-bundle.json` without insignificant whitespace (see `build.rs`).

@@ -27,7 +27,7 @@ enum Word {
     Prefix(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Term {
     words: Vec<Word>,
     /// The list the term belongs to.
@@ -168,7 +168,7 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
                 tokenizer
                     .tokenize(raw)
                     .into_iter()
-                    .map(|t| Word::Stem(t.stem)),
+                    .map(|t| Word::Stem(t.stem.into_string())),
             );
         }
     }
@@ -176,6 +176,38 @@ fn compile_term(tokenizer: &Tokenizer, term: &str) -> Result<Vec<Word>, String> 
         return Err(format!("term {term:?} has no words"));
     }
     Ok(words)
+}
+
+/// The compiled words of the embedded default bundle's terms, computed by `build.rs` (see
+/// there for the format): loading that bundle takes them from here instead of stemming each
+/// term again. `tests::default_bundle_digest_is_what_load_computes` checks every entry.
+pub(crate) static DEFAULT_BUNDLE_DIGEST: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/phrase-digest.txt"));
+
+/// The compiled words of `term` from its digest entry; `None` when the entry does not give
+/// them (`?`: compiled at load) or does not fit the term.
+fn digest_words(term: &str, entry: &str) -> Option<Vec<Word>> {
+    if entry == "?" || !term.is_ascii() {
+        return None;
+    }
+    let mut codes = entry.split(' ');
+    let mut words = Vec::new();
+    for raw in term.split_whitespace() {
+        let code = codes.next()?;
+        let mut lower = raw.to_ascii_lowercase();
+        words.push(if code.is_empty() {
+            match lower.strip_suffix('*') {
+                Some(prefix) => Word::Prefix(prefix.to_string()),
+                None => Word::Stem(lower),
+            }
+        } else if let Ok(cut) = code.parse::<usize>() {
+            lower.truncate(lower.len().checked_sub(cut)?);
+            Word::Stem(lower)
+        } else {
+            Word::Stem(code.to_string())
+        });
+    }
+    (codes.next().is_none() && !words.is_empty()).then_some(words)
 }
 
 /// Collects every phrase list of a bundle, to be searched in one pass.
@@ -195,12 +227,35 @@ impl<'t> PhraseIndexBuilder<'t> {
     }
 
     /// Add one phrase list. Every bad term is reported.
+    #[cfg(test)]
     pub fn add<S: AsRef<str>>(&mut self, terms: &[S]) -> Result<PhraseSet, Vec<TermError>> {
+        self.add_digested(terms, None)
+    }
+
+    /// [`PhraseIndexBuilder::add`], with the terms' compiled words taken from `digest` (a
+    /// list's field of [`DEFAULT_BUNDLE_DIGEST`]) where it has them.
+    pub fn add_digested<S: AsRef<str>>(
+        &mut self,
+        terms: &[S],
+        digest: Option<&str>,
+    ) -> Result<PhraseSet, Vec<TermError>> {
         let owner = self.owners;
         let mut compiled = Vec::with_capacity(terms.len());
         let mut errors = Vec::new();
+        let mut entries = digest.map(|d| d.split('|'));
+        if entries
+            .as_ref()
+            .is_some_and(|e| e.clone().count() != terms.len())
+        {
+            entries = None;
+        }
         for (index, term) in terms.iter().enumerate() {
-            match compile_term(self.tokenizer, term.as_ref()) {
+            let entry = entries.as_mut().and_then(Iterator::next);
+            let words = match entry.and_then(|e| digest_words(term.as_ref(), e)) {
+                Some(words) => Ok(words),
+                None => compile_term(self.tokenizer, term.as_ref()),
+            };
+            match words {
                 Ok(words) => compiled.push(Term {
                     words,
                     owner,
@@ -431,6 +486,50 @@ mod tests {
     fn whole_words_only() {
         assert!(matches(&["ass"], "a classic assessment").is_empty());
         assert_eq!(matches(&["ass"], "what an ass"), vec![(0, "ass".into())]);
+    }
+
+    /// Every entry of the build-time digest is what compiling its term computes, and the
+    /// digest covers nearly every term of the default bundle.
+    #[test]
+    fn default_bundle_digest_is_what_load_computes() {
+        use crate::{Bundle, Matcher};
+        let bundle: Bundle = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
+        let tk = Tokenizer::new(&bundle.metadata.language).unwrap();
+        let lines: Vec<&str> = DEFAULT_BUNDLE_DIGEST.lines().collect();
+        assert_eq!(lines.len(), bundle.rules.len());
+        let (mut digested, mut total) = (0, 0);
+        for (rule, line) in bundle.rules.iter().zip(lines) {
+            let Matcher::Phrases(p) = &rule.matcher else {
+                assert_eq!(line, "", "{}", rule.id);
+                continue;
+            };
+            let (terms, except) = line.split_once('\t').unwrap();
+            for (list, field) in [(&p.terms, terms), (&p.except, except)] {
+                let entries: Vec<&str> = field.split('|').collect();
+                assert_eq!(entries.len(), list.len().max(1), "{}", rule.id);
+                for (term, entry) in list.iter().zip(entries) {
+                    total += 1;
+                    if let Some(words) = digest_words(term, entry) {
+                        digested += 1;
+                        assert_eq!(words, compile_term(&tk, term).unwrap(), "{term}");
+                    } else {
+                        assert_eq!(entry, "?", "{term}");
+                    }
+                }
+            }
+        }
+        assert!(
+            digested * 10 >= total * 9,
+            "{digested} of {total} terms digested"
+        );
+        // A wrong count of entries is ignored: every term is compiled.
+        let mut b = PhraseIndexBuilder::new(&tk);
+        b.add_digested(&["running late"], Some("x|y")).unwrap();
+        // So is an entry that does not fit its term.
+        b.add_digested(&["running late"], Some("3")).unwrap();
+        for t in &b.terms {
+            assert_eq!(t.words, compile_term(&tk, "running late").unwrap());
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Every token keeps the byte span of its text in the original draft.
 
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -30,18 +31,127 @@ pub enum TokenKind {
     Emoji,
 }
 
-/// One token of a draft.
+/// One token of a draft (`'a`: the draft).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'a> {
     pub kind: TokenKind,
     /// Byte span in the original text.
     pub span: Range<usize>,
     /// NFKC-normalised, lower-cased text (typographic apostrophes folded to `'`).
-    pub norm: String,
+    pub norm: TokenText<'a>,
     /// Snowball stem of `norm` for words; `norm` itself for every other kind.
-    pub stem: String,
+    pub stem: TokenText<'a>,
     /// A word produced by splitting the hashtag just before it.
     pub in_hashtag: bool,
+}
+
+/// The text of a token, read like a `&str` (`as_str`, `Deref`, comparisons with strings).
+///
+/// Most of it needs no allocation of its own: a word already in lower case is borrowed from
+/// the draft, and a stem is shared with the per-thread stem cache. Tokenising is half of an
+/// `analyze` call, and two allocations per token were a large part of it.
+#[derive(Clone)]
+pub struct TokenText<'a>(Repr<'a>);
+
+#[derive(Clone)]
+enum Repr<'a> {
+    Draft(&'a str),
+    Shared(Rc<str>),
+    Owned(String),
+}
+
+impl<'a> TokenText<'a> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Draft(s) => s,
+            Repr::Shared(s) => s,
+            Repr::Owned(s) => s,
+        }
+    }
+
+    /// The text as an owned `String`.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            Repr::Owned(s) => s,
+            _ => self.as_str().to_string(),
+        }
+    }
+}
+
+impl std::ops::Deref for TokenText<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for TokenText<'_> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl<'a> From<&'a str> for TokenText<'a> {
+    fn from(s: &'a str) -> Self {
+        TokenText(Repr::Draft(s))
+    }
+}
+
+impl From<String> for TokenText<'_> {
+    fn from(s: String) -> Self {
+        TokenText(Repr::Owned(s))
+    }
+}
+
+impl From<Rc<str>> for TokenText<'_> {
+    fn from(s: Rc<str>) -> Self {
+        TokenText(Repr::Shared(s))
+    }
+}
+
+impl PartialEq for TokenText<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for TokenText<'_> {}
+
+impl std::hash::Hash for TokenText<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h);
+    }
+}
+
+impl PartialEq<str> for TokenText<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for TokenText<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for TokenText<'_> {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::fmt::Debug for TokenText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for TokenText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Tokenizer for one language (Snowball stemmer chosen by ISO 639-1 code).
@@ -55,11 +165,11 @@ pub struct Tokenizer {
 /// Most words memoised per thread before the stem cache starts over.
 const STEM_CACHE_MAX: usize = 20_000;
 
-/// Memoised stems of one Snowball algorithm.
+/// Memoised stems of one Snowball algorithm, shared with the tokens that use them.
 #[derive(Default)]
 struct StemCache {
     algorithm: u8,
-    stems: rustc_hash::FxHashMap<String, String>,
+    stems: rustc_hash::FxHashMap<Box<str>, Rc<str>>,
 }
 
 thread_local! {
@@ -193,10 +303,23 @@ impl Tokenizer {
 
     /// Normalise one piece of text the way tokens are: NFKC, lower case, `’` → `'`.
     pub fn normalize(s: &str) -> String {
+        Self::normalize_text(s).into_string()
+    }
+
+    /// [`Tokenizer::normalize`], borrowing `s` when it is its own normal form (ASCII without
+    /// capitals, the common case).
+    fn normalize_text(s: &str) -> TokenText<'_> {
         // NFKC leaves ASCII alone, and only non-ASCII apostrophes are folded.
         if s.is_ascii() {
-            return s.to_ascii_lowercase();
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                return s.to_ascii_lowercase().into();
+            }
+            return s.into();
         }
+        Self::normalize_unicode(s).into()
+    }
+
+    fn normalize_unicode(s: &str) -> String {
         #[cfg(feature = "nfkc")]
         let chars = s.nfkc();
         #[cfg(not(feature = "nfkc"))]
@@ -222,6 +345,11 @@ impl Tokenizer {
     /// Stems are memoised per thread: a draft is analysed again on every pause in typing, so
     /// nearly every word has been stemmed before.
     pub fn stem_word(&self, norm: &str) -> String {
+        self.stem_shared(norm).to_string()
+    }
+
+    /// [`Tokenizer::stem_word`], shared with the stem cache (no allocation once cached).
+    fn stem_shared(&self, norm: &str) -> Rc<str> {
         // Possessive "'s" is dropped before stemming so "agency's" meets "agency".
         let w = norm.strip_suffix("'s").unwrap_or(norm);
         STEMS.with(|cache| {
@@ -231,19 +359,19 @@ impl Tokenizer {
                 cache.algorithm = self.algorithm;
             }
             if let Some(stem) = cache.stems.get(w) {
-                return stem.clone();
+                return Rc::clone(stem);
             }
-            let stem = self.stemmer.stem(w).into_owned();
+            let stem: Rc<str> = self.stemmer.stem(w).into();
             if cache.stems.len() >= STEM_CACHE_MAX {
                 cache.stems.clear();
             }
-            cache.stems.insert(w.to_string(), stem.clone());
+            cache.stems.insert(w.into(), Rc::clone(&stem));
             stem
         })
     }
 
     /// Split `text` into tokens.
-    pub fn tokenize(&self, text: &str) -> Vec<Token> {
+    pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
         let mut out = Vec::with_capacity(text.len() / 5 + 1);
         if !may_hold_special(text) {
             self.words(text, 0..text.len(), &mut out);
@@ -274,14 +402,14 @@ impl Tokenizer {
                 self.words(text, pos..start, &mut out);
             }
             let raw = &text[start..end];
-            let norm = Self::normalize(raw);
+            let norm = Self::normalize_text(raw);
             match kind {
                 TokenKind::Hashtag => {
                     let body = norm.trim_start_matches(['#', '＃']).to_string();
                     out.push(Token {
                         kind,
                         span: start..end,
-                        stem: body.clone(),
+                        stem: body.into(),
                         norm,
                         in_hashtag: false,
                     });
@@ -304,7 +432,7 @@ impl Tokenizer {
         out
     }
 
-    fn words(&self, text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    fn words<'a>(&self, text: &'a str, range: Range<usize>, out: &mut Vec<Token<'a>>) {
         let piece = &text[range.clone()];
         if piece.is_ascii() {
             for seg in ascii_words(piece) {
@@ -323,12 +451,11 @@ impl Tokenizer {
             if seg.chars().any(char::is_alphanumeric) {
                 self.push_word(seg, span, out);
             } else if is_emoji(first) {
-                let norm = seg.to_string();
                 out.push(Token {
                     kind: TokenKind::Emoji,
                     span,
-                    stem: norm.clone(),
-                    norm,
+                    stem: seg.into(),
+                    norm: seg.into(),
                     in_hashtag: false,
                 });
             }
@@ -336,15 +463,15 @@ impl Tokenizer {
     }
 
     /// Push one word segment as a word or number token.
-    fn push_word(&self, seg: &str, span: Range<usize>, out: &mut Vec<Token>) {
-        let norm = Self::normalize(seg);
+    fn push_word<'a>(&self, seg: &'a str, span: Range<usize>, out: &mut Vec<Token<'a>>) {
+        let norm = Self::normalize_text(seg);
         let numeric = seg
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '\'' | '_'));
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'\'' | b'_'));
         let (kind, stem) = if numeric {
             (TokenKind::Number, norm.clone())
         } else {
-            (TokenKind::Word, self.stem_word(&norm))
+            (TokenKind::Word, self.stem_shared(&norm).into())
         };
         out.push(Token {
             kind,
@@ -356,7 +483,7 @@ impl Tokenizer {
     }
 
     /// Words hidden in a hashtag body: CamelCase humps, digit runs and underscores.
-    fn hashtag_parts(&self, text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    fn hashtag_parts<'a>(&self, text: &'a str, range: Range<usize>, out: &mut Vec<Token<'a>>) {
         let body = &text[range.clone()];
         let chars: Vec<(usize, char)> = body.char_indices().collect();
         let mut parts: Vec<Range<usize>> = Vec::new();
@@ -396,11 +523,11 @@ impl Tokenizer {
         }
         for p in parts {
             let span = range.start + p.start..range.start + p.end;
-            let norm = Self::normalize(&text[span.clone()]);
+            let norm = Self::normalize_text(&text[span.clone()]);
             let (kind, stem) = if norm.chars().all(|c| c.is_ascii_digit()) {
                 (TokenKind::Number, norm.clone())
             } else {
-                (TokenKind::Word, self.stem_word(&norm))
+                (TokenKind::Word, self.stem_shared(&norm).into())
             };
             out.push(Token {
                 kind,
@@ -506,10 +633,10 @@ mod tests {
             .map(|k| {
                 assert_eq!(
                     Tokenizer::normalize(&s[k.span.clone()]),
-                    k.norm,
+                    k.norm.as_str(),
                     "span/norm mismatch"
                 );
-                (k.kind, k.norm, k.stem)
+                (k.kind, k.norm.into_string(), k.stem.into_string())
             })
             .collect()
     }

@@ -46,6 +46,25 @@ const TOP_FIELDS: &[&str] = &[
 /// Parse bundle JSON text: syntax and type errors, then [`check`]'s semantic problems, each
 /// located by JSON path and line:column in `json`.
 pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
+    parse_with(json, Checks::All)
+}
+
+/// Which semantic checks [`parse_with`] makes on a bundle whose every part deserialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Checks {
+    /// Everything [`check`] does.
+    All,
+    /// Everything but compiling regexes: the engine's compiler reports the same problems at
+    /// the same paths, so a bundle's regexes are compiled once on load.
+    LeaveRegexes,
+    /// None, and no duplicate-key scan: for the embedded default bundle, whose tests make
+    /// every check (`default_bundle_passes_every_check`). Type errors are still reported.
+    Trusted,
+}
+
+/// [`parse`] with a choice of semantic checks. One way from JSON text to a [`Bundle`] for
+/// every caller, so the WebAssembly module holds one copy of the bundle's deserializers.
+pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErrors> {
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(e) => {
@@ -54,10 +73,10 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
             })
         }
     };
-    let index = Index::scan(json);
+    let index = (checks != Checks::Trusted).then(|| Index::scan(json));
     let mut problems: Vec<Problem> = index
-        .duplicates
         .iter()
+        .flat_map(|index| &index.duplicates)
         .map(|(path, key)| {
             unlocated(
                 path,
@@ -72,7 +91,11 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
         // top-level serde attributes: unknown and missing fields, defaults). Deserializing
         // the whole again would only add code to the WebAssembly build.
         Some(p) if problems.is_empty() => {
-            let semantic = check(&p.bundle);
+            let semantic = match checks {
+                Checks::All => check(&p.bundle),
+                Checks::LeaveRegexes => check_with(&p.bundle, false),
+                Checks::Trusted => Vec::new(),
+            };
             if semantic.is_empty() {
                 return Ok(p.bundle);
             }
@@ -81,6 +104,7 @@ pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
         Some(p) => problems.extend(p.check()),
         None => {}
     }
+    let index = index.unwrap_or_else(|| Index::scan(json));
     for p in &mut problems {
         index.locate_problem(json, p);
     }

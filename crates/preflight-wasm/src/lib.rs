@@ -255,7 +255,7 @@ fn context_from_js(value: &JsValue) -> Result<core::Context, JsError> {
     }
     let invalid = |e: &dyn std::fmt::Display| JsError::new(&format!("invalid context: {e}"));
     if let Some(json) = value.as_string() {
-        return serde_json::from_str(&json).map_err(|e| invalid(&e));
+        return context_from_json(&json).map_err(|e| invalid(&e));
     }
     if !value.is_object() {
         return Err(invalid(&format!(
@@ -271,7 +271,26 @@ fn context_from_js(value: &JsValue) -> Result<core::Context, JsError> {
     let json = json
         .as_string()
         .ok_or_else(|| invalid(&"it cannot be written as JSON"))?;
-    serde_json::from_str(&json).map_err(|e| invalid(&e))
+    context_from_json(&json).map_err(|e| invalid(&e))
+}
+
+/// The context read from JSON text, memoised for the last text seen: the extension sends the
+/// same context with every pause in typing.
+fn context_from_json(json: &str) -> Result<core::Context, serde_json::Error> {
+    thread_local! {
+        static LAST: RefCell<Option<(String, core::Context)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((text, context)) = last.as_ref() {
+            if text == json {
+                return Ok(context.clone());
+            }
+        }
+        let context: core::Context = serde_json::from_str(json)?;
+        *last = Some((json.to_string(), context.clone()));
+        Ok(context)
+    })
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {

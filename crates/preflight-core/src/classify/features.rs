@@ -15,7 +15,7 @@
 //!   are one term each;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
 //!   institutional "we", "you"), calls to action, questions, the employer named, work vs
-//!   family and leisure vocabulary, density of hashtags / URLs / mentions, a coarse length
+//!   family and leisure vocabulary (the word categories of [`super::lexicons`]), density of hashtags / URLs / mentions, a coarse length
 //!   bucket, and the optional context (site kind, account kind, reply).
 //!
 //! Bump [`FEATURE_VERSION`] whenever anything here changes what a text maps to: a model file
@@ -26,11 +26,11 @@ use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use super::UseInput;
+use super::{lexicons, UseInput};
 use crate::{AccountKind, SiteKind, TokenKind};
 
 /// Version of the mapping from a [`UseInput`] to features.
-pub const FEATURE_VERSION: u32 = 6;
+pub const FEATURE_VERSION: u32 = 7;
 /// Hashed text features live in `0..2^HASH_BITS`.
 pub const HASH_BITS: u8 = 16;
 /// Number of hashed buckets.
@@ -268,235 +268,6 @@ const CTA_PAIRS: &[(&str, &str)] = &[
     ("watch", "live"),
     ("see", "more"),
 ];
-/// Career and field vocabulary: one's job, skills, research and profession.
-const WORK: &[&str] = &[
-    "team",
-    "project",
-    "career",
-    "job",
-    "role",
-    "colleague",
-    "coworker",
-    "conference",
-    "webinar",
-    "panel",
-    "presentation",
-    "presented",
-    "presenting",
-    "keynote",
-    "research",
-    "paper",
-    "published",
-    "publication",
-    "data",
-    "analysis",
-    "analytics",
-    "leadership",
-    "leader",
-    "manager",
-    "management",
-    "skill",
-    "industry",
-    "experience",
-    "lesson",
-    "learned",
-    "mentor",
-    "mentoring",
-    "intern",
-    "internship",
-    "promotion",
-    "certification",
-    "engineer",
-    "engineering",
-    "science",
-    "scientist",
-    "technology",
-    "strategy",
-    "innovation",
-    "professional",
-    "expert",
-    "expertise",
-    "workshop",
-    "meeting",
-    "recruit",
-    "resume",
-    "interview",
-    "linkedin",
-    "productivity",
-    "framework",
-    "model",
-    "method",
-    "peer",
-    "field",
-    "lab",
-    "startup",
-    "work",
-    "working",
-    "worked",
-    "insight",
-    "growth",
-    "degree",
-    "course",
-    "cohort",
-    "analyst",
-    "collaboration",
-    "feedback",
-    "takeaway",
-    "tools",
-    "workflow",
-];
-/// Public-service vocabulary: what an institution says to the public it serves.
-const SERVICE: &[&str] = &[
-    "agency",
-    "department",
-    "bureau",
-    "administration",
-    "office",
-    "federal",
-    "county",
-    "state",
-    "city",
-    "public",
-    "residents",
-    "citizens",
-    "visitors",
-    "community",
-    "communities",
-    "program",
-    "grant",
-    "funding",
-    "services",
-    "service",
-    "eligible",
-    "eligibility",
-    "deadline",
-    "application",
-    "applications",
-    "closed",
-    "closure",
-    "reopen",
-    "hours",
-    "announce",
-    "announcement",
-    "reminder",
-    "alert",
-    "advisory",
-    "available",
-    "free",
-    "clinic",
-    "center",
-    "assistance",
-    "guidance",
-    "regulation",
-    "rule",
-    "comment",
-    "statement",
-    "secretary",
-    "administrator",
-    "official",
-    "report",
-    "policy",
-    "safety",
-    "schedule",
-    "appointment",
-    "website",
-    "online",
-    "hotline",
-    "status",
-    "processing",
-    "nationwide",
-    "rural",
-    "survivors",
-    "veterans",
-    "taxpayers",
-    "customers",
-];
-/// Family, home and leisure vocabulary.
-const LEISURE: &[&str] = &[
-    "family",
-    "kid",
-    "kids",
-    "son",
-    "daughter",
-    "wife",
-    "husband",
-    "mom",
-    "mum",
-    "dad",
-    "parent",
-    "baby",
-    "grandma",
-    "grandpa",
-    "brother",
-    "sister",
-    "friend",
-    "friends",
-    "dog",
-    "cat",
-    "puppy",
-    "pup",
-    "weekend",
-    "vacation",
-    "holiday",
-    "birthday",
-    "beach",
-    "hike",
-    "hiking",
-    "fishing",
-    "game",
-    "football",
-    "baseball",
-    "basketball",
-    "soccer",
-    "movie",
-    "music",
-    "concert",
-    "beer",
-    "wine",
-    "pizza",
-    "dinner",
-    "lunch",
-    "breakfast",
-    "coffee",
-    "cook",
-    "cooking",
-    "garden",
-    "gardening",
-    "church",
-    "sleep",
-    "tired",
-    "bed",
-    "lol",
-    "lmao",
-    "omg",
-    "haha",
-    "fun",
-    "party",
-    "song",
-    "netflix",
-    "tv",
-    "show",
-    "season",
-    "win",
-    "lost",
-    "playoffs",
-    "fans",
-    "boyfriend",
-    "girlfriend",
-    "honey",
-    "cake",
-    "home",
-    "house",
-    "morning",
-    "night",
-    "tonight",
-    "yard",
-    "bbq",
-    "camping",
-    "trip",
-    "road",
-];
-
 fn lexicons() -> &'static Lexicons {
     static LEX: OnceLock<Lexicons> = OnceLock::new();
     LEX.get_or_init(|| {
@@ -516,13 +287,15 @@ fn lexicons() -> &'static Lexicons {
             *words.entry(second).or_default() |= F_PAIR2;
         }
         let mut stems: HashMap<String, u8, Fast> = HashMap::default();
+        for w in CTA_WORDS {
+            *stems.entry(st.stem(w).into_owned()).or_default() |= S_CTA;
+        }
         for (list, flag) in [
-            (CTA_WORDS, S_CTA),
-            (WORK, S_WORK),
-            (SERVICE, S_SERVICE),
-            (LEISURE, S_LEISURE),
+            (lexicons::WORK, S_WORK),
+            (lexicons::SERVICE, S_SERVICE),
+            (lexicons::LEISURE, S_LEISURE),
         ] {
-            for w in list {
+            for w in lexicons::words(list) {
                 *stems.entry(st.stem(w).into_owned()).or_default() |= flag;
             }
         }
@@ -749,17 +522,36 @@ mod tests {
     }
 
     #[test]
-    fn work_side_and_family_side_lexicons_do_not_share_a_stem() {
-        // A shared stem would count one word on both sides (v5 had "team's" in the leisure
-        // list, which stems to "team", a work word).
+    fn every_stem_is_in_one_lexicon_only() {
+        // A shared stem would count one word twice, or on both sides (v5 had "team's" in the
+        // leisure list, which stems to "team", a work word).
         let st = Stemmer::create(Algorithm::English);
-        let leisure: HashSet<String> = LEISURE.iter().map(|w| st.stem(w).into_owned()).collect();
-        for w in WORK.iter().chain(SERVICE) {
-            assert!(
-                !leisure.contains(st.stem(w).as_ref()),
-                "{w} is on both sides"
-            );
+        let stems = |list| -> HashSet<String> {
+            lexicons::words(list)
+                .map(|w| st.stem(w).into_owned())
+                .collect()
+        };
+        let lists = [
+            ("work", stems(lexicons::WORK)),
+            ("service", stems(lexicons::SERVICE)),
+            ("leisure", stems(lexicons::LEISURE)),
+        ];
+        for (i, (a, sa)) in lists.iter().enumerate() {
+            for (b, sb) in &lists[i + 1..] {
+                let shared: Vec<&String> = sa.intersection(sb).collect();
+                assert!(shared.is_empty(), "{a} and {b} share {shared:?}");
+            }
         }
+        // Every entry is one plain lower-case word, as the tokenizer produces them.
+        for list in [lexicons::WORK, lexicons::SERVICE, lexicons::LEISURE] {
+            for w in lexicons::words(list) {
+                assert!(
+                    w.chars().all(|c| c.is_ascii_lowercase()),
+                    "{w:?} is not one lower-case word"
+                );
+            }
+        }
+        assert!(lists.iter().all(|(_, s)| s.len() > 150));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod eval;
 pub mod features;
+pub mod lexicons;
 pub mod model;
 
 use std::sync::OnceLock;
@@ -18,7 +19,7 @@ pub use model::UseModel;
 /// Everything the classifier may look at.
 pub struct UseInput<'a> {
     pub text: &'a str,
-    pub tokens: &'a [Token],
+    pub tokens: &'a [Token<'a>],
     pub context: &'a Context,
     /// Site kind resolved from the bundle, if the site is known.
     pub site_kind: Option<crate::SiteKind>,
@@ -155,7 +156,7 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
         let w = match t.second.and_then(|j| input.tokens.get(j)) {
             Some(s) if s.kind == crate::TokenKind::Word => format!("{} {}", first.norm, s.norm),
             Some(_) => continue,
-            None => first.norm.clone(),
+            None => first.norm.to_string(),
         };
         if !words.iter().any(|(_, x)| *x == w) {
             words.push((p, w));
