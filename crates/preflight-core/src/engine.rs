@@ -143,9 +143,11 @@ impl Engine {
 
     /// Validate and compile a bundle.
     pub fn new(bundle: Bundle) -> Result<Self, BundleErrors> {
-        let problems = validate::check_with(&bundle, false);
-        if !problems.is_empty() {
-            return Err(BundleErrors { problems });
+        if !validate::check_with(&bundle, false).is_empty() {
+            // The whole diagnosis, regexes included: the compiler will not run.
+            return Err(BundleErrors {
+                problems: validate::check(&bundle),
+            });
         }
         Self::compile(bundle)
     }
@@ -1261,6 +1263,23 @@ mod tests {
                 .any(|p| p.path == "$.rules[0].match.phrases.terms[1]"),
             "{err}"
         );
+        // A broken regex beside another problem: both reported, from text and from a value.
+        let bad = bad.replace(r#"\\bdelete\\b"#, r#"(unclosed"#);
+        let err = Engine::from_json(&bad).unwrap_err();
+        let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(
+            paths.contains(&"$.rules[0].match.phrases.terms[1]"),
+            "{err}"
+        );
+        assert!(paths.contains(&"$.rules[2].match.regex.pattern"), "{err}");
+        let bundle: Bundle = serde_json::from_str(&bad).unwrap();
+        let err = Engine::new(bundle).unwrap_err();
+        let paths: Vec<&str> = err.problems.iter().map(|p| p.path.as_str()).collect();
+        assert!(
+            paths.contains(&"$.rules[0].match.phrases.terms[1]"),
+            "{err}"
+        );
+        assert!(paths.contains(&"$.rules[2].match.regex.pattern"), "{err}");
         assert!(Engine::from_json("{").is_err());
     }
 

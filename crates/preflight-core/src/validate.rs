@@ -103,7 +103,12 @@ pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErr
             if semantic.is_empty() {
                 return Ok(p.bundle);
             }
-            problems = semantic;
+            // A broken bundle gets the whole diagnosis, its regexes' problems included (the
+            // engine's compiler, which would report them, does not run on it).
+            problems = match checks {
+                Checks::LeaveRegexes => check(&p.bundle),
+                _ => semantic,
+            };
         }
         Some(p) => problems.extend(p.check()),
         None => {}

@@ -8,9 +8,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
+use super::{all_same_digit, context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "CREDIT_CARD";
 const CONTEXT: &[&str] = &[
@@ -35,8 +33,8 @@ const CONTEXT: &[&str] = &[
     "pay",
 ];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(concat!(
         r"(?-u:\b)(?:",
         // 4-4-4-1..4 (13–16) with an optional 5th group of 1–3 (up to 19)
         r"[0-9]{4}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{1,4}(?:[ -][0-9]{1,3})?",
@@ -53,7 +51,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     for (offset, window) in hints.number_windows(text) {
-        for m in RE.find_iter(window) {
+        for (m, _) in RE.found(window, super::word_starts(window, |b| b.is_ascii_digit())) {
             let span = offset + m.start()..offset + m.end();
             let s = m.as_str();
             if !digits_isolated(text, &span) || all_same_digit(s) {
@@ -200,5 +198,10 @@ mod tests {
         }
         // A valid card after a stray number is still found.
         assert_eq!(found("ID 12 4111 1111 1111 1111").len(), 1);
+    }
+
+    #[test]
+    fn word_starts_find_every_match() {
+        super::super::word_starts_agree(&super::RE, |b| b.is_ascii_digit());
     }
 }

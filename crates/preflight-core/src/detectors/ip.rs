@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
-use super::{compile, context, digits_isolated, push, Detection, Hints};
+use super::{compile, context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "IP_ADDRESS";
 const BASE: f32 = 0.6;
@@ -20,8 +20,8 @@ const CONTEXT: &[&str] = &[
     "ip", "ipv4", "ipv6", "address", "addr", "server", "host", "router", "gateway", "subnet", "vpn",
 ];
 
-static V4: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)"));
+static V4: LazyLock<Anchored> =
+    LazyLock::new(|| Anchored::new(r"(?-u:\b)(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?-u:\b)"));
 
 static V6: LazyLock<Regex> = LazyLock::new(|| {
     compile(
@@ -71,7 +71,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     }
     if hints.cluster >= 4 && hints.dot {
         for (offset, window) in hints.number_windows(text) {
-            for m in V4.find_iter(window) {
+            for (m, _) in V4.found(window, super::word_starts(window, |b| b.is_ascii_digit())) {
                 let span = offset + m.start()..offset + m.end();
                 // The IPv4 tail of an IPv6 address (`::ffff:192.0.2.128`) is part of that one.
                 let in_v6 = out[first..]
@@ -142,5 +142,10 @@ mod tests {
         ] {
             assert!(found(bad).is_empty(), "{bad}: {:?}", found(bad));
         }
+    }
+
+    #[test]
+    fn word_starts_find_every_v4_match() {
+        super::super::word_starts_agree(&super::V4, |b| b.is_ascii_digit());
     }
 }

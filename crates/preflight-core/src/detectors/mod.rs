@@ -498,6 +498,36 @@ pub(crate) fn compile(pattern: &str) -> Regex {
 pub(crate) const WS: &str =
     r"\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
 
+/// A match found by [`Anchored::found`], with the accessors of a regex match.
+pub(crate) struct Found<'t> {
+    hay: &'t str,
+    range: Range<usize>,
+}
+
+impl<'t> Found<'t> {
+    pub fn start(&self) -> usize {
+        self.range.start
+    }
+
+    pub fn end(&self) -> usize {
+        self.range.end
+    }
+
+    pub fn as_str(&self) -> &'t str {
+        &self.hay[self.range.clone()]
+    }
+}
+
+/// Positions of `s` after an ASCII word boundary whose byte satisfies `first`: where a match
+/// of a pattern `\b[first]…` can start.
+pub(crate) fn word_starts<'a, F: Fn(u8) -> bool + 'a>(
+    s: &'a str,
+    first: F,
+) -> impl Iterator<Item = usize> + 'a {
+    let b = s.as_bytes();
+    (0..b.len()).filter(move |&i| first(b[i]) && boundary_at(b, i))
+}
+
 /// `[A-Za-z0-9_]`
 pub(crate) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -594,6 +624,19 @@ impl Anchored {
         let caps = re.captures(&text[from..])?;
         let end = from + caps.get(0)?.end();
         Some((at..end, from, caps))
+    }
+
+    /// [`Anchored::all`] in `hay`, each as a [`Found`] match with its captures (`hay` is
+    /// searched as a whole: the captures need no offset).
+    pub fn found<'t>(
+        &self,
+        hay: &'t str,
+        starts: impl IntoIterator<Item = usize>,
+    ) -> Vec<(Found<'t>, regex_lite::Captures<'t>)> {
+        self.all(hay, starts)
+            .into_iter()
+            .map(|(range, _, caps)| (Found { hay, range }, caps))
+            .collect()
     }
 
     /// [`Anchored::for_each`], collected: `(span, capture offset, captures)`.
@@ -743,6 +786,36 @@ pub(crate) fn needles_cover_every_match(
         }
     }
     matched
+}
+
+/// Test support: searched only at [`word_starts`], `re` finds what the regex crate's
+/// `find_iter` finds, over every concatenation of four pieces of number-like text.
+#[cfg(test)]
+pub(crate) fn word_starts_agree(re: &Anchored, first: impl Fn(u8) -> bool + Copy) {
+    let oracle = regex::Regex::new(&re.pattern).unwrap();
+    let pieces = [
+        "123", "45", "6789", "9", "0", "-", " ", ".", "A", "b", "_", "é", "(", ")", "+1", "4111",
+        "10.0.", "0.1",
+    ];
+    let mut matched = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                for d in pieces {
+                    let s = format!("{a}{b}{c}{d}");
+                    let want: Vec<Range<usize>> = oracle.find_iter(&s).map(|m| m.range()).collect();
+                    let got: Vec<Range<usize>> = re
+                        .found(&s, word_starts(&s, first))
+                        .into_iter()
+                        .map(|(m, _)| m.start()..m.end())
+                        .collect();
+                    assert_eq!(got, want, "{s:?}");
+                    matched += usize::from(!want.is_empty());
+                }
+            }
+        }
+    }
+    assert!(matched > 50, "{matched}");
 }
 
 #[cfg(test)]

@@ -10,9 +10,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
+use super::{all_same_digit, context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "US_DRIVER_LICENSE";
 const CONTEXT: &[&str] = &[
@@ -30,8 +28,8 @@ const CONTEXT: &[&str] = &[
     "lic",
 ];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(concat!(
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(concat!(
         r"(?-u:\b)(?:",
         r"(?P<dashed>[A-Z][0-9]{3}-[0-9]{3,4}-[0-9]{2,4}(?:-[0-9]{2,3})?(?:-[0-9])?)",
         r"|(?P<alnum>[A-Z]{1,2}[0-9]{5,14})",
@@ -45,8 +43,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     for (offset, window) in hints.number_windows(text) {
-        for caps in RE.captures_iter(window) {
-            let Some(m) = caps.get(0) else { continue };
+        for (m, caps) in RE.found(
+            window,
+            super::word_starts(window, |b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+        ) {
             let span = offset + m.start()..offset + m.end();
             if !digits_isolated(text, &span) || all_same_digit(m.as_str()) {
                 continue;
@@ -107,5 +107,12 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn word_starts_find_every_match() {
+        super::super::word_starts_agree(&super::RE, |b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit()
+        });
     }
 }

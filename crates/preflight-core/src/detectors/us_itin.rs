@@ -6,15 +6,15 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{compile, context, digits_isolated, push, Detection, Hints};
+use super::{context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "US_ITIN";
 const CONTEXT: &[&str] = &["itin", "itins", "taxpayer", "tax id", "tax", "tin", "irs"];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?-u:\b)9[0-9]{2}(?P<s1>[ -]?)(?P<g>[0-9]{2})(?P<s2>[ -]?)(?P<n>[0-9]{4})(?-u:\b)")
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(
+        r"(?-u:\b)9[0-9]{2}(?P<s1>[ -]?)(?P<g>[0-9]{2})(?P<s2>[ -]?)(?P<n>[0-9]{4})(?-u:\b)",
+    )
 });
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
@@ -22,8 +22,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     for (offset, window) in hints.number_windows(text) {
-        for caps in RE.captures_iter(window) {
-            let Some(m) = caps.get(0) else { continue };
+        for (m, caps) in RE.found(window, super::word_starts(window, |b| b == b'9')) {
             let span = offset + m.start()..offset + m.end();
             if !digits_isolated(text, &span) {
                 continue;
@@ -84,5 +83,10 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn word_starts_find_every_match() {
+        super::super::word_starts_agree(&super::RE, |b| b == b'9');
     }
 }

@@ -7,9 +7,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
+use super::{all_same_digit, context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "US_PASSPORT";
 const CONTEXT: &[&str] = &[
@@ -19,15 +17,18 @@ const CONTEXT: &[&str] = &[
     "travel document",
 ];
 
-static RE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?-u:\b)(?:[A-Z][0-9]{8}|[0-9]{9})(?-u:\b)"));
+static RE: LazyLock<Anchored> =
+    LazyLock::new(|| Anchored::new(r"(?-u:\b)(?:[A-Z][0-9]{8}|[0-9]{9})(?-u:\b)"));
 
 pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
     if hints.cluster < 8 {
         return;
     }
     for (offset, window) in hints.number_windows(text) {
-        for m in RE.find_iter(window) {
+        for (m, _) in RE.found(
+            window,
+            super::word_starts(window, |b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+        ) {
             let span = offset + m.start()..offset + m.end();
             let s = m.as_str();
             if !digits_isolated(text, &span) || all_same_digit(s) {
@@ -81,5 +82,12 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn word_starts_find_every_match() {
+        super::super::word_starts_agree(&super::RE, |b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit()
+        });
     }
 }

@@ -11,9 +11,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::Regex;
-
-use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
+use super::{all_same_digit, context, digits_isolated, push, Anchored, Detection, Hints};
 
 const ENTITY: &str = "US_SSN";
 const CONTEXT: &[&str] = &["ssn", "ssns", "social security", "soc sec", "ssa", "ss"];
@@ -21,8 +19,8 @@ const CONTEXT: &[&str] = &["ssn", "ssns", "social security", "soc sec", "ssa", "
 /// Published on sample cards and used by many people by mistake; never assigned.
 const SAMPLE_NUMBERS: &[&str] = &["078051120", "219099999"];
 
-static RE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
+static RE: LazyLock<Anchored> = LazyLock::new(|| {
+    Anchored::new(
         r"(?-u:\b)(?P<a>[0-9]{3})(?P<s1>[ .-]?)(?P<g>[0-9]{2})(?P<s2>[ .-]?)(?P<n>[0-9]{4})(?-u:\b)",
     )
 });
@@ -32,8 +30,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
         return;
     }
     for (offset, window) in hints.number_windows(text) {
-        for caps in RE.captures_iter(window) {
-            let Some(m) = caps.get(0) else { continue };
+        for (m, caps) in RE.found(window, super::word_starts(window, |b| b.is_ascii_digit())) {
             let span = offset + m.start()..offset + m.end();
             if !digits_isolated(text, &span) {
                 continue;
@@ -131,5 +128,10 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn word_starts_find_every_match() {
+        super::super::word_starts_agree(&super::RE, |b| b.is_ascii_digit());
     }
 }
