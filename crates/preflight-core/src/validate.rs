@@ -93,11 +93,7 @@ pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErr
         Some(p) if problems.is_empty() => {
             let semantic = match checks {
                 Checks::All => check(&p.bundle),
-                // A bundle with problems gets the full list, its regexes' included.
-                Checks::LeaveRegexes => match check_with(&p.bundle, false) {
-                    s if s.is_empty() => s,
-                    _ => check(&p.bundle),
-                },
+                Checks::LeaveRegexes => check_with(&p.bundle, false),
                 Checks::Trusted => Vec::new(),
             };
             if semantic.is_empty() {
