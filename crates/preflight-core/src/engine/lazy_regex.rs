@@ -24,12 +24,15 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::REGEX_SIZE_LIMIT;
 
-/// A bundle regex: compiled at load; its anchored forms on first use.
+/// A bundle regex: compiled at load (the embedded default bundle's on first use); its
+/// anchored forms on first use.
 #[derive(Debug)]
 pub(crate) struct LazyRegex {
     pattern: String,
     case_insensitive: bool,
-    plain: Regex,
+    /// The pattern compiled; `None` inside when it failed (only possible for a pattern
+    /// prepared by [`prepare_trusted`], whose tests say it cannot).
+    plain: OnceLock<Option<Regex>>,
     /// Whether the pattern is gated (searched at gate positions only).
     gated: bool,
     anchored: OnceLock<Option<(Regex, Regex)>>,
@@ -89,8 +92,13 @@ impl Compiled<'_> {
 }
 
 impl LazyRegex {
-    /// The regex, ready to search (the anchored forms are built now if they are not yet).
-    pub fn get(&self) -> Compiled<'_> {
+    /// The regex, ready to search (compiled and the anchored forms built now if they are
+    /// not yet); `None` if it does not compile (see [`LazyRegex::error`]).
+    pub fn get(&self) -> Option<Compiled<'_>> {
+        let plain = self
+            .plain
+            .get_or_init(|| build(&self.pattern, self.case_insensitive).ok())
+            .as_ref()?;
         let anchored = self.anchored.get_or_init(|| {
             if !self.gated {
                 return None;
@@ -105,9 +113,19 @@ impl LazyRegex {
             );
             Some((first, rest.ok()?))
         });
-        Compiled {
-            plain: &self.plain,
+        Some(Compiled {
+            plain,
             anchored: anchored.as_ref(),
+        })
+    }
+
+    /// Why the pattern did not compile, once it has been tried.
+    pub fn error(&self) -> Option<String> {
+        match self.plain.get() {
+            Some(None) => build(&self.pattern, self.case_insensitive)
+                .err()
+                .map(|e| crate::validate::regex_message(&e)),
+            _ => None,
         }
     }
 
@@ -115,6 +133,12 @@ impl LazyRegex {
     #[cfg(test)]
     pub fn is_compiled(&self) -> bool {
         self.anchored.get().is_some()
+    }
+
+    /// Whether the pattern itself has been compiled.
+    #[cfg(test)]
+    pub fn is_plain_compiled(&self) -> bool {
+        self.plain.get().is_some()
     }
 }
 
@@ -125,8 +149,24 @@ pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared,
     if plain.is_match("") {
         return Err("pattern matches the empty string, so it would flag every draft".into());
     }
+    Ok(prepared(
+        pattern,
+        case_insensitive,
+        OnceLock::from(Some(plain)),
+    ))
+}
+
+/// [`prepare`] without compiling or checking: for the embedded default bundle, whose tests
+/// check every pattern (`default_bundle_passes_every_check`). It compiles on the first draft
+/// holding its gate: compiling the default bundle's patterns was a third of a fresh
+/// WebAssembly load.
+pub(crate) fn prepare_trusted(pattern: &str, case_insensitive: bool) -> Prepared {
+    prepared(pattern, case_insensitive, OnceLock::new())
+}
+
+fn prepared(pattern: &str, case_insensitive: bool, plain: OnceLock<Option<Regex>>) -> Prepared {
     let gate = gate(pattern);
-    Ok(Prepared {
+    Prepared {
         regex: LazyRegex {
             pattern: pattern.to_string(),
             case_insensitive,
@@ -135,7 +175,7 @@ pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared,
             anchored: OnceLock::new(),
         },
         gate,
-    })
+    }
 }
 
 /// Largest class expanded into literals.
@@ -625,7 +665,7 @@ mod tests {
             Starts::Anywhere => None,
             Starts::At(v) => Some(v.as_slice()),
         };
-        prepared.regex.get().find_all(text, starts)
+        prepared.regex.get().unwrap().find_all(text, starts)
     }
 
     fn lite_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
@@ -860,7 +900,18 @@ mod tests {
     fn compiled_only_when_asked() {
         let p = prepare(r"\bhello", true).unwrap();
         assert!(!p.regex.is_compiled());
-        assert_eq!(p.regex.get().find_all("say HELLO", Some(&[4])), vec![4..9]);
+        assert_eq!(
+            p.regex.get().unwrap().find_all("say HELLO", Some(&[4])),
+            vec![4..9]
+        );
         assert!(p.regex.is_compiled());
+        // A trusted pattern compiles on first use; one that cannot says why.
+        let t = prepare_trusted(r"\bhello", true);
+        assert!(t.regex.plain.get().is_none());
+        assert_eq!(t.regex.get().unwrap().find_all("HELLO", None), vec![0..5]);
+        let bad = prepare_trusted("(unclosed", false);
+        assert!(bad.regex.get().is_none());
+        assert!(bad.regex.error().is_some());
+        assert_eq!(t.regex.error(), None);
     }
 }
