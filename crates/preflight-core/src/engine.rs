@@ -2,6 +2,8 @@
 
 mod lazy_regex;
 
+use std::sync::OnceLock;
+
 use lazy_regex::{Gates, LazyRegex, Starts};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
@@ -29,7 +31,8 @@ pub struct Engine {
     rules: Vec<CompiledRule>,
     /// The regexes of regex rules (compiled on first need), and their literal gates.
     regexes: Vec<(usize, LazyRegex)>,
-    gates: Gates,
+    /// Built on the first draft a regex rule applies to.
+    gates: OnceLock<Gates>,
     /// Every phrase list of the bundle, searched in one pass.
     phrases: PhraseIndex,
     employer: PhraseSet,
@@ -212,7 +215,6 @@ impl Engine {
         // Rules.
         let mut rules = Vec::new();
         let mut regexes = Vec::new();
-        let mut gates = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
                 continue;
@@ -268,17 +270,17 @@ impl Engine {
                 // The default bundle's compile on the first draft holding their gate (its
                 // tests check them).
                 Matcher::Regex(r) if trusted => {
-                    let p = lazy_regex::prepare_trusted(&r.pattern, r.case_insensitive);
-                    regexes.push((i, p.regex));
-                    gates.push(p.gate);
+                    regexes.push((
+                        i,
+                        lazy_regex::prepare_trusted(&r.pattern, r.case_insensitive),
+                    ));
                     CompiledMatcher::Regex(regexes.len() - 1)
                 }
                 // Compiled and checked now; the anchored search forms on the first draft that
                 // may match.
                 Matcher::Regex(r) => match lazy_regex::prepare(&r.pattern, r.case_insensitive) {
                     Ok(p) => {
-                        regexes.push((i, p.regex));
-                        gates.push(p.gate);
+                        regexes.push((i, p));
                         CompiledMatcher::Regex(regexes.len() - 1)
                     }
                     Err(message) => {
@@ -382,7 +384,7 @@ impl Engine {
             phrases,
             tokenizer,
             rules,
-            gates: Gates::new(&gates),
+            gates: OnceLock::new(),
             regexes,
             employer,
             titles,
@@ -563,7 +565,12 @@ impl Engine {
         // Where each regex may match: regex-lite has no literal prefilter, so a gated regex
         // is tried only where one of its literals starts.
         let regex_starts = if regex_applies {
-            self.gates.starts(text, &vec![false; self.regexes.len()])
+            self.gates
+                .get_or_init(|| {
+                    let gates: Vec<_> = self.regexes.iter().map(|(_, r)| r.gate()).collect();
+                    Gates::new(&gates)
+                })
+                .starts(text, &vec![false; self.regexes.len()])
         } else {
             Vec::new()
         };

@@ -33,18 +33,7 @@ pub(crate) struct LazyRegex {
     /// The pattern compiled; `None` inside when it failed (only possible for a pattern
     /// prepared by [`prepare_trusted`], whose tests say it cannot).
     plain: OnceLock<Option<Regex>>,
-    /// Whether the pattern is gated (searched at gate positions only).
-    gated: bool,
     anchored: OnceLock<Option<(Regex, Regex)>>,
-}
-
-/// A parsed bundle regex, ready to be searched.
-#[derive(Debug)]
-pub(crate) struct Prepared {
-    pub regex: LazyRegex,
-    /// Literals (ASCII lower case) one of which starts every match; `None` when there is no
-    /// such small set.
-    pub gate: Option<Vec<Vec<u8>>>,
 }
 
 fn build(pattern: &str, case_insensitive: bool) -> Result<Regex, regex_lite::Error> {
@@ -100,9 +89,8 @@ impl LazyRegex {
             .get_or_init(|| build(&self.pattern, self.case_insensitive).ok())
             .as_ref()?;
         let anchored = self.anchored.get_or_init(|| {
-            if !self.gated {
-                return None;
-            }
+            // Ungated patterns are searched whole.
+            gate(&self.pattern)?;
             // A pattern whose `(?x)` comment runs to its end would swallow the closing
             // parenthesis: the wrapped form then fails to compile and the plain regex is
             // searched instead.
@@ -117,6 +105,12 @@ impl LazyRegex {
             plain,
             anchored: anchored.as_ref(),
         })
+    }
+
+    /// Literals (ASCII lower case) one of which starts every match; `None` when there is no
+    /// such small set. Read from the pattern when asked: only drafts need it.
+    pub fn gate(&self) -> Option<Vec<Vec<u8>>> {
+        gate(&self.pattern)
     }
 
     /// Why the pattern did not compile, once it has been tried.
@@ -144,37 +138,28 @@ impl LazyRegex {
 
 /// Compile and check a bundle pattern. The error is the message the engine reports at the
 /// pattern's path.
-pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<Prepared, String> {
+pub(crate) fn prepare(pattern: &str, case_insensitive: bool) -> Result<LazyRegex, String> {
     let plain = build(pattern, case_insensitive).map_err(|e| crate::validate::regex_message(&e))?;
     if plain.is_match("") {
         return Err("pattern matches the empty string, so it would flag every draft".into());
     }
-    Ok(prepared(
-        pattern,
-        case_insensitive,
-        OnceLock::from(Some(plain)),
-    ))
+    Ok(lazy(pattern, case_insensitive, OnceLock::from(Some(plain))))
 }
 
 /// [`prepare`] without compiling or checking: for the embedded default bundle, whose tests
 /// check every pattern (`default_bundle_passes_every_check`). It compiles on the first draft
 /// holding its gate: compiling the default bundle's patterns was a third of a fresh
 /// WebAssembly load.
-pub(crate) fn prepare_trusted(pattern: &str, case_insensitive: bool) -> Prepared {
-    prepared(pattern, case_insensitive, OnceLock::new())
+pub(crate) fn prepare_trusted(pattern: &str, case_insensitive: bool) -> LazyRegex {
+    lazy(pattern, case_insensitive, OnceLock::new())
 }
 
-fn prepared(pattern: &str, case_insensitive: bool, plain: OnceLock<Option<Regex>>) -> Prepared {
-    let gate = gate(pattern);
-    Prepared {
-        regex: LazyRegex {
-            pattern: pattern.to_string(),
-            case_insensitive,
-            plain,
-            gated: gate.is_some(),
-            anchored: OnceLock::new(),
-        },
-        gate,
+fn lazy(pattern: &str, case_insensitive: bool, plain: OnceLock<Option<Regex>>) -> LazyRegex {
+    LazyRegex {
+        pattern: pattern.to_string(),
+        case_insensitive,
+        plain,
+        anchored: OnceLock::new(),
     }
 }
 
@@ -659,13 +644,13 @@ mod tests {
     /// Matches as the engine finds them: anchored at the gate's positions.
     fn engine_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
         let prepared = prepare(p, ci).unwrap();
-        let gates = Gates::new(std::slice::from_ref(&prepared.gate));
+        let gates = Gates::new(&[prepared.gate()]);
         let starts = gates.starts(text, &[false]);
         let starts = match &starts[0] {
             Starts::Anywhere => None,
             Starts::At(v) => Some(v.as_slice()),
         };
-        prepared.regex.get().unwrap().find_all(text, starts)
+        prepared.get().unwrap().find_all(text, starts)
     }
 
     fn lite_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
@@ -789,7 +774,7 @@ mod tests {
             let Ok(prepared) = prepare(&p, ci) else {
                 continue;
             };
-            let Some(gate) = prepared.gate else {
+            let Some(gate) = prepared.gate() else {
                 continue;
             };
             gated += 1;
@@ -864,7 +849,7 @@ mod tests {
 
     #[test]
     fn patterns_without_literals_are_not_gated() {
-        assert!(prepare(r"\w+@\w+", false).unwrap().gate.is_none());
+        assert!(prepare(r"\w+@\w+", false).unwrap().gate().is_none());
         assert!(gate(r"(?x) a b # comment").is_none());
         assert_eq!(gate("(?i)ab|Ac").unwrap(), [b"ab".to_vec(), b"ac".to_vec()]);
         let gates = Gates::new(&[None, Some(vec![b"ab".to_vec()])]);
@@ -888,8 +873,8 @@ mod tests {
                 let p = re["pattern"].as_str().unwrap();
                 let ci = re["case_insensitive"].as_bool().unwrap_or(false);
                 let prepared = prepare(p, ci).unwrap();
-                assert!(prepared.gate.is_some(), "{}", r["id"]);
-                assert!(!prepared.regex.is_compiled(), "{}", r["id"]);
+                assert!(prepared.gate().is_some(), "{}", r["id"]);
+                assert!(!prepared.is_compiled(), "{}", r["id"]);
                 n += 1;
             }
         }
@@ -899,19 +884,20 @@ mod tests {
     #[test]
     fn compiled_only_when_asked() {
         let p = prepare(r"\bhello", true).unwrap();
-        assert!(!p.regex.is_compiled());
+        assert!(!p.is_compiled());
         assert_eq!(
-            p.regex.get().unwrap().find_all("say HELLO", Some(&[4])),
+            p.get().unwrap().find_all("say HELLO", Some(&[4])),
             vec![4..9]
         );
-        assert!(p.regex.is_compiled());
+        assert!(p.is_compiled());
         // A trusted pattern compiles on first use; one that cannot says why.
         let t = prepare_trusted(r"\bhello", true);
-        assert!(t.regex.plain.get().is_none());
-        assert_eq!(t.regex.get().unwrap().find_all("HELLO", None), vec![0..5]);
+        assert!(t.plain.get().is_none());
+        assert_eq!(t.gate(), Some(vec![b"hello".to_vec()]));
+        assert_eq!(t.get().unwrap().find_all("HELLO", None), vec![0..5]);
         let bad = prepare_trusted("(unclosed", false);
-        assert!(bad.regex.get().is_none());
-        assert!(bad.regex.error().is_some());
-        assert_eq!(t.regex.error(), None);
+        assert!(bad.get().is_none());
+        assert!(bad.error().is_some());
+        assert_eq!(t.error(), None);
     }
 }
