@@ -30,6 +30,8 @@ mod disclaimer;
 mod engine;
 mod error;
 mod phrases;
+#[cfg(test)]
+mod testing;
 mod text;
 pub mod validate;
 

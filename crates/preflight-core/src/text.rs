@@ -694,13 +694,8 @@ mod tests {
     #[test]
     fn ascii_fast_path_agrees_with_unicode_segmentation() {
         let alphabet = b"ab Z09_'.,:;-!?()\n\t\"/$%&*+=";
-        let mut seed = 0x2545_f491_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut rng = crate::testing::Rng(0x2545_f491);
+        let mut next = || rng.next();
         let mut cases: Vec<String> = vec![
             "don't stop U.S. e.g. 3.14 1,000 a:b covid19 snake_case _ __ x1.2 o'clock end.".into(),
             "It's 5:30 p.m. -- call 202.555.0143; rate 4.5% (est.)".into(),
@@ -751,17 +746,9 @@ mod tests {
             "me", "info", "app", "dev", "ly", "co", "org", "net", "edu", "mil", "http", "s", "_",
             "-", "é", "日", "\n", "'", "u\u{17f}", "\u{17f}", "\u{212a}",
         ];
-        let mut seed = 0x1234_5678_u32;
+        let mut rng = crate::testing::Rng(0x1234_5678);
         for _ in 0..20_000 {
-            let len = (seed % 7) as usize;
-            let s: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    pieces[(seed as usize) % pieces.len()]
-                })
-                .collect();
+            let s = rng.string(&pieces, 7);
             if !special::special_tokens(&s).is_empty() {
                 assert!(may_hold_special(&s), "{s:?}");
             }

@@ -752,13 +752,8 @@ mod tests {
         let text_pieces = [
             "a", "b", "A", "B", "é", "É", ".", " ", "\n", "1", "ab", "c", "_",
         ];
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed as usize
-        };
+        let mut rng = crate::testing::Rng(0x9e37_79b9);
+        let mut next = || rng.next() as usize;
         let mut gated = 0;
         for _ in 0..3000 {
             let n = 1 + next() % 4;
@@ -818,17 +813,9 @@ mod tests {
         ];
         let table = Gates::new(&gates);
         let alphabet = ["a", "A", "b", "B", "c", "#", "\u{17f}", "e", "E", " "];
-        let mut seed = 0x9e37_79b9_u32;
+        let mut rng = crate::testing::Rng(0x9e37_79b9);
         for _ in 0..4000 {
-            let len = (seed % 9) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    alphabet[(seed as usize) % alphabet.len()]
-                })
-                .collect();
+            let text = rng.string(&alphabet, 9);
             let lower = text.as_bytes().to_ascii_lowercase();
             let want: Vec<Starts> = gates
                 .iter()

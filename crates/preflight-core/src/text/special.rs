@@ -500,17 +500,9 @@ mod tests {
             "\u{2160}", "²", "gov", "Com", "co", "io", "us", "info", "http", "HTTPS", "www",
             "WWW.", "://", "😀", "\u{200d}",
         ];
-        let mut seed = 0x2545_f491_u32;
+        let mut rng = crate::testing::Rng(0x2545_f491);
         for _ in 0..60_000 {
-            let len = (seed % 12) as usize;
-            let s: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    pieces[(seed as usize) % pieces.len()]
-                })
-                .collect();
+            let s = rng.string(&pieces, 12);
             check(&s, &re);
         }
     }
