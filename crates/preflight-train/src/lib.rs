@@ -951,34 +951,46 @@ pub fn measure_all(
     sha: [u8; 32],
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<Vec<Measure>, TrainError> {
+    two_at_a_time(variants, |(name, cfg)| {
+        let m = measure(name, samples, cfg, drafts, sha);
+        if let Ok(m) = &m {
+            log(&format!(
+                "variant {name}: cv {:.3} loso {:.3} worst {:.3} drafts {:?}",
+                m.cv_f1, m.loso_f1, m.worst, m.drafts
+            ));
+        }
+        m
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `f` over `items` on two threads (this machine's cores), results in input order. A panic
+/// in `f` propagates.
+pub fn two_at_a_time<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<Measure, TrainError>>>> =
-        std::sync::Mutex::new((0..variants.len()).map(|_| None).collect());
+    let results: std::sync::Mutex<Vec<Option<R>>> =
+        std::sync::Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|sc| {
         for _ in 0..2 {
             sc.spawn(|| loop {
                 let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some((name, cfg)) = variants.get(j) else {
+                let Some(item) = items.get(j) else {
                     break;
                 };
-                let m = measure(name, samples, cfg, drafts, sha);
-                if let Ok(m) = &m {
-                    log(&format!(
-                        "variant {name}: cv {:.3} loso {:.3} worst {:.3} drafts {:?}",
-                        m.cv_f1, m.loso_f1, m.worst, m.drafts
-                    ));
-                }
-                if let Ok(mut r) = results.lock() {
-                    r[j] = Some(m);
+                let r = f(item);
+                if let Ok(mut slots) = results.lock() {
+                    slots[j] = Some(r);
                 }
             });
         }
     });
+    // Every slot is filled: `scope` returns only when both threads ended without a panic.
     results
         .into_inner()
-        .map_err(|_| TrainError::Fit("a variant thread panicked".into()))?
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(TrainError::Fit("variant not run".into()))))
+        .flatten()
         .collect()
 }
 
@@ -1683,6 +1695,16 @@ mod tests {
             acc_mixed_only: 1.0,
             acc_unflagged: 1.0,
         }
+    }
+
+    #[test]
+    fn two_at_a_time_keeps_input_order() {
+        let items: Vec<u64> = (0..50).collect();
+        assert_eq!(
+            two_at_a_time(&items, |x| x * x),
+            items.iter().map(|x| x * x).collect::<Vec<_>>()
+        );
+        assert!(two_at_a_time(&[] as &[u8], |x| *x).is_empty());
     }
 
     #[test]

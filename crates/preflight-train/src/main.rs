@@ -244,20 +244,11 @@ fn real_main() -> Result<(), String> {
                         .map_err(|e| e.to_string())
                 })
                 .collect::<Result<_, _>>()?;
-            let next = std::sync::atomic::AtomicUsize::new(0);
             let start = std::time::Instant::now();
-            std::thread::scope(|s| {
-                for _ in 0..2 {
-                    s.spawn(|| loop {
-                        let j = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        let Some((name, cfg)) = jobs.get(j) else {
-                            break;
-                        };
-                        let line = preflight_train::explore(&samples, cfg, &drafts, sha)
-                            .unwrap_or_else(|e| format!("error: {e}"));
-                        println!("[{:>6.1}s] {name}: {line}", start.elapsed().as_secs_f64());
-                    });
-                }
+            preflight_train::two_at_a_time(&jobs, |(name, cfg)| {
+                let line = preflight_train::explore(&samples, cfg, &drafts, sha)
+                    .unwrap_or_else(|e| format!("error: {e}"));
+                println!("[{:>6.1}s] {name}: {line}", start.elapsed().as_secs_f64());
             });
             Ok(())
         }
