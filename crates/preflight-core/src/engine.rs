@@ -570,7 +570,7 @@ impl Engine {
                     let gates: Vec<_> = self.regexes.iter().map(|(_, r)| r.gate()).collect();
                     Gates::new(&gates)
                 })
-                .starts(text, &vec![false; self.regexes.len()])
+                .starts(text)
         } else {
             Vec::new()
         };

@@ -586,9 +586,8 @@ impl Gates {
         }
     }
 
-    /// For each regex: where in `text` a match may start. `skip[i]`: regex `i` need not be
-    /// looked for (it is then reported as [`Starts::At`] nowhere).
-    pub fn starts(&self, text: &str, skip: &[bool]) -> Vec<Starts> {
+    /// For each regex: where in `text` a match may start.
+    pub fn starts(&self, text: &str) -> Vec<Starts> {
         let mut out: Vec<Starts> = self
             .gated
             .iter()
@@ -600,7 +599,7 @@ impl Gates {
                 }
             })
             .collect();
-        if self.lits.is_empty() || skip.iter().zip(&self.gated).all(|(s, g)| *s || !g) {
+        if self.lits.is_empty() {
             return out;
         }
         let automaton = self.automaton.get_or_init(|| {
@@ -619,9 +618,6 @@ impl Gates {
         };
         for m in automaton.find_overlapping_iter(text) {
             let o = self.lits[m.pattern().as_usize()].1 as usize;
-            if skip.get(o).copied().unwrap_or(false) {
-                continue;
-            }
             if let Starts::At(v) = &mut out[o] {
                 v.push(m.start());
             }
@@ -645,7 +641,7 @@ mod tests {
     fn engine_matches(p: &str, ci: bool, text: &str) -> Vec<Range<usize>> {
         let prepared = prepare(p, ci).unwrap();
         let gates = Gates::new(&[prepared.gate()]);
-        let starts = gates.starts(text, &[false]);
+        let starts = gates.starts(text);
         let starts = match &starts[0] {
             Starts::Anywhere => None,
             Starts::At(v) => Some(v.as_slice()),
@@ -830,7 +826,7 @@ mod tests {
                     }
                 })
                 .collect();
-            assert_eq!(table.starts(&text, &[false; 4]), want, "{text:?}");
+            assert_eq!(table.starts(&text), want, "{text:?}");
         }
     }
 
@@ -840,12 +836,9 @@ mod tests {
         assert!(gate(r"(?x) a b # comment").is_none());
         assert_eq!(gate("(?i)ab|Ac").unwrap(), [b"ab".to_vec(), b"ac".to_vec()]);
         let gates = Gates::new(&[None, Some(vec![b"ab".to_vec()])]);
+        assert_eq!(gates.starts("xyz"), [Starts::Anywhere, Starts::At(vec![])]);
         assert_eq!(
-            gates.starts("xyz", &[false, false]),
-            [Starts::Anywhere, Starts::At(vec![])]
-        );
-        assert_eq!(
-            gates.starts("xAbz", &[false, false]),
+            gates.starts("xAbz"),
             [Starts::Anywhere, Starts::At(vec![1])]
         );
     }
