@@ -146,11 +146,9 @@ impl Engine {
 
     /// Validate and compile a bundle.
     pub fn new(bundle: Bundle) -> Result<Self, BundleErrors> {
-        if !validate::check_with(&bundle, false).is_empty() {
-            // The whole diagnosis, regexes included: the compiler will not run.
-            return Err(BundleErrors {
-                problems: validate::check(&bundle),
-            });
+        let problems = validate::check_before_compile(&bundle);
+        if !problems.is_empty() {
+            return Err(BundleErrors { problems });
         }
         Self::compile(bundle)
     }

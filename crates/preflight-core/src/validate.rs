@@ -93,18 +93,13 @@ pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErr
         Some(p) if problems.is_empty() => {
             let semantic = match checks {
                 Checks::All => check(&p.bundle),
-                Checks::LeaveRegexes => check_with(&p.bundle, false),
+                Checks::LeaveRegexes => check_before_compile(&p.bundle),
                 Checks::Trusted => Vec::new(),
             };
             if semantic.is_empty() {
                 return Ok(p.bundle);
             }
-            // A broken bundle gets the whole diagnosis, its regexes' problems included (the
-            // engine's compiler, which would report them, does not run on it).
-            problems = match checks {
-                Checks::LeaveRegexes => check(&p.bundle),
-                _ => semantic,
-            };
+            problems = semantic;
         }
         Some(p) => problems.extend(p.check()),
         None => {}
@@ -121,6 +116,19 @@ pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErr
 /// Semantic checks on a parsed bundle (no line:column: the bundle may not come from text).
 pub fn check(bundle: &Bundle) -> Vec<Problem> {
     check_with(bundle, true)
+}
+
+/// The checks to make before the engine compiles `bundle`: none of its regexes are compiled
+/// when everything else is right (the compiler reports their problems at the same paths);
+/// a broken bundle gets the whole diagnosis, its regexes' problems included, since the
+/// compiler will not run on it.
+pub(crate) fn check_before_compile(bundle: &Bundle) -> Vec<Problem> {
+    let problems = check_with(bundle, false);
+    if problems.is_empty() {
+        problems
+    } else {
+        check(bundle)
+    }
 }
 
 /// [`check`], leaving regex compilation to the engine's compiler (which reports the same
