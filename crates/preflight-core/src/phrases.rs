@@ -350,7 +350,10 @@ impl PhraseIndex {
             .map(|slot| stem_hash(stream.stem(slot)))
             .collect();
         for (i, slot) in stream.slots.iter().enumerate() {
-            let keys = [Some(hashes[i]), hashes.get(i + 1).map(|&h| pair_key(hashes[i], h))];
+            let keys = [
+                Some(hashes[i]),
+                hashes.get(i + 1).map(|&h| pair_key(hashes[i], h)),
+            ];
             for key in keys.into_iter().flatten() {
                 if let Some(terms) = self.by_stems.get(&key) {
                     terms.iter().for_each(|&pos| push(pos, i));
@@ -361,7 +364,11 @@ impl PhraseIndex {
             }
             // A wildcard first word matches the start of the normalised word.
             let norm = stream.norm(slot);
-            for &len in self.prefix_lens.iter().take_while(|&&len| len <= norm.len()) {
+            for &len in self
+                .prefix_lens
+                .iter()
+                .take_while(|&&len| len <= norm.len())
+            {
                 if let Some(terms) = norm.get(..len).and_then(|p| self.by_prefix.get(p)) {
                     terms.iter().for_each(|&pos| push(pos, i));
                 }
@@ -534,15 +541,60 @@ mod tests {
         let tk = Tokenizer::new("en").unwrap();
         // Pieces end with a space or punctuation: `Rng::string` joins them as they are.
         let words = [
-            "run ", "running ", "runner, ", "vote ", "votes ", "voting! ", "for ", "me ", "#vote ",
-            "#VoteForMe ", "#voteforme ", "@jane ", "campaign ", "campaigns. ", "chip ", "in ",
-            "donate ", "donations ", "the ", "a ", "Fund ", "fundraiser ", "U.S. ", "e-mail ",
-            "don't ", "café ", "naïve ", "2024 ", "https://x.gov/vote ", "🗳️ ",
+            "run ",
+            "running ",
+            "runner, ",
+            "vote ",
+            "votes ",
+            "voting! ",
+            "for ",
+            "me ",
+            "#vote ",
+            "#VoteForMe ",
+            "#voteforme ",
+            "@jane ",
+            "campaign ",
+            "campaigns. ",
+            "chip ",
+            "in ",
+            "donate ",
+            "donations ",
+            "the ",
+            "a ",
+            "Fund ",
+            "fundraiser ",
+            "U.S. ",
+            "e-mail ",
+            "don't ",
+            "café ",
+            "naïve ",
+            "2024 ",
+            "https://x.gov/vote ",
+            "🗳️ ",
         ];
         let term_words = [
-            "run ", "running ", "vote ", "vote* ", "#vote ", "#vote* ", "@jane ", "campaign* ",
-            "chip ", "in ", "donat* ", "fund* ", "the ", "for ", "me ", "u.s. ", "e-mail ", "don't ",
-            "caf* ", "café ", "r* ", "2024 ",
+            "run ",
+            "running ",
+            "vote ",
+            "vote* ",
+            "#vote ",
+            "#vote* ",
+            "@jane ",
+            "campaign* ",
+            "chip ",
+            "in ",
+            "donat* ",
+            "fund* ",
+            "the ",
+            "for ",
+            "me ",
+            "u.s. ",
+            "e-mail ",
+            "don't ",
+            "caf* ",
+            "café ",
+            "r* ",
+            "2024 ",
         ];
         let mut rng = crate::testing::Rng(0x9e37_79b9);
         for round in 0..300 {

@@ -140,6 +140,13 @@ impl DetectorSet {
         set
     }
 
+    /// The detectors of both sets.
+    pub const fn union(self, other: Self) -> Self {
+        Self {
+            mask: self.mask | other.mask,
+        }
+    }
+
     /// Add a detector; `false` if the name is unknown.
     pub fn insert(&mut self, name: &str) -> bool {
         match index_of(name) {
