@@ -457,16 +457,7 @@ pub(crate) fn has_any(hay: &str, needles: &[&[u8]], fold_case: bool) -> bool {
         while set != 0 {
             let k = set.trailing_zeros() as usize;
             set &= set - 1;
-            let n = needles[k];
-            if b.len() - i >= n.len()
-                && n.iter().zip(&b[i..]).all(|(x, y)| {
-                    if fold_case {
-                        *x == y.to_ascii_lowercase()
-                    } else {
-                        x == y
-                    }
-                })
-            {
+            if rest_matches(b, i, needles[k], fold_case) {
                 return true;
             }
         }
@@ -692,6 +683,30 @@ impl Anchored {
     }
 }
 
+/// Whether needle `n`, whose first byte the caller matched at `b[i]` through a first-byte
+/// table, continues there (ASCII case-insensitively when `fold_case`; `n` is then in lower
+/// case). A plain loop: comparing through iterator adapters or `memcmp` is slow in
+/// WebAssembly.
+#[inline]
+fn rest_matches(b: &[u8], i: usize, n: &[u8], fold_case: bool) -> bool {
+    let Some(hay) = b.get(i..i + n.len()) else {
+        return false;
+    };
+    let mut k = 1;
+    while k < n.len() {
+        let c = if fold_case {
+            hay[k].to_ascii_lowercase()
+        } else {
+            hay[k]
+        };
+        if c != n[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
 /// Up to 32 needles with a table of those starting with each byte, built at compile time:
 /// [`Needles::starts`] finds where any of them occurs in one pass over the text (no `memcmp`
 /// call per position, which is slow in WebAssembly).
@@ -733,16 +748,7 @@ impl Needles {
             while set != 0 {
                 let k = set.trailing_zeros() as usize;
                 set &= set - 1;
-                let n = self.list[k];
-                if b.len() - i >= n.len()
-                    && n.iter().zip(&b[i..]).all(|(x, y)| {
-                        if self.fold_case {
-                            *x == y.to_ascii_lowercase()
-                        } else {
-                            x == y
-                        }
-                    })
-                {
+                if rest_matches(b, i, self.list[k], self.fold_case) {
                     out.push(i);
                     break;
                 }
