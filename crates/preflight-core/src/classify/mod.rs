@@ -140,9 +140,8 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
             }
         }
     }
-    // Words: the strongest word terms, shown as the draft's own words: a word or a pair of
-    // words (borrowed from the tokens; written out only for the three shown).
-    let mut words: Vec<(f32, &str, Option<&str>)> = Vec::new();
+    // Words: the strongest word terms, shown as the draft's own words.
+    let mut words: Vec<(f32, String)> = Vec::new();
     for t in &f.terms {
         let p = push(model.bucket_weights(t.bucket), f.term_value, c);
         if p < MIN_CONTRIBUTION / 2.0 {
@@ -154,27 +153,22 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
         if first.kind != crate::TokenKind::Word {
             continue;
         }
-        let second = match t.second.and_then(|j| input.tokens.get(j)) {
-            Some(s) if s.kind == crate::TokenKind::Word => Some(s.norm.as_str()),
+        let w = match t.second.and_then(|j| input.tokens.get(j)) {
+            Some(s) if s.kind == crate::TokenKind::Word => format!("{} {}", first.norm, s.norm),
             Some(_) => continue,
-            None => None,
+            None => first.norm.to_string(),
         };
-        let w = (first.norm.as_str(), second);
-        if !words.iter().any(|x| (x.1, x.2) == w) {
-            words.push((p, w.0, w.1));
+        if !words.iter().any(|(_, x)| *x == w) {
+            words.push((p, w));
         }
     }
-    let text = |w: &(f32, &str, Option<&str>)| match w.2 {
-        Some(second) => format!("{} {second}", w.1),
-        None => w.1.to_string(),
-    };
-    words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| text(a).cmp(&text(b))));
+    words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     if !words.is_empty() {
         let total: f32 = words.iter().take(3).map(|w| w.0).sum();
         let list: Vec<String> = words
             .iter()
             .take(3)
-            .map(|w| format!("'{}'", text(w)))
+            .map(|(_, w)| format!("'{w}'"))
             .collect();
         named.push((total, format!("words like {}", list.join(", "))));
     }
