@@ -13,6 +13,7 @@
 //! addresses and emoji are not slots, and punctuation is not a token, so `chip, in` matches
 //! `chip in`.
 
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
@@ -38,67 +39,59 @@ struct Term {
     index: usize,
 }
 
-/// A slot of the stream: where its texts are in the streams, and the token's span.
+/// A slot of the stream: its stem and normalised word (borrowed from the token but for a
+/// hashtag's), and the token's span.
 #[derive(Debug, Clone)]
-pub(crate) struct Slot {
-    /// Stem, as a range of `Stream::stems`.
-    stem: Range<usize>,
-    /// Normalised word, as a range of `Stream::norms`.
-    norm: Range<usize>,
+pub(crate) struct Slot<'t> {
+    stem: Cow<'t, str>,
+    norm: Cow<'t, str>,
     pub span: Range<usize>,
 }
 
-/// The slot streams of one draft, built once per analysis and shared by every phrase list.
+/// The slots of one draft, built once per analysis and shared by every phrase list.
 #[derive(Debug, Default)]
-pub(crate) struct Stream {
-    pub slots: Vec<Slot>,
-    stems: String,
-    norms: String,
+pub(crate) struct Stream<'t> {
+    pub slots: Vec<Slot<'t>>,
 }
 
-impl Stream {
-    pub fn new(tokenizer: &Tokenizer, tokens: &[Token]) -> Self {
-        let bytes: usize = tokens.iter().map(|t| t.norm.len() + 2).sum();
-        let mut s = Stream {
-            slots: Vec::with_capacity(tokens.len()),
-            stems: String::with_capacity(bytes),
-            norms: String::with_capacity(bytes),
-        };
+impl<'t> Stream<'t> {
+    pub fn new(tokenizer: &Tokenizer, tokens: &'t [Token<'_>]) -> Self {
+        let mut slots = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Url | TokenKind::Email | TokenKind::Emoji => {}
                 TokenKind::Hashtag => {
-                    s.push(&["#", &t.stem], &["#", &t.stem], t.span.clone());
+                    let tag = format!("#{}", t.stem.as_str());
+                    slots.push(Slot {
+                        stem: Cow::Owned(tag.clone()),
+                        norm: Cow::Owned(tag),
+                        span: t.span.clone(),
+                    });
                     let has_parts = tokens.get(i + 1).is_some_and(|n| n.in_hashtag);
                     if !has_parts {
-                        let stem = tokenizer.stem_word(&t.stem);
-                        s.push(&[&stem], &[&t.stem], t.span.clone());
+                        slots.push(Slot {
+                            stem: Cow::Owned(tokenizer.stem_word(&t.stem)),
+                            norm: Cow::Borrowed(t.stem.as_str()),
+                            span: t.span.clone(),
+                        });
                     }
                 }
-                _ => s.push(&[&t.stem], &[&t.norm], t.span.clone()),
+                _ => slots.push(Slot {
+                    stem: Cow::Borrowed(t.stem.as_str()),
+                    norm: Cow::Borrowed(t.norm.as_str()),
+                    span: t.span.clone(),
+                }),
             }
         }
-        s
+        Stream { slots }
     }
 
-    fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
-        let a = self.stems.len();
-        stem.iter().for_each(|p| self.stems.push_str(p));
-        let b = self.norms.len();
-        norm.iter().for_each(|p| self.norms.push_str(p));
-        self.slots.push(Slot {
-            stem: a..self.stems.len(),
-            norm: b..self.norms.len(),
-            span,
-        });
+    fn stem<'s>(&'s self, slot: &'s Slot<'t>) -> &'s str {
+        &slot.stem
     }
 
-    fn stem(&self, slot: &Slot) -> &str {
-        &self.stems[slot.stem.clone()]
-    }
-
-    fn norm(&self, slot: &Slot) -> &str {
-        &self.norms[slot.norm.clone()]
+    fn norm<'s>(&'s self, slot: &'s Slot<'t>) -> &'s str {
+        &slot.norm
     }
 }
 
