@@ -285,16 +285,23 @@ impl Hints {
             }
         }
         let mut windows: Vec<(u32, u32)> = Vec::new();
-        let cluster = scan_clusters(text.as_bytes(), |from, end| {
-            let (from, end) = (
-                u32::try_from(from).unwrap_or(u32::MAX),
-                u32::try_from(end).unwrap_or(u32::MAX),
-            );
-            match windows.last_mut() {
-                Some(last) if last.1 >= from => last.1 = end,
-                _ => windows.push((from, end)),
-            }
-        });
+        let has_digits = counts[usize::from(b'0')..=usize::from(b'9')]
+            .iter()
+            .any(|&c| c > 0);
+        let cluster = if !has_digits {
+            0
+        } else {
+            scan_clusters(text.as_bytes(), |from, end| {
+                let (from, end) = (
+                    u32::try_from(from).unwrap_or(u32::MAX),
+                    u32::try_from(end).unwrap_or(u32::MAX),
+                );
+                match windows.last_mut() {
+                    Some(last) if last.1 >= from => last.1 = end,
+                    _ => windows.push((from, end)),
+                }
+            })
+        };
         let sum =
             |r: std::ops::RangeInclusive<u8>| r.map(|b| usize::from(counts[usize::from(b)])).sum();
         Hints {
@@ -341,7 +348,7 @@ fn scan_clusters(bytes: &[u8], mut window: impl FnMut(usize, usize)) -> usize {
         } else if cur > 0 && seps < 2 && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
         {
             seps += 1;
-        } else {
+        } else if cur > 0 {
             close(cur, start, last);
             cur = 0;
             seps = 0;
