@@ -9,7 +9,7 @@ use preflight_core::{Context, Engine};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let file_mode = args.first().map(String::as_str) == Some("--file");
-    let (text, iters) = match args.first().map(String::as_str) {
+    let (text, iters): (String, usize) = match args.first().map(String::as_str) {
         Some("--file") => {
             let Some(path) = args.get(1) else {
                 eprintln!("usage: profile --file PATH [ITERATIONS]");
@@ -22,7 +22,10 @@ fn main() {
                     std::process::exit(1);
                 }
             };
-            (text, args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000))
+            (
+                text,
+                args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000),
+            )
         }
         _ => {
             let len: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(280);
@@ -30,10 +33,12 @@ fn main() {
 after months of user research with small businesses. Join the webinar Thursday to see how it works! \
 Questions? Email permits@example.gov or call 202-555-0143. #OpenGov #CivicTech https://example.gov/permits ";
             let text: String = sample.chars().cycle().take(len).collect();
-            (text, args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000))
+            (
+                text,
+                args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000),
+            )
         }
     };
-    let iters: usize = iters;
     let engine = match Engine::default_bundle() {
         Ok(e) => e,
         Err(e) => {
