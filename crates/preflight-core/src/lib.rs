@@ -11,8 +11,9 @@
 //!    stems. Every [`Token`] keeps its byte span in the original text.
 //! 2. **Bundle** ([`Bundle`]): the admin's rule bundle (JSON, schema in `model/bundle.schema.json`),
 //!    validated with every problem reported by JSON path and line:column ([`BundleErrors`]).
-//! 3. **Engine** ([`Engine`]): a bundle compiled once (Aho-Corasick over stems, a `RegexSet`,
-//!    built-in PII and secret detectors), then [`Engine::analyze`] turns a draft and its
+//! 3. **Engine** ([`Engine`]): a bundle compiled once (phrase terms in a hash table of their
+//!    first stems, regexes tried only where one of their literals starts, built-in PII and
+//!    secret detectors), then [`Engine::analyze`] turns a draft and its
 //!    [`Context`] into an [`Analysis`]: the use (organizational / professional / personal),
 //!    findings with severity and clause, and the disclaimer decision.
 //!
