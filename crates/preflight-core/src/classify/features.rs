@@ -14,7 +14,8 @@
 //!   `model/REPORT.md`), a leading retweet marker `RT` is dropped, numbers, e-mails and emoji
 //!   are one term each;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
-//!   institutional "we", "you"), calls to action, questions, the employer named, work vs
+//!   institutional "we", "you", and the institutional voice: "our" + a work-side word, which
+//!   the trainer does not learn but the mixed-voice blurred criterion counts), calls to action, questions, the employer named, work vs
 //!   family and leisure vocabulary (the word categories of [`super::lexicons`]), density of hashtags / URLs / mentions, a coarse length
 //!   bucket, and the optional context (site kind, account kind, reply).
 //!
