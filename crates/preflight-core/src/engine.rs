@@ -72,6 +72,8 @@ enum CompiledMatcher {
     Regex(usize),
     Detector {
         name: &'static str,
+        /// The set holding only this detector, so `analyze` need not look the name up.
+        only: detectors::DetectorSet,
         min_score: f32,
     },
 }
@@ -289,6 +291,7 @@ impl Engine {
                 Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
                     Some(name) => CompiledMatcher::Detector {
                         name,
+                        only: detectors::DetectorSet::from_names([*name]),
                         min_score: d.min_score.unwrap_or(0.5),
                     },
                     None => {
@@ -548,8 +551,8 @@ impl Engine {
             .collect();
         let mut wanted = detectors::DetectorSet::empty();
         for (rule, _) in self.rules.iter().zip(&applies).filter(|(_, a)| **a) {
-            if let CompiledMatcher::Detector { name, .. } = rule.matcher {
-                wanted.insert(name);
+            if let CompiledMatcher::Detector { only, .. } = rule.matcher {
+                wanted = wanted.union(only);
             }
         }
         let mut detections = Vec::new();
@@ -674,7 +677,9 @@ impl Engine {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
                     }
                 }
-                CompiledMatcher::Detector { name, min_score } => {
+                CompiledMatcher::Detector {
+                    name, min_score, ..
+                } => {
                     let spans = merge_spans(
                         detections
                             .iter()

@@ -1,20 +1,22 @@
 //! Phrase lists matched on stems.
 //!
-//! A draft's tokens become a stream of slots (`" " + stem` per token). Every phrase list of a
+//! A draft's tokens become a stream of slots (a stem and a normalised word per token). Every phrase list of a
 //! bundle goes into one [`PhraseIndex`], searched once per draft. Each term is compiled to
-//! the stems of its words; the part before the first wildcard word is searched with
-//! Aho-Corasick over the stem stream (terms that start with a wildcard are searched over a
-//! parallel stream of normalised words), and every candidate is then verified token by token.
+//! the stems of its words. Every term starts at a slot: each slot's stem is looked up in a
+//! hash table of the terms' first stems (terms that start with a wildcard word are looked up
+//! by the prefixes of the slot's normalised word), and every candidate is then verified token
+//! by token. There is no automaton to build, so loading a bundle and its first draft cost
+//! nothing beyond the table.
 //!
 //! Slots: words, numbers, mentions (`@handle`), hashtags (`#body`), and the words a hashtag
 //! hides (a one-word hashtag contributes its stemmed body as an extra slot). URLs, e-mail
 //! addresses and emoji are not slots, and punctuation is not a token, so `chip, in` matches
 //! `chip in`.
 
+use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::text::{Token, TokenKind, Tokenizer};
 
@@ -39,7 +41,7 @@ struct Term {
 /// A slot of the stream: where its texts are in the streams, and the token's span.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
-    /// Stem, as a range of `Stream::stems` (after the separating space).
+    /// Stem, as a range of `Stream::stems`.
     stem: Range<usize>,
     /// Normalised word, as a range of `Stream::norms`.
     norm: Range<usize>,
@@ -52,9 +54,6 @@ pub(crate) struct Stream {
     pub slots: Vec<Slot>,
     stems: String,
     norms: String,
-    /// Start offset of each slot in `stems` / `norms`.
-    stem_starts: Vec<usize>,
-    norm_starts: Vec<usize>,
 }
 
 impl Stream {
@@ -64,8 +63,6 @@ impl Stream {
             slots: Vec::with_capacity(tokens.len()),
             stems: String::with_capacity(bytes),
             norms: String::with_capacity(bytes),
-            stem_starts: Vec::with_capacity(tokens.len()),
-            norm_starts: Vec::with_capacity(tokens.len()),
         };
         for (i, t) in tokens.iter().enumerate() {
             match t.kind {
@@ -85,12 +82,8 @@ impl Stream {
     }
 
     fn push(&mut self, stem: &[&str], norm: &[&str], span: Range<usize>) {
-        self.stem_starts.push(self.stems.len());
-        self.stems.push(' ');
         let a = self.stems.len();
         stem.iter().for_each(|p| self.stems.push_str(p));
-        self.norm_starts.push(self.norms.len());
-        self.norms.push(' ');
         let b = self.norms.len();
         norm.iter().for_each(|p| self.norms.push_str(p));
         self.slots.push(Slot {
@@ -272,59 +265,58 @@ impl<'t> PhraseIndexBuilder<'t> {
         Ok(PhraseSet { owner })
     }
 
-    /// Build the automata.
+    /// Build the lookup tables.
     pub fn build(self) -> PhraseIndex {
-        let (mut stem_pats, mut stem_ids, mut norm_pats, mut norm_ids) =
-            (vec![], vec![], vec![], vec![]);
+        let mut by_stems: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut by_prefix: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (pos, term) in self.terms.iter().enumerate() {
-            match &term.words[0] {
-                Word::Prefix(p) => {
-                    norm_pats.push(format!(" {p}"));
-                    norm_ids.push(pos);
-                }
-                Word::Stem(_) => {
-                    let mut pat = String::new();
-                    for w in &term.words {
-                        match w {
-                            Word::Stem(s) => {
-                                pat.push(' ');
-                                pat.push_str(s);
-                            }
-                            Word::Prefix(_) => break,
-                        }
-                    }
-                    stem_pats.push(pat);
-                    stem_ids.push(pos);
-                }
+            let pos = pos as u32;
+            match &term.words[..] {
+                [Word::Prefix(p), ..] => by_prefix.entry(p.clone()).or_default().push(pos),
+                [Word::Stem(a), Word::Stem(b), ..] => by_stems
+                    .entry(pair_key(stem_hash(a), stem_hash(b)))
+                    .or_default()
+                    .push(pos),
+                [Word::Stem(a), ..] => by_stems.entry(stem_hash(a)).or_default().push(pos),
+                [] => {}
             }
         }
+        let mut prefix_lens: Vec<usize> = by_prefix.keys().map(String::len).collect();
+        prefix_lens.sort_unstable();
+        prefix_lens.dedup();
         PhraseIndex {
-            automata: OnceLock::new(),
-            stem_pats,
-            norm_pats,
             terms: self.terms,
-            stem_ids,
-            norm_ids,
+            by_stems,
+            by_prefix,
+            prefix_lens,
             owners: self.owners,
         }
     }
+}
+
+/// Hash of one stem, for [`PhraseIndex`]'s table.
+fn stem_hash(stem: &str) -> u64 {
+    FxBuildHasher.hash_one(stem)
+}
+
+/// Key of a term starting with two stems: it differs from any one stem's key but for a
+/// collision, which [`verify`] rules out like any other false candidate.
+fn pair_key(first: u64, second: u64) -> u64 {
+    first.rotate_left(29).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ second
 }
 
 /// Every phrase list of a bundle, searched in one pass over a draft.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseIndex {
     terms: Vec<Term>,
-    /// Patterns over the stem stream, pattern id → term position in `terms`.
-    /// The patterns, kept until the automata are built.
-    stem_pats: Vec<String>,
-    norm_pats: Vec<String>,
-    /// The stem and norm automata, built on the first search: building them for a bundle's
-    /// ~1,100 terms was a tenth of a fresh WebAssembly load, and the first draft is the
-    /// earliest moment they are needed.
-    automata: OnceLock<(Option<AhoCorasick>, Option<AhoCorasick>)>,
-    stem_ids: Vec<usize>,
-    /// Patterns over the norm stream (terms starting with a wildcard word).
-    norm_ids: Vec<usize>,
+    /// Terms (positions in `terms`) by the hash of their first stem, or by [`pair_key`] of
+    /// their first two stems: keying on two words keeps a common first word ("my", "the")
+    /// from making every term it starts a candidate.
+    by_stems: FxHashMap<u64, Vec<u32>>,
+    /// Terms starting with a wildcard word, by its prefix.
+    by_prefix: FxHashMap<String, Vec<u32>>,
+    /// The distinct byte lengths of the keys of `by_prefix`, ascending.
+    prefix_lens: Vec<usize>,
     owners: usize,
 }
 
@@ -346,53 +338,50 @@ impl PhraseIndex {
     pub fn find(&self, stream: &Stream) -> Found {
         let mut by_owner: Vec<Vec<PhraseMatch>> = Vec::new();
         by_owner.resize_with(self.owners, Vec::new);
-        let mut push = |term: &Term, first: usize| {
+        let mut push = |pos: u32, first: usize| {
+            let term = &self.terms[pos as usize];
             if let Some(m) = verify(stream, term, first) {
                 by_owner[term.owner].push(m);
             }
         };
-        let (stem_ac, norm_ac) = self
-            .automata
-            .get_or_init(|| (automaton(&self.stem_pats), automaton(&self.norm_pats)));
-        if let Some(ac) = stem_ac {
-            for m in ac.find_overlapping_iter(&stream.stems) {
-                let term = &self.terms[self.stem_ids[m.pattern().as_usize()]];
-                if let Ok(slot) = stream.stem_starts.binary_search(&m.start()) {
-                    push(term, slot);
+        let hashes: Vec<u64> = stream
+            .slots
+            .iter()
+            .map(|slot| stem_hash(stream.stem(slot)))
+            .collect();
+        for (i, slot) in stream.slots.iter().enumerate() {
+            let keys = [
+                Some(hashes[i]),
+                hashes.get(i + 1).map(|&h| pair_key(hashes[i], h)),
+            ];
+            for key in keys.into_iter().flatten() {
+                if let Some(terms) = self.by_stems.get(&key) {
+                    terms.iter().for_each(|&pos| push(pos, i));
                 }
             }
-        }
-        if let Some(ac) = norm_ac {
-            for m in ac.find_overlapping_iter(&stream.norms) {
-                let term = &self.terms[self.norm_ids[m.pattern().as_usize()]];
-                if let Ok(slot) = stream.norm_starts.binary_search(&m.start()) {
-                    push(term, slot);
+            if self.prefix_lens.is_empty() {
+                continue;
+            }
+            // A wildcard first word matches the start of the normalised word.
+            let norm = stream.norm(slot);
+            for &len in self
+                .prefix_lens
+                .iter()
+                .take_while(|&&len| len <= norm.len())
+            {
+                if let Some(terms) = norm.get(..len).and_then(|p| self.by_prefix.get(p)) {
+                    terms.iter().for_each(|&pos| push(pos, i));
                 }
             }
         }
         for v in &mut by_owner {
             if v.len() > 1 {
-                v.sort_by_key(|m| (m.span.start, m.span.end, m.term));
+                v.sort_by_key(|m| (m.span.start, m.span.end, m.term, m.slots.start));
                 v.dedup();
             }
         }
         Found { by_owner }
     }
-}
-
-/// Every pattern starts with the slot separator, so a prefilter would only find spaces.
-fn automaton(pats: &[String]) -> Option<AhoCorasick> {
-    if pats.is_empty() {
-        return None;
-    }
-    // A contiguous NFA: close to a DFA's search speed on short drafts, and far cheaper to
-    // build.
-    AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .match_kind(MatchKind::Standard)
-        .prefilter(false)
-        .build(pats)
-        .ok()
 }
 
 fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {
@@ -542,5 +531,114 @@ mod tests {
             err.iter().map(|e| e.index).collect::<Vec<_>>(),
             vec![1, 2, 3]
         );
+    }
+
+    /// The lookup tables find exactly what trying every term at every slot finds: a first
+    /// stem equal to the slot's stem, or a first wildcard prefix of the slot's normalised word,
+    /// then [`verify`].
+    #[test]
+    fn lookup_finds_what_trying_every_term_at_every_slot_finds() {
+        let tk = Tokenizer::new("en").unwrap();
+        // Pieces end with a space or punctuation: `Rng::string` joins them as they are.
+        let words = [
+            "run ",
+            "running ",
+            "runner, ",
+            "vote ",
+            "votes ",
+            "voting! ",
+            "for ",
+            "me ",
+            "#vote ",
+            "#VoteForMe ",
+            "#voteforme ",
+            "@jane ",
+            "campaign ",
+            "campaigns. ",
+            "chip ",
+            "in ",
+            "donate ",
+            "donations ",
+            "the ",
+            "a ",
+            "Fund ",
+            "fundraiser ",
+            "U.S. ",
+            "e-mail ",
+            "don't ",
+            "café ",
+            "naïve ",
+            "2024 ",
+            "https://x.gov/vote ",
+            "🗳️ ",
+        ];
+        let term_words = [
+            "run ",
+            "running ",
+            "vote ",
+            "vote* ",
+            "#vote ",
+            "#vote* ",
+            "@jane ",
+            "campaign* ",
+            "chip ",
+            "in ",
+            "donat* ",
+            "fund* ",
+            "the ",
+            "for ",
+            "me ",
+            "u.s. ",
+            "e-mail ",
+            "don't ",
+            "caf* ",
+            "café ",
+            "r* ",
+            "2024 ",
+        ];
+        let mut rng = crate::testing::Rng(0x9e37_79b9);
+        for round in 0..300 {
+            let mut b = PhraseIndexBuilder::new(&tk);
+            let mut lists = Vec::new();
+            for _ in 0..3 {
+                let terms: Vec<String> = (0..1 + rng.next() % 6)
+                    .map(|_| {
+                        rng.next();
+                        let mut t = rng.string(&term_words, 4);
+                        if t.trim().is_empty() {
+                            t = "vote".into();
+                        }
+                        t
+                    })
+                    .collect();
+                lists.push((b.add(&terms).unwrap(), terms.len()));
+            }
+            let terms = b.terms.clone();
+            let index = b.build();
+            for _ in 0..10 {
+                rng.next();
+                let text = rng.string(&words, 12);
+                let toks = tk.tokenize(&text);
+                let stream = Stream::new(&tk, &toks);
+                let found = index.find(&stream);
+                for (set, _) in &lists {
+                    let mut want: Vec<PhraseMatch> = Vec::new();
+                    for (i, slot) in stream.slots.iter().enumerate() {
+                        for term in terms.iter().filter(|t| t.owner == set.owner) {
+                            let first = match &term.words[0] {
+                                Word::Stem(s) => stream.stem(slot) == s,
+                                Word::Prefix(p) => stream.norm(slot).starts_with(p.as_str()),
+                            };
+                            if let Some(m) = first.then(|| verify(&stream, term, i)).flatten() {
+                                want.push(m);
+                            }
+                        }
+                    }
+                    want.sort_by_key(|m| (m.span.start, m.span.end, m.term, m.slots.start));
+                    want.dedup();
+                    assert_eq!(found.of(*set), want, "round {round}: {text:?}");
+                }
+            }
+        }
     }
 }

@@ -433,14 +433,46 @@ impl Tokenizer {
     }
 
     fn words<'a>(&self, text: &'a str, range: Range<usize>, out: &mut Vec<Token<'a>>) {
-        let piece = &text[range.clone()];
-        if piece.is_ascii() {
-            for seg in ascii_words(piece) {
+        // Unicode word segmentation looks each character up in its tables. It always breaks
+        // around a single space between two other ASCII characters, and no rule looks across
+        // one, so the text is cut after such spaces into chunks: ASCII chunks (most words of
+        // most drafts, even non-English ones with a few accents) take the table-free path.
+        // A test checks the result against segmenting the whole piece.
+        if text[range.clone()].is_ascii() {
+            self.chunk(text, range, true, out);
+            return;
+        }
+        let b = text.as_bytes();
+        let plain = |c: u8| c.is_ascii() && !c.is_ascii_whitespace();
+        let mut start = range.start;
+        let mut ascii = true;
+        for p in range.clone() {
+            ascii &= b[p].is_ascii();
+            if b[p] == b' ' && p > start && p + 1 < range.end && plain(b[p - 1]) && plain(b[p + 1])
+            {
+                self.chunk(text, start..p + 1, ascii, out);
+                start = p + 1;
+                ascii = true;
+            }
+        }
+        self.chunk(text, start..range.end, ascii, out);
+    }
+
+    /// The words of `text[range]`; `ascii`: it is all ASCII.
+    fn chunk<'a>(&self, text: &'a str, range: Range<usize>, ascii: bool, out: &mut Vec<Token<'a>>) {
+        if ascii {
+            for seg in ascii_words(&text[range.clone()]) {
                 let span = range.start + seg.start..range.start + seg.end;
                 self.push_word(&text[span.clone()], span, out);
             }
-            return;
+        } else {
+            self.uax29_words(text, range, out);
         }
+    }
+
+    /// The words of `text[range]` by Unicode word segmentation (UAX #29), and its emoji.
+    fn uax29_words<'a>(&self, text: &'a str, range: Range<usize>, out: &mut Vec<Token<'a>>) {
+        let piece = &text[range.clone()];
         for (off, seg) in piece.split_word_bound_indices() {
             let start = range.start + off;
             let span = start..start + seg.len();
@@ -716,6 +748,69 @@ mod tests {
                 .filter(|w| w.chars().any(char::is_alphanumeric))
                 .collect();
             assert_eq!(fast, uax, "segmenting {case:?}");
+        }
+    }
+
+    /// Cutting a piece into chunks at single spaces between ASCII characters gives the
+    /// tokens that segmenting the whole piece gives.
+    #[test]
+    fn chunked_segmentation_matches_segmenting_the_whole_piece() {
+        let t = Tokenizer::new("en").unwrap();
+        let pieces = [
+            "a",
+            "word",
+            "don't",
+            "U.S.",
+            "3.14",
+            "1,000",
+            "x_y",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            ".",
+            ",",
+            "'",
+            ":",
+            "#",
+            "*",
+            "-",
+            "é",
+            "café",
+            "naïve",
+            "\u{301}",
+            "e\u{301}",
+            "\u{200D}",
+            "\u{FE0F}",
+            "\u{93E}",
+            "\u{345}",
+            "1\u{FE0F}\u{20E3}",
+            "😀",
+            "👩\u{200D}💻",
+            "🇺🇸",
+            "🇺",
+            "日本語",
+            "の",
+            "مرحبا",
+            "שלום",
+            "\u{3000}",
+            "\u{A0}",
+            "Ωμέγα",
+            "ß",
+            "İ",
+            "\u{2019}",
+            "©",
+            "™",
+        ];
+        let mut rng = crate::testing::Rng(0x2545_f491);
+        for _ in 0..20_000 {
+            rng.next();
+            let text = rng.string(&pieces, 14);
+            let mut chunked = Vec::new();
+            t.words(&text, 0..text.len(), &mut chunked);
+            let mut whole = Vec::new();
+            t.uax29_words(&text, 0..text.len(), &mut whole);
+            assert_eq!(chunked, whole, "{text:?}");
         }
     }
 

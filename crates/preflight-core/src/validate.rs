@@ -58,13 +58,22 @@ pub(crate) enum Checks {
     /// the same paths, so a bundle's regexes are compiled once on load.
     LeaveRegexes,
     /// None, and no duplicate-key scan: for the embedded default bundle, whose tests make
-    /// every check (`default_bundle_passes_every_check`). Type errors are still reported.
+    /// every check (`default_bundle_passes_every_check`). It is read straight from the text,
+    /// with no `Value` tree and no path tracking (a fifth of a cold start in WebAssembly, for
+    /// a second copy of the bundle's deserializers: docs/BENCHMARKS.md, "Size"); should that
+    /// fail, it takes the common route, which reports type errors at their paths.
     Trusted,
 }
 
 /// [`parse`] with a choice of semantic checks. One way from JSON text to a [`Bundle`] for
-/// every caller, so the WebAssembly module holds one copy of the bundle's deserializers.
+/// every caller but the trusted default bundle, so the WebAssembly module holds one copy of
+/// the bundle's deserializers for every other bundle.
 pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErrors> {
+    if checks == Checks::Trusted {
+        if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
+            return Ok(bundle);
+        }
+    }
     let value: Value = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(e) => {
@@ -1167,6 +1176,25 @@ mod tests {
     #[test]
     fn default_bundle_is_valid() {
         parse(crate::DEFAULT_BUNDLE_JSON).unwrap();
+    }
+
+    /// The trusted route (straight from the text) reads the default bundle exactly as the
+    /// common route (a `Value`, then path-tracked parts) does; a bundle it cannot read takes
+    /// the common route and gets its problems with paths.
+    #[test]
+    fn trusted_route_reads_what_the_common_route_reads() {
+        let json = crate::DEFAULT_BUNDLE_JSON;
+        assert_eq!(
+            parse_with(json, Checks::Trusted).unwrap(),
+            parse_with(json, Checks::LeaveRegexes).unwrap()
+        );
+        assert_eq!(
+            parse_with(GOOD, Checks::Trusted).unwrap(),
+            parse_with(GOOD, Checks::All).unwrap()
+        );
+        let broken = GOOD.replacen("\"rules\": [", "\"rules\": 7, \"x\": [", 1);
+        let err = parse_with(&broken, Checks::Trusted).unwrap_err();
+        assert!(err.problems.iter().any(|p| p.path == "$.rules"), "{err:?}");
     }
 
     #[test]

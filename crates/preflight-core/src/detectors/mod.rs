@@ -140,6 +140,13 @@ impl DetectorSet {
         set
     }
 
+    /// The detectors of both sets.
+    pub const fn union(self, other: Self) -> Self {
+        Self {
+            mask: self.mask | other.mask,
+        }
+    }
+
     /// Add a detector; `false` if the name is unknown.
     pub fn insert(&mut self, name: &str) -> bool {
         match index_of(name) {
@@ -435,31 +442,14 @@ pub(crate) fn push(out: &mut Vec<Detection>, entity: &'static str, span: Range<u
 /// loop over those few (no `memcmp` call per position, which is slow in WebAssembly).
 pub(crate) fn has_any(hay: &str, needles: &[&[u8]], fold_case: bool) -> bool {
     debug_assert!(needles.len() <= 32);
-    let mut by_first = [0u32; 256];
-    for (k, n) in needles.iter().enumerate().take(32) {
-        if let Some(&c) = n.first() {
-            by_first[usize::from(c)] |= 1 << k;
-            if fold_case {
-                by_first[usize::from(c.to_ascii_uppercase())] |= 1 << k;
-            }
-        }
-    }
+    let tables = PairTables::new(needles, fold_case);
     let b = hay.as_bytes();
     for i in 0..b.len() {
-        let mut set = by_first[usize::from(b[i])];
+        let mut set = tables.at(b, i);
         while set != 0 {
             let k = set.trailing_zeros() as usize;
             set &= set - 1;
-            let n = needles[k];
-            if b.len() - i >= n.len()
-                && n.iter().zip(&b[i..]).all(|(x, y)| {
-                    if fold_case {
-                        *x == y.to_ascii_lowercase()
-                    } else {
-                        x == y
-                    }
-                })
-            {
+            if rest_matches(b, i, needles[k], fold_case) {
                 return true;
             }
         }
@@ -685,35 +675,108 @@ impl Anchored {
     }
 }
 
-/// Up to 32 needles with a table of those starting with each byte, built at compile time:
-/// [`Needles::starts`] finds where any of them occurs in one pass over the text (no `memcmp`
-/// call per position, which is slow in WebAssembly).
+/// Whether needle `n`, whose first byte the caller matched at `b[i]` through a first-byte
+/// table, continues there (ASCII case-insensitively when `fold_case`; `n` is then in lower
+/// case). A plain loop: comparing through iterator adapters or `memcmp` is slow in
+/// WebAssembly.
+#[inline]
+fn rest_matches(b: &[u8], i: usize, n: &[u8], fold_case: bool) -> bool {
+    let Some(hay) = b.get(i..i + n.len()) else {
+        return false;
+    };
+    let mut k = 1;
+    while k < n.len() {
+        let c = if fold_case {
+            hay[k].to_ascii_lowercase()
+        } else {
+            hay[k]
+        };
+        if c != n[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// Up to 32 needles with tables of those starting with each byte and of those whose second
+/// byte is each byte, built at compile time: [`Needles::starts`] finds where any of them
+/// occurs in one pass over the text, and most positions fail both table lookups at once (no
+/// `memcmp` call per position, which is slow in WebAssembly).
 pub(crate) struct Needles {
     list: &'static [&'static [u8]],
     fold_case: bool,
-    by_first: [u32; 256],
+    tables: PairTables,
+}
+
+/// Bit `k` of `first[c]`: needle `k` starts with byte `c`; of `second[c]`: its second byte
+/// is `c`, or it has one byte only. Both hold the upper-case variants when folding case.
+#[derive(Clone, Copy)]
+struct PairTables {
+    first: [u32; 256],
+    second: [u32; 256],
+    /// Needles of one byte.
+    single: u32,
+}
+
+impl PairTables {
+    const fn new(list: &[&[u8]], fold_case: bool) -> Self {
+        let mut t = PairTables {
+            first: [0; 256],
+            second: [0; 256],
+            single: 0,
+        };
+        let mut k = 0;
+        while k < list.len() && k < 32 {
+            let n = list[k];
+            if !n.is_empty() {
+                let bit = 1u32 << k;
+                t.first[n[0] as usize] |= bit;
+                if fold_case {
+                    t.first[n[0].to_ascii_uppercase() as usize] |= bit;
+                }
+                if n.len() == 1 {
+                    t.single |= bit;
+                    let mut c = 0;
+                    while c < 256 {
+                        t.second[c] |= bit;
+                        c += 1;
+                    }
+                } else {
+                    t.second[n[1] as usize] |= bit;
+                    if fold_case {
+                        t.second[n[1].to_ascii_uppercase() as usize] |= bit;
+                    }
+                }
+            }
+            k += 1;
+        }
+        t
+    }
+
+    /// The needles that may start at `b[i]`, judging by their first two bytes.
+    #[inline]
+    fn at(&self, b: &[u8], i: usize) -> u32 {
+        let first = self.first[usize::from(b[i])];
+        if first == 0 {
+            return 0;
+        }
+        first
+            & match b.get(i + 1) {
+                Some(&c) => self.second[usize::from(c)],
+                None => self.single,
+            }
+    }
 }
 
 impl Needles {
     /// `list` (at most 32 needles; in lower case when `fold_case`: matched ASCII
     /// case-insensitively).
     pub const fn new(list: &'static [&'static [u8]], fold_case: bool) -> Self {
-        let mut by_first = [0u32; 256];
-        let mut k = 0;
-        while k < list.len() && k < 32 {
-            if !list[k].is_empty() {
-                let c = list[k][0];
-                by_first[c as usize] |= 1 << k;
-                if fold_case {
-                    by_first[c.to_ascii_uppercase() as usize] |= 1 << k;
-                }
-            }
-            k += 1;
-        }
         Needles {
             list,
             fold_case,
-            by_first,
+            tables: PairTables::new(list, fold_case),
         }
     }
 
@@ -722,20 +785,11 @@ impl Needles {
         let b = hay.as_bytes();
         let mut out = Vec::new();
         for i in 0..b.len() {
-            let mut set = self.by_first[usize::from(b[i])];
+            let mut set = self.tables.at(b, i);
             while set != 0 {
                 let k = set.trailing_zeros() as usize;
                 set &= set - 1;
-                let n = self.list[k];
-                if b.len() - i >= n.len()
-                    && n.iter().zip(&b[i..]).all(|(x, y)| {
-                        if self.fold_case {
-                            *x == y.to_ascii_lowercase()
-                        } else {
-                            x == y
-                        }
-                    })
-                {
+                if rest_matches(b, i, self.list[k], self.fold_case) {
                     out.push(i);
                     break;
                 }
@@ -843,6 +897,22 @@ mod tests {
         assert!(!has_any("xo", needles, false));
         assert!(!has_any("", needles, true));
         assert!(has_any("xPW", needles, true));
+        // A one-byte needle at the very end; a second byte only in upper case.
+        assert!(has_any("ab[", needles, false));
+        assert!(has_any("pW", needles, true));
+        assert!(!has_any("pW", needles, false));
+        // Every start, in order, compared with a plain search.
+        let hay = "pass PW pwd [x] XOXO xox pas p";
+        let plain: Vec<usize> = (0..hay.len())
+            .filter(|&i| {
+                needles.iter().any(|n| {
+                    hay.as_bytes()[i..]
+                        .get(..n.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(n))
+                })
+            })
+            .collect();
+        assert_eq!(Needles::new(needles, true).starts(hay), plain);
     }
 
     #[test]

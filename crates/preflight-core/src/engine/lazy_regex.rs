@@ -9,8 +9,8 @@
 //!   is a problem at the pattern's path, with a hint for what bundle regexes do not support;
 //! * refused if it matches the empty draft (it would flag every draft);
 //! * read for its *gate*: the literals one of which starts every match (see [`gate`]). All
-//!   gates of a bundle are looked for together, ASCII case-insensitively, in one Aho-Corasick
-//!   pass per draft, which yields the positions where a match can start; the regex is then
+//!   gates of a bundle are looked for together, ASCII case-insensitively, in one pass per
+//!   draft ([`Gates`]), which yields the positions where a match can start; the regex is then
 //!   tried, anchored, at those positions only (see [`Compiled::find_all`]). A pattern without
 //!   a usable gate is searched over the whole draft.
 //!
@@ -19,7 +19,6 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use regex_lite::{Regex, RegexBuilder};
 
 use super::REGEX_SIZE_LIMIT;
@@ -539,23 +538,42 @@ pub(crate) fn gate(pattern: &str) -> Option<Vec<Vec<u8>>> {
     (kept.len() <= GATE_MAX).then_some(kept)
 }
 
-/// Where each regex of a bundle may match a draft: one Aho-Corasick pass over the draft for
-/// every gate of the bundle, ASCII case-insensitively, with overlapping matches (so a
-/// literal inside or across another is still seen). The automaton is built on the first
-/// search, as the phrase automata are, so a bundle load pays nothing for it.
+/// Where each regex of a bundle may match a draft: one pass over the draft for every gate of
+/// the bundle, ASCII case-insensitively, reporting every literal wherever it starts (so a
+/// literal inside or across another is still seen).
+///
+/// The literals sit in a table by their first byte: at each byte of the draft, only the
+/// literals starting with it are compared. Gates are short (at most [`GATE_MAX`] literals of
+/// at most [`GATE_LITERAL_MAX`] bytes each), so this costs about what an Aho-Corasick DFA
+/// walk costs on a draft, with nothing to build and no automaton code in the WebAssembly
+/// module (docs/BENCHMARKS.md, "Size"). A first byte shared by more than
+/// [`GATE_BUCKET_MAX`] literals would make the pass slow: the regexes with a literal there
+/// are searched over the whole draft instead, which is linear as well.
 #[derive(Debug)]
 pub(crate) struct Gates {
-    /// Literals and the regex each gates.
-    lits: Vec<(Vec<u8>, u32)>,
-    /// Built on first use; `None` if it could not be built (every regex is then searched
-    /// over the whole draft).
-    automaton: OnceLock<Option<AhoCorasick>>,
+    /// Literals ordered by first byte, each in ASCII lower case as 8 little-endian bytes
+    /// (literals are at most [`GATE_LITERAL_MAX`] = 8 bytes) with the mask of its length,
+    /// and the regex it gates.
+    lits: Vec<Lit>,
+    /// The literals starting with byte `b` are `lits[first[b]..first[b + 1]]`.
+    first: Vec<u32>,
+    /// Bit `b0 | b1 << 8`: a literal may start with bytes `b0 b1` (a one-byte literal
+    /// with `b0` and anything). Most positions of a draft fail this test at once.
+    pairs: Vec<u64>,
     /// Regexes with a gate (the others are searched over the whole draft).
     gated: Vec<bool>,
 }
 
-/// Gate literals (bytes in all) up to which the gate automaton is a DFA.
-const GATE_DFA_MAX_BYTES: usize = 4096;
+#[derive(Debug, Clone, Copy)]
+struct Lit {
+    bytes: u64,
+    mask: u64,
+    len: usize,
+    regex: u32,
+}
+
+/// Most gate literals sharing a first byte (see [`Gates`]).
+const GATE_BUCKET_MAX: usize = 256;
 
 /// Where one regex may match a draft.
 #[derive(Debug, Clone, PartialEq)]
@@ -569,20 +587,63 @@ pub(crate) enum Starts {
 impl Gates {
     /// `gates[i]` is the gate of regex number `i`.
     pub fn new(gates: &[Option<Vec<Vec<u8>>>]) -> Self {
-        let lits = gates
-            .iter()
-            .enumerate()
-            .flat_map(|(i, gate)| {
-                gate.iter()
-                    .flatten()
-                    .map(move |lit| (lit.clone(), i as u32))
-            })
-            .filter(|(lit, _)| !lit.is_empty())
-            .collect();
+        let mut gated: Vec<bool> = gates.iter().map(Option::is_some).collect();
+        let mut lits: Vec<Lit> = Vec::new();
+        for (i, gate) in gates.iter().enumerate() {
+            for lit in gate.iter().flatten() {
+                // A prefix of a literal is a gate as well (weaker); none is longer than 8.
+                let lit = &lit[..lit.len().min(8)];
+                if lit.is_empty() {
+                    // A regex with an empty literal may match anywhere.
+                    gated[i] = false;
+                    continue;
+                }
+                let mut bytes = [0u8; 8];
+                bytes[..lit.len()].copy_from_slice(lit);
+                bytes.make_ascii_lowercase();
+                let mask = u64::MAX >> (8 * (8 - lit.len()));
+                lits.push(Lit {
+                    bytes: u64::from_le_bytes(bytes),
+                    mask,
+                    len: lit.len(),
+                    regex: i as u32,
+                });
+            }
+        }
+        let first_byte = |l: &Lit| (l.bytes & 0xff) as usize;
+        let mut count = [0usize; 256];
+        for l in lits.iter().filter(|l| gated[l.regex as usize]) {
+            count[first_byte(l)] += 1;
+        }
+        for l in &lits {
+            if count[first_byte(l)] > GATE_BUCKET_MAX {
+                gated[l.regex as usize] = false;
+            }
+        }
+        lits.retain(|l| gated[l.regex as usize]);
+        lits.sort_by_key(first_byte);
+        let mut first = vec![0u32; 257];
+        for l in &lits {
+            first[first_byte(l) + 1] += 1;
+        }
+        for b in 0..256 {
+            first[b + 1] += first[b];
+        }
+        let mut pairs = vec![0u64; 1 << 10];
+        let mut set = |pair: usize| pairs[pair >> 6] |= 1 << (pair & 63);
+        for l in &lits {
+            let b0 = first_byte(l);
+            if l.len == 1 {
+                (0..256).for_each(|b1| set(b0 | b1 << 8));
+            } else {
+                set(b0 | (((l.bytes >> 8) & 0xff) as usize) << 8);
+            }
+        }
         Gates {
             lits,
-            automaton: OnceLock::new(),
-            gated: gates.iter().map(Option::is_some).collect(),
+            first,
+            pairs,
+            gated,
         }
     }
 
@@ -602,31 +663,30 @@ impl Gates {
         if self.lits.is_empty() {
             return out;
         }
-        let automaton = self.automaton.get_or_init(|| {
-            // A DFA is the fastest to walk; for a bundle with very many gate literals let the
-            // crate pick a smaller automaton.
-            let bytes: usize = self.lits.iter().map(|(lit, _)| lit.len()).sum();
-            let kind = (bytes <= GATE_DFA_MAX_BYTES).then_some(aho_corasick::AhoCorasickKind::DFA);
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(kind)
-                .build(self.lits.iter().map(|(lit, _)| lit))
-                .ok()
-        });
-        let Some(automaton) = automaton else {
-            return vec![Starts::Anywhere; out.len()];
-        };
-        for m in automaton.find_overlapping_iter(text) {
-            let o = self.lits[m.pattern().as_usize()].1 as usize;
-            if let Starts::At(v) = &mut out[o] {
-                v.push(m.start());
+        // The draft in lower case, padded so every position has 8 bytes to read.
+        let n = text.len();
+        let mut low = Vec::with_capacity(n + 8);
+        low.extend_from_slice(text.as_bytes());
+        low.make_ascii_lowercase();
+        low.extend_from_slice(&[0; 8]);
+        for i in 0..n {
+            let c = usize::from(low[i]);
+            let pair = c | usize::from(low[i + 1]) << 8;
+            if self.pairs[pair >> 6] & (1 << (pair & 63)) == 0 {
+                continue;
             }
-        }
-        for s in &mut out {
-            if let Starts::At(v) = s {
-                // Overlapping matches come in order of their end.
-                v.sort_unstable();
-                v.dedup();
+            let (lo, hi) = (self.first[c] as usize, self.first[c + 1] as usize);
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&low[i..i + 8]);
+            let word = u64::from_le_bytes(word);
+            for l in &self.lits[lo..hi] {
+                if word & l.mask == l.bytes && i + l.len <= n {
+                    if let Starts::At(v) = &mut out[l.regex as usize] {
+                        if v.last() != Some(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
             }
         }
         out
@@ -669,6 +729,42 @@ mod tests {
         assert!(prepare(r"(?:\w{1000}){100}", false)
             .unwrap_err()
             .contains("more than"));
+    }
+
+    /// Every literal is reported wherever it starts, overlapping or not, in any case; a first
+    /// byte shared by too many literals, or an empty literal, leaves its regexes ungated.
+    #[test]
+    fn gate_table_reports_every_start_and_falls_back_when_crowded() {
+        let gates = Gates::new(&[
+            Some(vec![b"ab".to_vec(), b"Bab".to_vec()]),
+            Some(vec![b"aba".to_vec()]),
+            None,
+            Some(vec![Vec::new(), b"zz".to_vec()]),
+        ]);
+        assert_eq!(
+            gates.starts("xABabA bab"),
+            vec![
+                Starts::At(vec![1, 2, 3, 7, 8]),
+                Starts::At(vec![1, 3]),
+                Starts::Anywhere,
+                Starts::Anywhere,
+            ]
+        );
+        assert_eq!(gates.starts("")[0], Starts::At(vec![]));
+        // `a` starts more than GATE_BUCKET_MAX literals: regex 0 is searched everywhere,
+        // regex 1 (which also has a literal there) as well; regex 2 keeps its gate.
+        let crowded: Vec<Vec<u8>> = (0..=GATE_BUCKET_MAX)
+            .map(|k| format!("a{k}").into_bytes())
+            .collect();
+        let gates = Gates::new(&[
+            Some(crowded),
+            Some(vec![b"a!".to_vec(), b"q".to_vec()]),
+            Some(vec![b"q".to_vec()]),
+        ]);
+        assert_eq!(
+            gates.starts("a1 a! q"),
+            vec![Starts::Anywhere, Starts::Anywhere, Starts::At(vec![6])]
+        );
     }
 
     /// Every match of a regex starts with one of its gate literals, whatever the case; the
