@@ -80,8 +80,39 @@ pub const DENSE_NAMES: [&str; N_DENSE] = [
 pub const N_DENSE: usize = 23;
 
 /// Index of a dense feature by name.
-pub fn dense_index(name: &str) -> Option<usize> {
-    DENSE_NAMES.iter().position(|n| *n == name)
+pub const fn dense_index(name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < N_DENSE {
+        if const_eq(DENSE_NAMES[i], name) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// String equality usable in a `const fn`.
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Index of a dense feature by name, resolved at compile time (a wrong name fails the build).
+pub const fn dense_at(name: &str) -> usize {
+    match dense_index(name) {
+        Some(i) => i,
+        None => panic!("no such dense feature"),
+    }
 }
 
 /// Indices of the context features (site, account, reply): absent from text-only training

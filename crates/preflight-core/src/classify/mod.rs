@@ -68,12 +68,11 @@ pub const MIXED_SIGNAL: &str = "work words and family or leisure words together"
 /// Work-side and family-side word counts of a draft, read back from the dense features
 /// (`work_vocab` + `public_service_vocab`, `family_leisure_vocab`; each capped at 4 words).
 pub fn lexicon_sides(f: &Features) -> (usize, usize) {
-    let count =
-        |name: &str| features::dense_index(name).map_or(0, |i| (f.dense[i] * 4.0).round() as usize);
-    (
-        count("work_vocab") + count("public_service_vocab"),
-        count("family_leisure_vocab"),
-    )
+    const WORK: usize = features::dense_at("work_vocab");
+    const SERVICE: usize = features::dense_at("public_service_vocab");
+    const FAMILY: usize = features::dense_at("family_leisure_vocab");
+    let count = |i: usize| (f.dense[i] * 4.0).round() as usize;
+    (count(WORK) + count(SERVICE), count(FAMILY))
 }
 
 /// Whether a draft meets the mixed-evidence criterion at the given thresholds.
@@ -100,12 +99,10 @@ pub const MIXED_VOICE_SIGNAL: &str = "speaks as 'I' and for the office ('our' wi
 /// First-person-singular words and institutional-voice phrases of a draft, read back from
 /// the dense features (each capped at [`features::VOICE_CAP`]).
 pub fn voice_sides(f: &Features) -> (usize, usize) {
-    let count = |name: &str| {
-        features::dense_index(name).map_or(0, |i| {
-            (f.dense[i] * features::VOICE_CAP as f32).round() as usize
-        })
-    };
-    (count("first_person_singular"), count("institutional_voice"))
+    const SINGULAR: usize = features::dense_at("first_person_singular");
+    const INSTITUTIONAL: usize = features::dense_at("institutional_voice");
+    let count = |i: usize| (f.dense[i] * features::VOICE_CAP as f32).round() as usize;
+    (count(SINGULAR), count(INSTITUTIONAL))
 }
 
 /// Whether a draft meets the mixed-voice criterion at the given thresholds.
