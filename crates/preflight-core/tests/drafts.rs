@@ -3,7 +3,7 @@
 //! training sources and never trained on.
 //!
 //! Asserted per draft, with the embedded model: a clear draft gets its use; a blurred draft
-//! comes out `blurred` (top two within the model's margin, or the mixed-evidence criterion)
+//! comes out `blurred` (top two within the model's margin, or the mixed-evidence or mixed-voice criterion)
 //! or with its top two uses within [`CLOSE`]. The only exceptions are the drafts listed in
 //! [`KNOWN_MISSES`], each with the reason; a listed draft that starts passing fails the test
 //! too, so the list cannot go stale. `model/REPORT.md` (written by `preflight-train`) shows

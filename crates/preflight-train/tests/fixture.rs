@@ -43,7 +43,7 @@ fn core_inference_matches_linfa_predict() {
     let linfa_pred = fitted.predict(&design(&samples, &all, &lin.cols));
     // Through the file format (f16 weights), as shipped.
     let model = UseModel::from_bytes(
-        &to_model(&lin, &cfg, sha, train.len(), 1.7, 0.2, (2, 1))
+        &to_model(&lin, &cfg, sha, train.len(), 1.7, 0.2, (2, 1), (1, 1))
             .unwrap()
             .to_bytes(),
     )

@@ -14,7 +14,8 @@
 //!   `model/REPORT.md`), a leading retweet marker `RT` is dropped, numbers, e-mails and emoji
 //!   are one term each;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
-//!   institutional "we", "you"), calls to action, questions, the employer named, work vs
+//!   institutional "we", "you", and the institutional voice: "our" + a work-side word, which
+//!   the trainer does not learn but the mixed-voice blurred criterion counts), calls to action, questions, the employer named, work vs
 //!   family and leisure vocabulary (the word categories of [`super::lexicons`]), density of hashtags / URLs / mentions, a coarse length
 //!   bucket, and the optional context (site kind, account kind, reply).
 //!
@@ -30,7 +31,7 @@ use super::{lexicons, UseInput};
 use crate::{AccountKind, SiteKind, TokenKind};
 
 /// Version of the mapping from a [`UseInput`] to features.
-pub const FEATURE_VERSION: u32 = 7;
+pub const FEATURE_VERSION: u32 = 8;
 /// Hashed text features live in `0..2^HASH_BITS`.
 pub const HASH_BITS: u8 = 16;
 /// Number of hashed buckets.
@@ -39,6 +40,14 @@ pub const N_HASHED: usize = 1 << HASH_BITS;
 /// dense ones included, is computed on this window, so a 3,000-character article and a
 /// 280-character draft are read alike.
 pub const MAX_TOKENS: usize = 50;
+
+/// Words after "our" within which a work-side word (work or public-service vocabulary)
+/// makes it the institutional voice (`institutional_voice`): one modifier may come between
+/// ("our summer internships", "our branch chief").
+pub const OUR_WINDOW: usize = 2;
+/// Cap of the two voice counts read back by the mixed-voice criterion
+/// (`first_person_singular`, `institutional_voice`): the dense value is `count.min(3) / 3`.
+pub const VOICE_CAP: usize = 3;
 
 /// Names of the dense features, in order. Stable identifiers used in the model file,
 /// the trainer's `--mask` option and the report.
@@ -65,13 +74,45 @@ pub const DENSE_NAMES: [&str; N_DENSE] = [
     "account_personal",
     "reply",
     "public_service_vocab",
+    "institutional_voice",
 ];
 /// Number of dense features.
-pub const N_DENSE: usize = 22;
+pub const N_DENSE: usize = 23;
 
 /// Index of a dense feature by name.
-pub fn dense_index(name: &str) -> Option<usize> {
-    DENSE_NAMES.iter().position(|n| *n == name)
+pub const fn dense_index(name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < N_DENSE {
+        if const_eq(DENSE_NAMES[i], name) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// String equality usable in a `const fn`.
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Index of a dense feature by name, resolved at compile time (a wrong name fails the build).
+pub const fn dense_at(name: &str) -> usize {
+    match dense_index(name) {
+        Some(i) => i,
+        None => panic!("no such dense feature"),
+    }
 }
 
 /// Indices of the context features (site, account, reply): absent from text-only training
@@ -103,6 +144,7 @@ pub const DENSE_SIGNALS: [&str; N_DENSE] = [
     "posted from a personal account",
     "a reply to someone",
     "public-service vocabulary",
+    "speaks for the office ('our' with a work word)",
 ];
 
 /// One hashed text feature: its bucket and the token(s) it came from (for explanations).
@@ -323,6 +365,9 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     let (mut hashtags, mut urls, mut mentions, mut words) = (0usize, 0usize, 0usize, 0usize);
     let (mut sing, mut we, mut you, mut cta, mut work, mut leisure, mut service) =
         (0, 0, 0, 0, 0, 0, 0);
+    // Institutional voice: "our" followed within OUR_WINDOW words by a work-side word
+    // ("our agency", "our summer internships"); `our_left` counts the words still open.
+    let (mut inst, mut our_left) = (0usize, 0usize);
     let mut prev_word: Option<&str> = None;
     for (i, t) in tokens[..window].iter().enumerate() {
         match t.kind {
@@ -362,6 +407,16 @@ pub fn extract(input: &UseInput<'_>) -> Features {
                 }
                 if sf & S_LEISURE != 0 {
                     leisure += 1;
+                }
+                if our_left > 0 {
+                    our_left -= 1;
+                    if sf & (S_WORK | S_SERVICE) != 0 {
+                        inst += 1;
+                        our_left = 0;
+                    }
+                }
+                if w == "our" {
+                    our_left = OUR_WINDOW;
                 }
                 prev_word = Some(w);
                 if wf & F_STOP != 0 {
@@ -435,7 +490,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         .get(..end)
         .map_or(0, |w| w.trim_end().chars().count());
     let mut dense = [0.0f32; N_DENSE];
-    dense[0] = capped(sing, 3);
+    dense[0] = capped(sing, VOICE_CAP);
     dense[1] = capped(we, 3);
     dense[2] = capped(you, 3);
     dense[3] = capped(cta, 2);
@@ -468,6 +523,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         dense[20] = 1.0;
     }
     dense[21] = capped(service, 4);
+    dense[22] = capped(inst, VOICE_CAP);
     Features {
         terms,
         term_value,
@@ -570,6 +626,30 @@ mod tests {
         assert_eq!(d("len_medium"), 1.0);
         let q = feats("see https://example.gov/page?id=1 today");
         assert_eq!(q.dense[dense_index("question").unwrap()], 0.0);
+    }
+
+    #[test]
+    fn institutional_voice_is_our_with_a_work_word() {
+        let inst = |text: &str| {
+            (feats(text).dense[dense_index("institutional_voice").unwrap()] * VOICE_CAP as f32)
+                .round() as usize
+        };
+        // "our" + a work or public-service word within two words.
+        assert_eq!(inst("Stop by our agency's blood drive"), 1);
+        assert_eq!(inst("Apply for our summer internships"), 1);
+        assert_eq!(inst("We thank our branch chief and our county partners"), 2);
+        // Family "we" and "our" without a work word, or too far from one, do not count.
+        assert_eq!(
+            inst("My wife and I took our kids and our dog to the lake"),
+            0
+        );
+        assert_eq!(inst("We worked hard on the team project"), 0);
+        assert_eq!(inst("our very long lazy weekend at work"), 0);
+        // Capped like the first-person count.
+        assert_eq!(
+            inst("our agency, our program, our staff, our office, our team"),
+            VOICE_CAP
+        );
     }
 
     #[test]

@@ -68,18 +68,47 @@ pub const MIXED_SIGNAL: &str = "work words and family or leisure words together"
 /// Work-side and family-side word counts of a draft, read back from the dense features
 /// (`work_vocab` + `public_service_vocab`, `family_leisure_vocab`; each capped at 4 words).
 pub fn lexicon_sides(f: &Features) -> (usize, usize) {
-    let count =
-        |name: &str| features::dense_index(name).map_or(0, |i| (f.dense[i] * 4.0).round() as usize);
-    (
-        count("work_vocab") + count("public_service_vocab"),
-        count("family_leisure_vocab"),
-    )
+    const WORK: usize = features::dense_at("work_vocab");
+    const SERVICE: usize = features::dense_at("public_service_vocab");
+    const FAMILY: usize = features::dense_at("family_leisure_vocab");
+    let count = |i: usize| (f.dense[i] * 4.0).round() as usize;
+    (count(WORK) + count(SERVICE), count(FAMILY))
 }
 
 /// Whether a draft meets the mixed-evidence criterion at the given thresholds.
 pub fn mixed_at(f: &Features, work: usize, family: usize) -> bool {
     let (w, fam) = lexicon_sides(f);
     w >= work && fam >= family
+}
+
+/// Third blurred criterion ("mixed voice"): a draft is also `blurred` when it speaks as "I"
+/// (at least `model.voice_singular` first-person-singular words: I, me, my, I'm...) *and*
+/// for the institution (at least `model.voice_institutional` institutional-voice phrases:
+/// "our" followed within [`features::OUR_WINDOW`] words by a work or public-service word,
+/// e.g. "our agency's", "our summer internships"). An employee writing "my" and "our
+/// agency" in one post is a personal voice speaking for the office, the classic blur of
+/// the personal and the organizational uses. "We" alone is not counted: family posts say
+/// "we" too ("my wife and I... we"), and "our kids" has no work word.
+///
+/// As for mixed evidence, the training labels never mix, so the learned weights cannot see
+/// it; the thresholds are chosen by the trainer on out-of-fold predictions of the training
+/// data (the smallest equal count on both sides whose own share of flagged rows stays
+/// within a cap, see `model/REPORT.md`) and stored in the model file.
+pub const MIXED_VOICE_SIGNAL: &str = "speaks as 'I' and for the office ('our' with a work word)";
+
+/// First-person-singular words and institutional-voice phrases of a draft, read back from
+/// the dense features (each capped at [`features::VOICE_CAP`]).
+pub fn voice_sides(f: &Features) -> (usize, usize) {
+    const SINGULAR: usize = features::dense_at("first_person_singular");
+    const INSTITUTIONAL: usize = features::dense_at("institutional_voice");
+    let count = |i: usize| (f.dense[i] * features::VOICE_CAP as f32).round() as usize;
+    (count(SINGULAR), count(INSTITUTIONAL))
+}
+
+/// Whether a draft meets the mixed-voice criterion at the given thresholds.
+pub fn mixed_voice_at(f: &Features, singular: usize, institutional: usize) -> bool {
+    let (s, i) = voice_sides(f);
+    s >= singular && i >= institutional
 }
 
 /// The text model's verdict on one draft, before any context override.
@@ -93,6 +122,8 @@ pub struct Prediction {
     pub blurred: bool,
     /// Work and family vocabulary at once (the model's mixed-evidence thresholds).
     pub mixed: bool,
+    /// "I" and the institutional "our" at once (the model's mixed-voice thresholds).
+    pub mixed_voice: bool,
     pub signals: Vec<String>,
 }
 
@@ -107,18 +138,29 @@ pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     let mixed = model.mix_work > 0
         && model.mix_family > 0
         && mixed_at(&f, model.mix_work.into(), model.mix_family.into());
-    let blurred = sorted[0] - sorted[1] < model.blur_margin || mixed;
+    let mixed_voice = model.voice_singular > 0
+        && model.voice_institutional > 0
+        && mixed_voice_at(
+            &f,
+            model.voice_singular.into(),
+            model.voice_institutional.into(),
+        );
+    let blurred = sorted[0] - sorted[1] < model.blur_margin || mixed || mixed_voice;
     let mut signals = explain(model, input, &f, label);
+    if mixed_voice {
+        signals.insert(0, MIXED_VOICE_SIGNAL.to_string());
+    }
     if mixed {
         signals.insert(0, MIXED_SIGNAL.to_string());
-        signals.truncate(MAX_SIGNALS);
     }
+    signals.truncate(MAX_SIGNALS);
     Prediction {
         label,
         logits,
         probabilities,
         blurred,
         mixed,
+        mixed_voice,
         signals,
     }
 }
@@ -334,9 +376,40 @@ mod tests {
                 account_kind: AccountKind::Unknown,
                 mentions_employer: false,
             };
-            let mixed = mixed_at(&extract(&input), m.mix_work.into(), m.mix_family.into());
-            assert_eq!(a.blurred, s[0] - s[1] < m.blur_margin || mixed);
+            let f = extract(&input);
+            let mixed = mixed_at(&f, m.mix_work.into(), m.mix_family.into());
+            let voice = m.voice_singular > 0
+                && mixed_voice_at(&f, m.voice_singular.into(), m.voice_institutional.into());
+            assert_eq!(a.blurred, s[0] - s[1] < m.blur_margin || mixed || voice);
         }
+    }
+
+    #[test]
+    fn i_and_the_institutional_our_together_read_as_blurred() {
+        let shipped = embedded_model().unwrap();
+        assert!(shipped.voice_singular > 0 && shipped.voice_institutional > 0);
+        let mut m = shipped.clone();
+        (m.voice_singular, m.voice_institutional) = (1, 1);
+        let text = "I spent the morning at our county clinic's open house. Come by before noon!";
+        let a = run(Some(&m), text, AccountKind::Unknown);
+        assert!(a.blurred, "{a:?}");
+        assert!(a.signals.iter().any(|s| s == MIXED_VOICE_SIGNAL), "{a:?}");
+        // One side alone, or "our" without a work word: no mixed-voice signal.
+        for text in [
+            "Our county clinic is open this Saturday. Come by before noon!",
+            "My wife and I took our kids and our dog to the lake today.",
+            "I finally finished the garden and my tomatoes look great.",
+        ] {
+            let a = run(Some(&m), text, AccountKind::Unknown);
+            assert!(
+                !a.signals.iter().any(|s| s == MIXED_VOICE_SIGNAL),
+                "{text}: {a:?}"
+            );
+        }
+        // Thresholds 0: the criterion is off.
+        (m.voice_singular, m.voice_institutional) = (0, 0);
+        let a = run(Some(&m), text, AccountKind::Unknown);
+        assert!(!a.signals.iter().any(|s| s == MIXED_VOICE_SIGNAL), "{a:?}");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The model file (`model/use-model.bin`) and the dot-product inference over it.
 //!
-//! Layout (little-endian), format 2:
+//! Layout (little-endian), format 3:
 //!
 //! | field | type |
 //! |---|---|
 //! | magic | `b"PFUSEMDL"` |
-//! | format | `u16` = 1 |
+//! | format | `u16` = 3 |
 //! | feature-extractor version | `u32` ([`super::features::FEATURE_VERSION`]) |
 //! | hashing bits | `u8` ([`super::features::HASH_BITS`]) |
 //! | labels | `u8` count, then each `u8` length + UTF-8 (`organizational`, `professional`, `personal`) |
@@ -15,6 +15,7 @@
 //! | temperature | `f32` (calibration: probabilities are `softmax(logits / T)`) |
 //! | blurred margin | `f32` (top-two probability gap below which the use is blurred) |
 //! | mixed-evidence thresholds | `u8` work-side words, `u8` family-side words (0: criterion off; see [`super::predict`]) |
+//! | mixed-voice thresholds | `u8` first-person-singular words, `u8` institutional-voice phrases (0: criterion off; see [`super::predict`]) |
 //! | intercepts | 3 × `f32` |
 //! | dense features | `u16` count, then each `u8` length + name, 3 × `f32` weights |
 //! | hashed-weight scales | 3 × `f32`, one per use |
@@ -29,7 +30,7 @@ use super::features::{Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE
 use crate::{Error, Use};
 
 const MAGIC: &[u8; 8] = b"PFUSEMDL";
-const FORMAT: u16 = 2;
+const FORMAT: u16 = 3;
 
 /// Number of uses.
 pub const N_LABELS: usize = 3;
@@ -48,6 +49,11 @@ pub struct UseModel {
     pub mix_work: u8,
     /// ...and at least this many family and leisure words make a draft `blurred`.
     pub mix_family: u8,
+    /// Mixed-voice criterion: at least this many first-person-singular words... (0: off)
+    pub voice_singular: u8,
+    /// ...and at least this many institutional-voice phrases ("our" + a work-side word)
+    /// make a draft `blurred`.
+    pub voice_institutional: u8,
     pub intercept: [f32; N_LABELS],
     /// One row per dense feature, in [`DENSE_NAMES`] order.
     pub dense: [[f32; N_LABELS]; N_DENSE],
@@ -177,7 +183,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 impl UseModel {
     /// A model from trained parts (used by the trainer). Weights of hashed buckets are
     /// quantised to int8 here ([`quantize`]), exactly as they will be stored; buckets whose
-    /// three weights all round to 0 are dropped.
+    /// three weights all round to 0 are dropped. The mixed-voice thresholds start off (0);
+    /// the trainer sets `voice_singular` and `voice_institutional`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         seed: u64,
@@ -203,6 +210,8 @@ impl UseModel {
             blur_margin,
             mix_work: mix.0,
             mix_family: mix.1,
+            voice_singular: 0,
+            voice_institutional: 0,
             intercept,
             dense,
             scale,
@@ -283,6 +292,7 @@ impl UseModel {
         let temperature = r.f32()?;
         let blur_margin = r.f32()?;
         let (mix_work, mix_family) = (r.u8()?, r.u8()?);
+        let (voice_singular, voice_institutional) = (r.u8()?, r.u8()?);
         let intercept = [r.f32()?, r.f32()?, r.f32()?];
         let n_dense = r.u16()? as usize;
         if n_dense != N_DENSE {
@@ -336,6 +346,8 @@ impl UseModel {
             blur_margin,
             mix_work,
             mix_family,
+            voice_singular,
+            voice_institutional,
             intercept,
             dense,
             scale,
@@ -364,6 +376,8 @@ impl UseModel {
         out.extend_from_slice(&self.blur_margin.to_le_bytes());
         out.push(self.mix_work);
         out.push(self.mix_family);
+        out.push(self.voice_singular);
+        out.push(self.voice_institutional);
         for w in self.intercept {
             out.extend_from_slice(&w.to_le_bytes());
         }
@@ -454,7 +468,7 @@ mod tests {
     fn sample() -> UseModel {
         let mut dense = [[0.0; 3]; N_DENSE];
         dense[1] = [1.5, -0.25, -1.25];
-        UseModel::new(
+        let mut m = UseModel::new(
             7,
             [9; 32],
             42,
@@ -465,7 +479,9 @@ mod tests {
             dense,
             vec![(5, [0.5, -0.5, 0.0]), (2, [1.0, 2.0, 3.0])],
         )
-        .unwrap()
+        .unwrap();
+        (m.voice_singular, m.voice_institutional) = (1, 2);
+        m
     }
 
     #[test]
