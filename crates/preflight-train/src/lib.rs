@@ -787,40 +787,72 @@ pub fn voice_table(
     margin: f64,
     mix: (u8, u8),
 ) -> Vec<VoiceRow> {
-    let items: Vec<(bool, (usize, usize), bool)> = samples
+    let items: Vec<Item> = samples
         .iter()
         .zip(logits)
         .map(|(s, z)| {
-            let p = softmax(z.map(|v| v as f32), t as f32);
-            let k = cl::model::argmax(&p);
-            let mut o = p;
-            o.sort_by(|a, b| b.total_cmp(a));
+            let (gap, right) = gap_and_right(s, z, t);
             let (w, f) = sides_of(s);
             let mixed = mix.0 > 0 && mix.1 > 0 && w >= mix.0.into() && f >= mix.1.into();
-            (
-                f64::from(o[0] - o[1]) < margin || mixed,
-                voice_of(s),
-                k == s.y,
-            )
+            (gap < margin || mixed, voice_of(s), right)
         })
         .collect();
+    threshold_rows(&items, 3, 3)
+        .into_iter()
+        .map(|r| VoiceRow {
+            singular: r.first,
+            institutional: r.second,
+            voice_only_share: r.only_share,
+            total_share: r.total_share,
+            acc_voice_only: r.acc_only,
+            acc_unflagged: r.acc_unflagged,
+        })
+        .collect()
+}
+
+/// A row for a two-count blurred criterion: already flagged by an earlier criterion, the
+/// row's two counts, and whether the out-of-fold label was right.
+type Item = (bool, (usize, usize), bool);
+
+/// The gap between the two most likely uses of a row's out-of-fold logits at temperature
+/// `t`, and whether the most likely one is the row's use.
+fn gap_and_right(s: &Sample, z: &[f64; N_LABELS], t: f64) -> (f64, bool) {
+    let p = softmax(z.map(|v| v as f32), t as f32);
+    let k = cl::model::argmax(&p);
+    let mut o = p;
+    o.sort_by(|a, b| b.total_cmp(a));
+    (f64::from(o[0] - o[1]), k == s.y)
+}
+
+/// One candidate of [`threshold_rows`].
+struct ThresholdRow {
+    first: usize,
+    second: usize,
+    only_share: f64,
+    total_share: f64,
+    acc_only: f64,
+    acc_unflagged: f64,
+}
+
+/// Every pair of thresholds (first count 1..=`max_first`, second 1..=`max_second`; second
+/// outer): the share of rows the criterion "both counts reach their thresholds" flags that
+/// no earlier criterion flags, the share flagged in all, and how often the out-of-fold
+/// label is right on the rows it alone flags and on the rows nothing flags.
+fn threshold_rows(items: &[Item], max_first: usize, max_second: usize) -> Vec<ThresholdRow> {
     let n = items.len().max(1) as f64;
-    let acc = |v: &[&(bool, (usize, usize), bool)]| {
-        v.iter().filter(|x| x.2).count() as f64 / v.len().max(1) as f64
-    };
+    let acc = |v: &[&Item]| v.iter().filter(|x| x.2).count() as f64 / v.len().max(1) as f64;
     let mut rows = Vec::new();
-    for institutional in 1..=3 {
-        for singular in 1..=3 {
-            let hit =
-                |x: &(bool, (usize, usize), bool)| x.1 .0 >= singular && x.1 .1 >= institutional;
+    for second in 1..=max_second {
+        for first in 1..=max_first {
+            let hit = |x: &Item| x.1 .0 >= first && x.1 .1 >= second;
             let only: Vec<_> = items.iter().filter(|x| !x.0 && hit(x)).collect();
             let clear: Vec<_> = items.iter().filter(|x| !x.0 && !hit(x)).collect();
-            rows.push(VoiceRow {
-                singular,
-                institutional,
-                voice_only_share: only.len() as f64 / n,
+            rows.push(ThresholdRow {
+                first,
+                second,
+                only_share: only.len() as f64 / n,
                 total_share: items.iter().filter(|x| x.0 || hit(x)).count() as f64 / n,
-                acc_voice_only: acc(&only),
+                acc_only: acc(&only),
                 acc_unflagged: acc(&clear),
             });
         }
@@ -874,38 +906,25 @@ pub fn mix_table(
     t: f64,
     margin: f64,
 ) -> Vec<MixRow> {
-    let items: Vec<(bool, (usize, usize), bool)> = samples
+    let items: Vec<Item> = samples
         .iter()
         .zip(logits)
         .map(|(s, z)| {
-            let p = softmax(z.map(|v| v as f32), t as f32);
-            let k = cl::model::argmax(&p);
-            let mut o = p;
-            o.sort_by(|a, b| b.total_cmp(a));
-            (f64::from(o[0] - o[1]) < margin, sides_of(s), k == s.y)
+            let (gap, right) = gap_and_right(s, z, t);
+            (gap < margin, sides_of(s), right)
         })
         .collect();
-    let n = items.len().max(1) as f64;
-    let acc = |v: &[&(bool, (usize, usize), bool)]| {
-        v.iter().filter(|x| x.2).count() as f64 / v.len().max(1) as f64
-    };
-    let mut rows = Vec::new();
-    for family in 1..=3 {
-        for work in 1..=4 {
-            let hit = |x: &(bool, (usize, usize), bool)| x.1 .0 >= work && x.1 .1 >= family;
-            let mixed_only: Vec<_> = items.iter().filter(|x| !x.0 && hit(x)).collect();
-            let clear: Vec<_> = items.iter().filter(|x| !x.0 && !hit(x)).collect();
-            rows.push(MixRow {
-                work,
-                family,
-                mixed_only_share: mixed_only.len() as f64 / n,
-                total_share: items.iter().filter(|x| x.0 || hit(x)).count() as f64 / n,
-                acc_mixed_only: acc(&mixed_only),
-                acc_unflagged: acc(&clear),
-            });
-        }
-    }
-    rows
+    threshold_rows(&items, 4, 3)
+        .into_iter()
+        .map(|r| MixRow {
+            work: r.first,
+            family: r.second,
+            mixed_only_share: r.only_share,
+            total_share: r.total_share,
+            acc_mixed_only: r.acc_only,
+            acc_unflagged: r.acc_unflagged,
+        })
+        .collect()
 }
 
 /// Largest share of the training rows the mixed-evidence criterion may flag on its own.
