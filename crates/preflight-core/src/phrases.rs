@@ -85,13 +85,15 @@ impl<'t> Stream<'t> {
         }
         Stream { slots }
     }
+}
 
-    fn stem<'s>(&'s self, slot: &'s Slot<'t>) -> &'s str {
-        &slot.stem
+impl Slot<'_> {
+    fn stem(&self) -> &str {
+        &self.stem
     }
 
-    fn norm<'s>(&'s self, slot: &'s Slot<'t>) -> &'s str {
-        &slot.norm
+    fn norm(&self) -> &str {
+        &self.norm
     }
 }
 
@@ -340,7 +342,7 @@ impl PhraseIndex {
         let hashes: Vec<u64> = stream
             .slots
             .iter()
-            .map(|slot| stem_hash(stream.stem(slot)))
+            .map(|slot| stem_hash(slot.stem()))
             .collect();
         for (i, slot) in stream.slots.iter().enumerate() {
             let keys = [
@@ -356,7 +358,7 @@ impl PhraseIndex {
                 continue;
             }
             // A wildcard first word matches the start of the normalised word.
-            let norm = stream.norm(slot);
+            let norm = slot.norm();
             for &len in self
                 .prefix_lens
                 .iter()
@@ -381,9 +383,9 @@ fn verify(stream: &Stream, term: &Term, first: usize) -> Option<PhraseMatch> {
     let end = first + term.words.len();
     let slots = stream.slots.get(first..end)?;
     let ok = term.words.iter().zip(slots).all(|(w, slot)| match w {
-        Word::Stem(s) => stream.stem(slot) == s,
+        Word::Stem(s) => slot.stem() == s,
         Word::Prefix(p) => {
-            stream.norm(slot).starts_with(p.as_str()) || stream.stem(slot).starts_with(p.as_str())
+            slot.norm().starts_with(p.as_str()) || slot.stem().starts_with(p.as_str())
         }
     });
     ok.then(|| PhraseMatch {
@@ -619,8 +621,8 @@ mod tests {
                     for (i, slot) in stream.slots.iter().enumerate() {
                         for term in terms.iter().filter(|t| t.owner == set.owner) {
                             let first = match &term.words[0] {
-                                Word::Stem(s) => stream.stem(slot) == s,
-                                Word::Prefix(p) => stream.norm(slot).starts_with(p.as_str()),
+                                Word::Stem(s) => slot.stem() == s,
+                                Word::Prefix(p) => slot.norm().starts_with(p.as_str()),
                             };
                             if let Some(m) = first.then(|| verify(&stream, term, i)).flatten() {
                                 want.push(m);

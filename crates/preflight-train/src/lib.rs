@@ -768,18 +768,6 @@ pub fn voice_of(s: &Sample) -> (usize, usize) {
     )
 }
 
-/// One row of the mixed-voice table.
-#[derive(Debug, Clone, Copy)]
-pub struct VoiceRow {
-    pub singular: usize,
-    pub institutional: usize,
-    /// Share of rows flagged by this criterion and by neither the margin nor mixed evidence.
-    pub voice_only_share: f64,
-    pub total_share: f64,
-    pub acc_voice_only: f64,
-    pub acc_unflagged: f64,
-}
-
 /// Candidate mixed-voice thresholds (1–3 words on each side) on out-of-fold predictions, on
 /// top of the chosen margin and mixed-evidence thresholds.
 pub fn voice_table(
@@ -800,16 +788,6 @@ pub fn voice_table(
         })
         .collect();
     threshold_rows(&items, 3, 3)
-        .into_iter()
-        .map(|r| VoiceRow {
-            singular: r.first,
-            institutional: r.second,
-            voice_only_share: r.only_share,
-            total_share: r.total_share,
-            acc_voice_only: r.acc_only,
-            acc_unflagged: r.acc_unflagged,
-        })
-        .collect()
 }
 
 /// A row for a two-count blurred criterion: already flagged by an earlier criterion, the
@@ -826,14 +804,35 @@ fn gap_and_right(s: &Sample, z: &[f64; N_LABELS], t: f64) -> (f64, bool) {
     (f64::from(o[0] - o[1]), k == s.y)
 }
 
-/// One candidate of [`threshold_rows`].
-struct ThresholdRow {
-    first: usize,
-    second: usize,
-    only_share: f64,
-    total_share: f64,
-    acc_only: f64,
-    acc_unflagged: f64,
+/// One candidate of [`threshold_rows`]: a pair of thresholds for a two-count blurred
+/// criterion and what it flags on out-of-fold predictions.
+#[derive(Debug, Clone, Copy)]
+pub struct ThresholdRow {
+    /// Threshold on the first count (work words; "I" words).
+    pub first: usize,
+    /// Threshold on the second count (family words; institutional "our").
+    pub second: usize,
+    /// Share of rows flagged by this criterion and by no earlier one.
+    pub only_share: f64,
+    pub total_share: f64,
+    pub acc_only: f64,
+    pub acc_unflagged: f64,
+}
+
+/// A row of the mixed-evidence table: `first` work words, `second` family words.
+pub type MixRow = ThresholdRow;
+/// A row of the mixed-voice table: `first` "I" words, `second` institutional "our".
+pub type VoiceRow = ThresholdRow;
+
+/// The smallest equal pair of thresholds *k*, *k* whose own share of flagged rows is at
+/// most `max_share`; `(0, 0)` (criterion off) when none qualifies.
+fn smallest_equal_pair(table: &[ThresholdRow], max_share: f64) -> (u8, u8) {
+    let mut pairs: Vec<&ThresholdRow> = table.iter().filter(|r| r.first == r.second).collect();
+    pairs.sort_by_key(|r| r.first);
+    pairs
+        .into_iter()
+        .find(|r| r.only_share <= max_share)
+        .map_or((0, 0), |r| (r.first as u8, r.second as u8))
 }
 
 /// Every pair of thresholds (first count 1..=`max_first`, second 1..=`max_second`; second
@@ -877,27 +876,7 @@ pub const MAX_VOICE_SHARE: f64 = 0.05;
 /// both sides, the smallest *k* whose own share of flagged rows is at most
 /// [`MAX_VOICE_SHARE`]; `(0, 0)` (criterion off) when none qualifies.
 pub fn choose_voice(table: &[VoiceRow]) -> (u8, u8) {
-    let mut pairs: Vec<&VoiceRow> = table
-        .iter()
-        .filter(|r| r.singular == r.institutional)
-        .collect();
-    pairs.sort_by_key(|r| r.singular);
-    pairs
-        .into_iter()
-        .find(|r| r.voice_only_share <= MAX_VOICE_SHARE)
-        .map_or((0, 0), |r| (r.singular as u8, r.institutional as u8))
-}
-
-/// One row of the mixed-evidence table.
-#[derive(Debug, Clone, Copy)]
-pub struct MixRow {
-    pub work: usize,
-    pub family: usize,
-    /// Share of rows flagged by this criterion and not already by the margin.
-    pub mixed_only_share: f64,
-    pub total_share: f64,
-    pub acc_mixed_only: f64,
-    pub acc_unflagged: f64,
+    smallest_equal_pair(table, MAX_VOICE_SHARE)
 }
 
 /// Candidate mixed-evidence thresholds (work 1–4, family 1–3) on out-of-fold predictions:
@@ -917,16 +896,6 @@ pub fn mix_table(
         })
         .collect();
     threshold_rows(&items, 4, 3)
-        .into_iter()
-        .map(|r| MixRow {
-            work: r.first,
-            family: r.second,
-            mixed_only_share: r.only_share,
-            total_share: r.total_share,
-            acc_mixed_only: r.acc_only,
-            acc_unflagged: r.acc_unflagged,
-        })
-        .collect()
 }
 
 /// Largest share of the training rows the mixed-evidence criterion may flag on its own.
@@ -937,12 +906,7 @@ pub const MAX_MIXED_SHARE: f64 = 0.05;
 /// whose own share of flagged rows is at most [`MAX_MIXED_SHARE`], so that `blurred` stays a
 /// minority verdict. `(0, 0)` (criterion off) when no symmetric pair of the table qualifies.
 pub fn choose_mix(table: &[MixRow]) -> (u8, u8) {
-    let mut pairs: Vec<&MixRow> = table.iter().filter(|r| r.work == r.family).collect();
-    pairs.sort_by_key(|r| r.work);
-    pairs
-        .into_iter()
-        .find(|r| r.mixed_only_share <= MAX_MIXED_SHARE)
-        .map_or((0, 0), |r| (r.work as u8, r.family as u8))
+    smallest_equal_pair(table, MAX_MIXED_SHARE)
 }
 
 /// The rule used up to feature extractor v6, kept for the report's comparison: the pair with
@@ -950,8 +914,8 @@ pub fn choose_mix(table: &[MixRow]) -> (u8, u8) {
 pub fn choose_mix_family_first(table: &[MixRow]) -> (u8, u8) {
     table
         .iter()
-        .find(|r| r.mixed_only_share <= MAX_MIXED_SHARE)
-        .map_or((0, 0), |r| (r.work as u8, r.family as u8))
+        .find(|r| r.only_share <= MAX_MIXED_SHARE)
+        .map_or((0, 0), |r| (r.first as u8, r.second as u8))
 }
 
 /// Turn a fitted logistic model into the core's model file.
@@ -1553,12 +1517,12 @@ fn write_report(r: &ReportInput<'_>) -> String {
         r.old_mix.1[3]
     );
     for m in r.mixes {
-        let chosen = (m.work as u8, m.family as u8) == r.mix;
+        let chosen = (m.first as u8, m.second as u8) == r.mix;
         let b = if chosen { "**" } else { "" };
         let _ = writeln!(
             s,
             "| {b}{}{b} | {b}{}{b} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            m.work, m.family, m.mixed_only_share, m.total_share, m.acc_mixed_only, m.acc_unflagged
+            m.first, m.second, m.only_share, m.total_share, m.acc_only, m.acc_unflagged
         );
     }
     let _ = writeln!(
@@ -1575,17 +1539,12 @@ fn write_report(r: &ReportInput<'_>) -> String {
         r.voice.1,
     );
     for v in r.voices {
-        let chosen = (v.singular as u8, v.institutional as u8) == r.voice;
+        let chosen = (v.first as u8, v.second as u8) == r.voice;
         let b = if chosen { "**" } else { "" };
         let _ = writeln!(
             s,
             "| {b}{}{b} | {b}{}{b} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            v.singular,
-            v.institutional,
-            v.voice_only_share,
-            v.total_share,
-            v.acc_voice_only,
-            v.acc_unflagged
+            v.first, v.second, v.only_share, v.total_share, v.acc_only, v.acc_unflagged
         );
     }
     let _ = writeln!(s, "\n## Named features: weights of the final model\n\n| feature | organizational | professional | personal | from |\n|---|---|---|---|---|");
@@ -1974,8 +1933,8 @@ pub fn explore(
                 e_lo.class(2).f1,
                 voices
                     .iter()
-                    .find(|r| (r.singular as u8, r.institutional as u8) == voice)
-                    .map_or(0.0, |r| r.voice_only_share),
+                    .find(|r| (r.first as u8, r.second as u8) == voice)
+                    .map_or(0.0, |r| r.only_share),
                 right,
                 right[..3].iter().sum::<usize>(),
                 right[3],
@@ -2050,11 +2009,11 @@ mod tests {
 
     fn row(work: usize, family: usize, share: f64) -> MixRow {
         MixRow {
-            work,
-            family,
-            mixed_only_share: share,
+            first: work,
+            second: family,
+            only_share: share,
             total_share: share,
-            acc_mixed_only: 1.0,
+            acc_only: 1.0,
             acc_unflagged: 1.0,
         }
     }
