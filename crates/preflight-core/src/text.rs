@@ -442,20 +442,39 @@ impl Tokenizer {
             self.chunk(text, range, true, out);
             return;
         }
+        // Only the chunks holding a non-ASCII byte need the tables; the ASCII chunks between
+        // two of them are read in one go (no rule joins across a cut, so that is the same).
         let b = text.as_bytes();
         let plain = |c: u8| c.is_ascii() && !c.is_ascii_whitespace();
-        let mut start = range.start;
-        let mut ascii = true;
-        for p in range.clone() {
-            ascii &= b[p].is_ascii();
-            if b[p] == b' ' && p > start && p + 1 < range.end && plain(b[p - 1]) && plain(b[p + 1])
-            {
-                self.chunk(text, start..p + 1, ascii, out);
-                start = p + 1;
-                ascii = true;
+        let cut = |p: usize| {
+            b[p] == b' '
+                && p > range.start
+                && p + 1 < range.end
+                && plain(b[p - 1])
+                && plain(b[p + 1])
+        };
+        let mut ascii_from = range.start;
+        while let Some(off) = b[ascii_from..range.end].iter().position(|c| !c.is_ascii()) {
+            let q = ascii_from + off;
+            // The chunk holding `q`: after the last cut before it, through the first after it.
+            let mut start = q;
+            while start > ascii_from && !cut(start - 1) {
+                start -= 1;
             }
+            let mut end = q + 1;
+            while end < range.end && !cut(end) {
+                end += 1;
+            }
+            let end = (end + 1).min(range.end);
+            if start > ascii_from {
+                self.chunk(text, ascii_from..start, true, out);
+            }
+            self.chunk(text, start..end, false, out);
+            ascii_from = end;
         }
-        self.chunk(text, start..range.end, ascii, out);
+        if ascii_from < range.end {
+            self.chunk(text, ascii_from..range.end, true, out);
+        }
     }
 
     /// The words of `text[range]`; `ascii`: it is all ASCII.

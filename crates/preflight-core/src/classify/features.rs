@@ -446,25 +446,32 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     }
     let unigrams = &unigram_buf[..n_unigrams];
 
-    let mut terms: Vec<Term> = Vec::with_capacity(unigrams.len() * 2);
-    for (k, &(h, i)) in unigrams.iter().enumerate() {
-        terms.push(Term {
-            bucket: bucket(h),
-            token: i,
-            second: None,
-        });
-        if let Some(&(h2, j)) = unigrams.get(k + 1) {
+    // Every term as `bucket << 32 | n`, n counting unigram, bigram, unigram, … in reading
+    // order: sorting these plain keys orders the terms by bucket and, within one bucket, by
+    // position, so keeping the first of each bucket keeps its first occurrence.
+    let mut keys: Vec<u64> = Vec::with_capacity(unigrams.len() * 2);
+    for (k, &(h, _)) in unigrams.iter().enumerate() {
+        keys.push(u64::from(bucket(h)) << 32 | (2 * k) as u64);
+        if let Some(&(h2, _)) = unigrams.get(k + 1) {
             // Bigram: combine the two term hashes (order matters).
             let hb = fnv(fnv(h, &[0x1f]), &h2.to_le_bytes());
-            terms.push(Term {
-                bucket: bucket(hb),
-                token: i,
-                second: Some(j),
-            });
+            keys.push(u64::from(bucket(hb)) << 32 | (2 * k + 1) as u64);
         }
     }
-    terms.sort_by_key(|t| t.bucket);
-    terms.dedup_by_key(|t| t.bucket);
+    keys.sort_unstable();
+    keys.dedup_by_key(|key| *key >> 32);
+    let terms: Vec<Term> = keys
+        .iter()
+        .map(|&key| {
+            let n = (key & 0xffff_ffff) as usize;
+            let k = n / 2;
+            Term {
+                bucket: (key >> 32) as u32,
+                token: unigrams[k].1,
+                second: (n % 2 == 1).then(|| unigrams[k + 1].1),
+            }
+        })
+        .collect();
     let term_value = if terms.is_empty() {
         0.0
     } else {

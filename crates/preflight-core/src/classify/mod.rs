@@ -182,8 +182,9 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
             }
         }
     }
-    // Words: the strongest word terms, shown as the draft's own words.
-    let mut words: Vec<(f32, String)> = Vec::new();
+    // Words: the three strongest word terms, shown as the draft's own words. Picked without
+    // building a string per term: a draft has dozens of terms and three are shown.
+    let mut top: Vec<WordSignal<'_>> = Vec::with_capacity(SHOWN_WORDS + 1);
     for t in &f.terms {
         let p = push(model.bucket_weights(t.bucket), f.term_value, c);
         if p < MIN_CONTRIBUTION / 2.0 {
@@ -195,24 +196,41 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
         if first.kind != crate::TokenKind::Word {
             continue;
         }
-        let w = match t.second.and_then(|j| input.tokens.get(j)) {
-            Some(s) if s.kind == crate::TokenKind::Word => format!("{} {}", first.norm, s.norm),
+        let second = match t.second.and_then(|j| input.tokens.get(j)) {
+            Some(s) if s.kind == crate::TokenKind::Word => Some(&*s.norm),
             Some(_) => continue,
-            None => first.norm.to_string(),
+            None => None,
         };
-        if !words.iter().any(|(_, x)| *x == w) {
-            words.push((p, w));
+        let cand = WordSignal {
+            p,
+            first: &first.norm,
+            second,
+        };
+        if top.iter().any(|w| w.same_words(&cand)) {
+            continue;
+        }
+        let at = top.partition_point(|w| w.ranks_before(&cand));
+        if at < SHOWN_WORDS {
+            top.insert(at, cand);
+            top.truncate(SHOWN_WORDS);
         }
     }
-    words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    if !words.is_empty() {
-        let total: f32 = words.iter().take(3).map(|w| w.0).sum();
-        let list: Vec<String> = words
-            .iter()
-            .take(3)
-            .map(|(_, w)| format!("'{w}'"))
-            .collect();
-        named.push((total, format!("words like {}", list.join(", "))));
+    if !top.is_empty() {
+        let total: f32 = top.iter().map(|w| w.p).sum();
+        let mut list = String::from("words like ");
+        for (i, w) in top.iter().enumerate() {
+            if i > 0 {
+                list.push_str(", ");
+            }
+            list.push('\'');
+            list.push_str(w.first);
+            if let Some(s) = w.second {
+                list.push(' ');
+                list.push_str(s);
+            }
+            list.push('\'');
+        }
+        named.push((total, list));
     }
     named.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     named
@@ -220,6 +238,41 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
         .take(MAX_SIGNALS)
         .map(|(_, s)| s)
         .collect()
+}
+
+/// How many of the strongest words the "words like" signal shows.
+const SHOWN_WORDS: usize = 3;
+
+/// A word term of the draft as the "words like" signal shows it: its push towards the class
+/// and its words ("first" or "first second").
+struct WordSignal<'t> {
+    p: f32,
+    first: &'t str,
+    second: Option<&'t str>,
+}
+
+impl WordSignal<'_> {
+    /// The shown text, byte by byte (the order of `String`), without building it.
+    fn text(&self) -> impl Iterator<Item = u8> + '_ {
+        let second = self
+            .second
+            .into_iter()
+            .flat_map(|s| std::iter::once(b' ').chain(s.bytes()));
+        self.first.bytes().chain(second)
+    }
+
+    fn same_words(&self, other: &WordSignal<'_>) -> bool {
+        self.first == other.first && self.second == other.second
+    }
+
+    /// Stronger first; equal pushes in the order of their text.
+    fn ranks_before(&self, other: &WordSignal<'_>) -> bool {
+        other
+            .p
+            .total_cmp(&self.p)
+            .then_with(|| self.text().cmp(other.text()))
+            .is_lt()
+    }
 }
 
 /// Why an official account overrides the text.

@@ -511,7 +511,8 @@ pub(crate) fn detect_image_without_description(
 ) {
     if text.len() < 2
         || !super::prefilter(&IMAGE_TRIGGER_BUILT, || {
-            super::has_any(text, IMAGE_NEEDLES, true)
+            static NEEDLES: Needles = Needles::new(IMAGE_NEEDLES, true);
+            NEEDLES.any(text)
         })
     {
         return;

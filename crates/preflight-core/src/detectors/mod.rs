@@ -445,23 +445,11 @@ pub(crate) fn push(out: &mut Vec<Detection>, entity: &'static str, span: Range<u
 /// Whether `hay` holds one of `needles` (at most 32), ASCII case-insensitively when
 /// `fold_case` (needles then in lower case): a cheap necessary condition checked before a
 /// detector's regex, so drafts that cannot match neither run it nor, on the first draft after
-/// start-up, build it. One pass: a table of the needles starting with each byte, then a byte
-/// loop over those few (no `memcmp` call per position, which is slow in WebAssembly).
-pub(crate) fn has_any(hay: &str, needles: &[&[u8]], fold_case: bool) -> bool {
-    debug_assert!(needles.len() <= 32);
-    let tables = PairTables::new(needles, fold_case);
-    let b = hay.as_bytes();
-    for i in 0..b.len() {
-        let mut set = tables.at(b, i);
-        while set != 0 {
-            let k = set.trailing_zeros() as usize;
-            set &= set - 1;
-            if rest_matches(b, i, needles[k], fold_case) {
-                return true;
-            }
-        }
-    }
-    false
+/// start-up, build it. Callers keep the needles in a `static` [`Needles`], whose tables are
+/// built at compile time.
+#[cfg(test)]
+pub(crate) fn has_any(hay: &str, needles: &'static [&'static [u8]], fold_case: bool) -> bool {
+    Needles::new(needles, fold_case).any(hay)
 }
 
 /// Whether a detector should run its regex: yes once the regex has been built (its own
@@ -787,6 +775,24 @@ impl Needles {
         }
     }
 
+    /// Whether one of the needles occurs in `hay`. One pass: a table of the needles starting
+    /// with each byte pair, then a byte loop over those few (no `memcmp` call per position,
+    /// which is slow in WebAssembly).
+    pub fn any(&self, hay: &str) -> bool {
+        let b = hay.as_bytes();
+        for i in 0..b.len() {
+            let mut set = self.tables.at(b, i);
+            while set != 0 {
+                let k = set.trailing_zeros() as usize;
+                set &= set - 1;
+                if rest_matches(b, i, self.list[k], self.fold_case) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Positions (ascending) where one of the needles starts in `hay`.
     pub fn starts(&self, hay: &str) -> Vec<usize> {
         let b = hay.as_bytes();
@@ -825,7 +831,7 @@ pub(crate) fn starts_of(
 #[cfg(test)]
 pub(crate) fn needles_cover_every_match(
     re: &Anchored,
-    needles: &[&[u8]],
+    needles: &'static [&'static [u8]],
     starts: impl Fn(&str) -> Vec<usize>,
     pieces: &[&str],
 ) -> usize {

@@ -159,8 +159,8 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     };
     let glued_before = |i: usize| i > 0 && glued(i - 1);
     // Every match of `CLOUD` starts with one of its fixed prefixes (case-sensitive).
-    let cloud_possible =
-        super::prefilter(&CLOUD_BUILT, || super::has_any(text, CLOUD_PREFIXES, false));
+    static PREFIXES: Needles = Needles::new(CLOUD_PREFIXES, false);
+    let cloud_possible = super::prefilter(&CLOUD_BUILT, || PREFIXES.any(text));
     if cloud_possible {
         static STARTS: Needles = Needles::new(CLOUD_STARTS, false);
         let starts = STARTS.starts(text);
@@ -363,7 +363,8 @@ const PASSWORD_STARTS: &[&[u8]] = &[
 pub(crate) fn detect_password_assignment(text: &str, _hints: &Hints, out: &mut Vec<Detection>) {
     if text.len() < 6
         || !super::prefilter(&PASSWORD_BUILT, || {
-            super::has_any(text, PASSWORD_NEEDLES, true)
+            static NEEDLES: Needles = Needles::new(PASSWORD_NEEDLES, true);
+            NEEDLES.any(text)
         })
     {
         return;
