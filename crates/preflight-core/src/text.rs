@@ -249,6 +249,24 @@ pub fn set_host_nfkc(nfkc: fn(&str) -> String) -> bool {
 /// `www.` or a dot followed by one of the domain endings. Most drafts and nearly every phrase
 /// term have none, and skip the scan.
 pub(crate) fn may_hold_special(s: &str) -> bool {
+    // Only these bytes can start a special token: a table skips the rest cheaply.
+    const SIGNIFICANT: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'@' as usize] = true;
+        t[b'#' as usize] = true;
+        t[0xEF] = true;
+        t[b':' as usize] = true;
+        t[b'.' as usize] = true;
+        t
+    };
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| SIGNIFICANT[usize::from(c)] && may_start_special(b, i))
+}
+
+/// Whether a special token may start at the significant byte `b[i]` (see [`may_hold_special`]).
+fn may_start_special(b: &[u8], i: usize) -> bool {
     // `(?i)` is Unicode case folding: `us` also matches `uſ` (long s).
     const ENDINGS: [&[u8]; 15] = [
         b"gov",
@@ -267,8 +285,7 @@ pub(crate) fn may_hold_special(s: &str) -> bool {
         b"dev",
         "u\u{17f}".as_bytes(),
     ];
-    let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| match c {
+    match b[i] {
         b'@' | b'#' => true,
         // '＃' is EF BC 83.
         0xEF => b[i..].starts_with("＃".as_bytes()),
@@ -276,12 +293,13 @@ pub(crate) fn may_hold_special(s: &str) -> bool {
         b'.' => {
             let rest = &b[i + 1..];
             (i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"))
-                || ENDINGS
-                    .iter()
-                    .any(|e| rest.len() >= e.len() && rest[..e.len()].eq_ignore_ascii_case(e))
+                || (rest.first().is_some_and(|c| c.is_ascii_alphabetic())
+                    && ENDINGS
+                        .iter()
+                        .any(|e| rest.len() >= e.len() && rest[..e.len()].eq_ignore_ascii_case(e)))
         }
         _ => false,
-    })
+    }
 }
 
 impl Tokenizer {

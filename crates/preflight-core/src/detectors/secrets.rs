@@ -179,9 +179,29 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     }
     // `AWS_SECRET` needs a run of 40 of its characters.
     let long_run = || {
-        bytes
-            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+'))
-            .any(|run| run.len() >= 40)
+        // A byte table and a counter: cheaper than splitting the text into runs.
+        const SECRET: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut b = 0;
+            while b < 256 {
+                let c = b as u8;
+                t[b] = c.is_ascii_alphanumeric() || c == b'/' || c == b'+';
+                b += 1;
+            }
+            t
+        };
+        let mut run = 0usize;
+        for &b in bytes {
+            if SECRET[usize::from(b)] {
+                run += 1;
+                if run >= 40 {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        false
     };
     if text.len() >= 40 && hints.digits > 0 && super::prefilter(&AWS_SECRET_BUILT, long_run) {
         let secretish = |b: u8| b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=';
