@@ -336,14 +336,24 @@ fn scan_clusters(bytes: &[u8], mut window: impl FnMut(usize, usize)) -> usize {
         }
         window(from, end);
     };
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if cur == 0 {
+            // Outside a cluster only a digit matters: skip to the next one.
+            match bytes[i..].iter().position(u8::is_ascii_digit) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if b.is_ascii_digit() {
             if cur == 0 {
-                start = i;
+                start = i - 1;
             }
             cur += 1;
             seps = 0;
-            last = i + 1;
+            last = i;
             cluster = cluster.max(cur);
         } else if cur > 0 && seps < 2 && matches!(b, b' ' | b'.' | b'-' | b'(' | b')' | b'/' | b'+')
         {
