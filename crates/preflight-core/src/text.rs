@@ -500,7 +500,7 @@ impl Tokenizer {
         if ascii {
             for seg in ascii_words(&text[range.clone()]) {
                 let span = range.start + seg.start..range.start + seg.end;
-                self.push_word(&text[span.clone()], span, out);
+                self.push_ascii_word(&text[span.clone()], span, out);
             }
         } else {
             self.uax29_words(text, range, out);
@@ -537,6 +537,34 @@ impl Tokenizer {
         let numeric = seg
             .bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'\'' | b'_'));
+        let (kind, stem) = if numeric {
+            (TokenKind::Number, norm.clone())
+        } else {
+            (TokenKind::Word, self.stem_shared(&norm).into())
+        };
+        out.push(Token {
+            kind,
+            span,
+            norm,
+            stem,
+            in_hashtag: false,
+        });
+    }
+
+    /// [`Tokenizer::push_word`] for an ASCII word: one pass over its bytes finds whether it is
+    /// a number and whether it needs lower-casing.
+    fn push_ascii_word<'a>(&self, seg: &'a str, span: Range<usize>, out: &mut Vec<Token<'a>>) {
+        let (mut upper, mut numeric) = (false, true);
+        for &c in seg.as_bytes() {
+            let class = ASCII_CLASS[usize::from(c)];
+            upper |= class & UPPER != 0;
+            numeric &= class & NUMERIC != 0;
+        }
+        let norm: TokenText<'a> = if upper {
+            seg.to_ascii_lowercase().into()
+        } else {
+            seg.into()
+        };
         let (kind, stem) = if numeric {
             (TokenKind::Number, norm.clone())
         } else {
@@ -614,19 +642,22 @@ impl Tokenizer {
 /// `.`, `,`, `'` and `;` join two digits. A test checks it against `unicode-segmentation`.
 fn ascii_words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let b = s.as_bytes();
+    let class = |i: usize| ASCII_CLASS[usize::from(b[i])];
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < b.len() && !b[i].is_ascii_alphanumeric() && b[i] != b'_' {
+        while i < b.len() && class(i) & WORD == 0 {
             i += 1;
         }
         if i >= b.len() {
             return None;
         }
         let start = i;
+        let mut underscores_only = b[i] == b'_';
         i += 1;
         while i < b.len() {
             let c = b[i];
-            if c.is_ascii_alphanumeric() || c == b'_' {
+            if class(i) & WORD != 0 {
+                underscores_only &= c == b'_';
                 i += 1;
                 continue;
             }
@@ -641,20 +672,45 @@ fn ascii_words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 _ => false,
             };
             if joins {
+                underscores_only = false;
                 i += 2;
             } else {
                 break;
             }
         }
         // A lone run of underscores is not a word.
-        let word = &s[start..i];
-        if word.bytes().all(|c| c == b'_') {
+        if underscores_only {
             return Some(start..start);
         }
         Some(start..i)
     })
     .filter(|r| !r.is_empty())
 }
+
+/// Classes of ASCII bytes for [`ascii_words`] and [`Tokenizer::push_ascii_word`]: letters,
+/// digits and `_` make words; upper-case letters need lower-casing; digits and `.,'_` can
+/// make a number.
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const NUMERIC: u8 = 4;
+const ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' {
+            t[c] |= WORD;
+        }
+        if b.is_ascii_uppercase() {
+            t[c] |= UPPER;
+        }
+        if b.is_ascii_digit() || matches!(b, b'.' | b',' | b'\'' | b'_') {
+            t[c] |= NUMERIC;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// Which alternative of [`special::special_tokens`] produced `m`. The alternatives are tried in order
 /// (URL, e-mail, mention, hashtag), and only mentions and hashtags may start with one
