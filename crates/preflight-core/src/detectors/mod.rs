@@ -275,13 +275,20 @@ impl Hints {
     pub fn new(text: &str) -> Self {
         // A byte histogram is branch-free and cheaper than matching on every byte.
         let mut counts = [0u16; 256];
-        for chunk in text.as_bytes().chunks(u16::MAX as usize) {
-            let mut part = [0u16; 256];
-            for &b in chunk {
-                part[usize::from(b)] += 1;
+        if text.len() <= usize::from(u16::MAX) {
+            // No count can overflow: straight into the histogram.
+            for &b in text.as_bytes() {
+                counts[usize::from(b)] += 1;
             }
-            for (c, p) in counts.iter_mut().zip(part) {
-                *c = c.saturating_add(p);
+        } else {
+            for chunk in text.as_bytes().chunks(u16::MAX as usize) {
+                let mut part = [0u16; 256];
+                for &b in chunk {
+                    part[usize::from(b)] += 1;
+                }
+                for (c, p) in counts.iter_mut().zip(part) {
+                    *c = c.saturating_add(p);
+                }
             }
         }
         let mut windows: Vec<(u32, u32)> = Vec::new();
