@@ -29,6 +29,9 @@ pub struct Engine {
     bundle: Bundle,
     tokenizer: Tokenizer,
     rules: Vec<CompiledRule>,
+    /// The distinct `when` conditions of the rules (a bundle repeats a few for many rules):
+    /// each is checked once per draft.
+    whens: Vec<When>,
     /// The regexes of regex rules (compiled on first need), and their literal gates.
     regexes: Vec<(usize, LazyRegex)>,
     /// Built on the first draft a regex rule applies to.
@@ -54,6 +57,8 @@ struct RegistryEntry {
 struct CompiledRule {
     /// Index into `bundle.rules`.
     index: usize,
+    /// Index into `Engine::whens`: the rule's condition.
+    when: usize,
     matcher: CompiledMatcher,
 }
 
@@ -214,6 +219,7 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
+        let mut whens: Vec<When> = Vec::new();
         let mut regexes = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
             if !rule.enabled {
@@ -307,7 +313,18 @@ impl Engine {
                     }
                 },
             };
-            rules.push(CompiledRule { index: i, matcher });
+            let when = match whens.iter().position(|w| *w == rule.when) {
+                Some(k) => k,
+                None => {
+                    whens.push(rule.when.clone());
+                    whens.len() - 1
+                }
+            };
+            rules.push(CompiledRule {
+                index: i,
+                when,
+                matcher,
+            });
         }
 
         // Employer names: organization, aliases and official handles.
@@ -385,6 +402,7 @@ impl Engine {
             phrases,
             tokenizer,
             rules,
+            whens,
             gates: OnceLock::new(),
             regexes,
             employer,
@@ -544,11 +562,8 @@ impl Engine {
         };
 
         // Which rules apply here; the detectors they need run together in one pass.
-        let applies: Vec<bool> = self
-            .rules
-            .iter()
-            .map(|r| facts.holds(&self.bundle.rules[r.index].when))
-            .collect();
+        let holds: Vec<bool> = self.whens.iter().map(|w| facts.holds(w)).collect();
+        let applies: Vec<bool> = self.rules.iter().map(|r| holds[r.when]).collect();
         let mut wanted = detectors::DetectorSet::empty();
         for (rule, _) in self.rules.iter().zip(&applies).filter(|(_, a)| **a) {
             if let CompiledMatcher::Detector { only, .. } = rule.matcher {
