@@ -166,8 +166,13 @@ pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
 }
 
 /// How much a feature of weights `w` and value `v` favours class `c` over the others.
+#[inline]
 fn push(w: [f32; 3], v: f32, c: usize) -> f32 {
-    let others: f32 = (0..3).filter(|k| *k != c).map(|k| w[k]).sum::<f32>() / 2.0;
+    let others = match c {
+        0 => w[1] + w[2],
+        1 => w[0] + w[2],
+        _ => w[0] + w[1],
+    } / 2.0;
     v * (w[c] - others)
 }
 

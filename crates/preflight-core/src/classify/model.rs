@@ -403,9 +403,14 @@ impl UseModel {
 
     /// Weights of hashed bucket `b` (dequantised).
     #[inline]
+    #[inline]
     pub fn bucket_weights(&self, b: u32) -> [f32; N_LABELS] {
         let q = self.table.get(b as usize).copied().unwrap_or([0; N_LABELS]);
-        [0, 1, 2].map(|k| f32::from(q[k]) * self.scale[k])
+        [
+            f32::from(q[0]) * self.scale[0],
+            f32::from(q[1]) * self.scale[1],
+            f32::from(q[2]) * self.scale[2],
+        ]
     }
 
     /// Raw (uncalibrated) scores: `x · W + b`. Every hashed term carries the same value, so
