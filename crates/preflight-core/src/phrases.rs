@@ -293,7 +293,6 @@ impl<'t> PhraseIndexBuilder<'t> {
             by_prefix,
             prefix_lens,
             prefix_starts,
-            owners: self.owners,
         }
     }
 }
@@ -333,31 +332,34 @@ pub(crate) struct PhraseIndex {
     /// A bit per [`byte_pair`] that starts a key of `by_prefix` (a one-byte key: every pair
     /// starting with it): most words start with none and skip the lookups.
     prefix_starts: Vec<u64>,
-    owners: usize,
 }
 
 /// The matches of every phrase list in one draft.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
-    by_owner: Vec<Vec<PhraseMatch>>,
+    /// Every match, by list and then by position; `owners[i]` is the list of `matches[i]`.
+    /// Flat: a draft matches few terms, and a vector per list cost more than finding them.
+    matches: Vec<PhraseMatch>,
+    owners: Vec<usize>,
 }
 
 impl Found {
     /// Matches of one list, sorted by position.
     pub fn of(&self, set: PhraseSet) -> &[PhraseMatch] {
-        self.by_owner.get(set.owner).map_or(&[], Vec::as_slice)
+        let from = self.owners.partition_point(|&o| o < set.owner);
+        let to = self.owners.partition_point(|&o| o <= set.owner);
+        &self.matches[from..to]
     }
 }
 
 impl PhraseIndex {
     /// Every match in the stream, per list.
     pub fn find(&self, stream: &Stream) -> Found {
-        let mut by_owner: Vec<Vec<PhraseMatch>> = Vec::new();
-        by_owner.resize_with(self.owners, Vec::new);
+        let mut found: Vec<(usize, PhraseMatch)> = Vec::new();
         let mut push = |pos: u32, first: usize| {
             let term = &self.terms[pos as usize];
             if let Some(m) = verify(stream, term, first) {
-                by_owner[term.owner].push(m);
+                found.push((term.owner, m));
             }
         };
         let hashes: Vec<u64> = stream
@@ -396,13 +398,12 @@ impl PhraseIndex {
                 }
             }
         }
-        for v in &mut by_owner {
-            if v.len() > 1 {
-                v.sort_by_key(|m| (m.span.start, m.span.end, m.term, m.slots.start));
-                v.dedup();
-            }
+        if found.len() > 1 {
+            found.sort_by_key(|(o, m)| (*o, m.span.start, m.span.end, m.term, m.slots.start));
+            found.dedup();
         }
-        Found { by_owner }
+        let (owners, matches) = found.into_iter().unzip();
+        Found { matches, owners }
     }
 }
 

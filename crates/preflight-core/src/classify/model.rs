@@ -403,7 +403,6 @@ impl UseModel {
 
     /// Weights of hashed bucket `b` (dequantised).
     #[inline]
-    #[inline]
     pub fn bucket_weights(&self, b: u32) -> [f32; N_LABELS] {
         let q = self.table.get(b as usize).copied().unwrap_or([0; N_LABELS]);
         [
