@@ -150,15 +150,9 @@ impl Default for Config {
             max_iter: 100,
             min_df: 3,
             max_features: 6_000,
-            mask: [
-                "url_density",
-                "mention_density",
-                "institutional_voice",
-                "singular_work",
-                "we_service",
-            ]
-            .map(String::from)
-            .to_vec(),
+            mask: ["url_density", "mention_density", "institutional_voice"]
+                .map(String::from)
+                .to_vec(),
             caps: vec![
                 ("dhayanesh".into(), 150),
                 ("tweeteval_emotion:train".into(), 1000),
