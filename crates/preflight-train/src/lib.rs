@@ -134,8 +134,12 @@ pub struct Config {
     /// on the grouped-CV logits.
     pub calibrate_on_loso: bool,
     /// Train the logistic regression on the [`shortened`] copies of long rows as well
-    /// (measured in session 4 and not kept: see `model/REPORT.md`).
+    /// (see `model/REPORT.md`)...
     pub shortened_copies: bool,
+    /// ...of this share of the long rows (chosen by seeded hash; 1: every long row). linfa's
+    /// logistic regression has no row weights: copying half the long rows is how the
+    /// copies count half.
+    pub shortened_share: f64,
 }
 
 impl Default for Config {
@@ -160,7 +164,8 @@ impl Default for Config {
             source_cap: None,
             min_datasets: 1,
             calibrate_on_loso: true,
-            shortened_copies: false,
+            shortened_copies: true,
+            shortened_share: 0.5,
         }
     }
 }
@@ -401,6 +406,7 @@ fn training_design(
     let copies: Vec<(&[(usize, f32)], usize)> = if cfg.shortened_copies {
         train
             .iter()
+            .filter(|&&i| copied(samples[i].key, cfg))
             .flat_map(|&i| {
                 samples[i]
                     .extra
@@ -426,6 +432,14 @@ fn training_design(
         y.push(label);
     }
     (x, Array1::from(y))
+}
+
+/// Whether a long row (by its text hash `key`) trains as a shortened copy: a seeded share
+/// `Config::shortened_share` of them.
+pub fn copied(key: u64, cfg: &Config) -> bool {
+    cfg.shortened_share >= 1.0
+        || ((fnv(&key.to_le_bytes(), cfg.seed ^ 0x5eed) % 10_000) as f64)
+            < cfg.shortened_share * 10_000.0
 }
 
 /// A fitted logistic regression in feature space.
@@ -1041,9 +1055,17 @@ pub fn invariance_steps(cfg: &Config) -> Vec<(String, Config)> {
             without(cfg, &["url_density"]),
         ),
         (
-            "shipped, with the shortened copies of long rows".into(),
+            "shipped, without the shortened copies (session 4 training)".into(),
+            Config {
+                shortened_copies: false,
+                ..cfg.clone()
+            },
+        ),
+        (
+            "shipped, with shortened copies of every long row".into(),
             Config {
                 shortened_copies: true,
+                shortened_share: 1.0,
                 ..cfg.clone()
             },
         ),
@@ -1366,7 +1388,7 @@ fn write_report(r: &ReportInput<'_>) -> String {
          * seed {}, feature extractor v{}, {} hashing bits, the first {} tokens of each text read\n\
          * logistic regression (linfa-logistic `MultiLogisticRegression`): alpha {}, {} L-BFGS iterations max, buckets with df ≥ {} seen in ≥ {} dataset(s) (at most {})\n\
          * prior correction λ = {} (intercepts shifted by −λ·ln(3·share) of each use in the training rows)\n\
-         * masked dense features: {}; training caps: {}{}\n",
+         * masked dense features: {}; training caps: {}{}\n         * shortened copies of long rows (item 6): {}\n",
         r.opts.command,
         r.opts.data_label,
         hex(&r.sha),
@@ -1385,6 +1407,14 @@ fn write_report(r: &ReportInput<'_>) -> String {
         if cfg.mask.is_empty() { "none".to_string() } else { cfg.mask.join(", ") },
         if cfg.caps.is_empty() { "none".to_string() } else { cfg.caps.iter().map(|(a, b)| format!("{a} ≤ {b}")).collect::<Vec<_>>().join(", ") },
         cfg.source_cap.map_or(String::new(), |c| format!("; every source ≤ {c}")),
+        if cfg.shortened_copies {
+            format!(
+                "{:.0} % of the rows longer than {SHORTEN_ABOVE} characters (by seeded hash), cut at their last sentence end within {SHORTEN_TO} characters",
+                cfg.shortened_share.min(1.0) * 100.0
+            )
+        } else {
+            "none".to_string()
+        },
     );
     write_steps(&mut s, r);
     let _ = writeln!(
@@ -1694,10 +1724,11 @@ fn strip_sources(md: &str) -> String {
 const STEPS_NOTE: &str = "Every row is one configuration validated the same way as the shipped one: grouped 5-fold \
 cross-validation, leave-one-source-out (LOSO) over the sources, temperature, blurred margin, mixed-evidence and \
 mixed-voice thresholds from its own out-of-fold predictions, and the 75 hand-written drafts judged with its final fit. \
-Every row uses the current feature extractor (v8); the first row is the training configuration of session 1 on it, so \
-the first and last rows show what the training changes of session 2 (items 1–3) do. Item 4 is extractor v7 against v6, \
+Every row uses the current feature extractor (v9); the first row is the training configuration of session 1 on it, so \
+the first and last rows show what the training changes of sessions 2 and 5 (items 1–3 and 6) do. Item 4 is extractor v7 against v6, \
 whose figures can only be quoted (a v6 model cannot be refitted by this binary); item 5 is v8, which adds a blurred \
-criterion and leaves the fit unchanged. What changed, and why each change is \
+criterion and leaves the fit unchanged; item 6 is v9 (numbers) with the shortened copies, whose v8 figures are quoted. \
+What changed, and why each change is \
 about *use* rather than *source*:\n\n\
 1. **Prior correction.** The worst LOSO failure was `tweeteval_emotion:train`: with it held out, 221 personal rows \
 are left against about 1,900 organizational ones, so the learned intercepts say that personal posts are rare and the \
@@ -1730,17 +1761,43 @@ third blurred criterion, \"I\" and the institutional \"our\" in one draft (see B
 every label, probability, grouped-CV and LOSO figure, is that of v7 (grouped CV 0.904, LOSO 0.813 before and \
 after); only `blurred` changes, for the 0.7 % of the training rows and the drafts that speak both ways. Disclosure: \
 added after seeing three blurred drafts (blur-08, blur-10, blur-14) read as one confident use.\n\n\
-Shortened copies of long rows (session 4, row \"shipped, with the shortened copies of long rows\"; \
-`Config::shortened_copies`, off): every post longer than 280 characters comes from a source of one use and no \
-personal row is that long, so length alone points at a use; each long row (714 professional, 251 organizational) \
-also trained as a copy cut at its last sentence end within its first 200 characters (same use, source and group; \
-never scored). Grouped CV 0.904 → 0.905, LOSO pooled 0.813 → 0.807 (mean of the per-source accuracies 0.784 → 0.793: \
-congress member offices 0.376 → 0.476; corporate information and action tweets, TrendPilot posts and the emotion \
-tweets 1–4 points down), drafts 58 → 59 clear right (org-20 and pro-15 right, per-03, a sports post, professional). \
-Not kept: LOSO pooled falls, and with \"short\" no longer meaning \"personal\" a few words decide short texts: \
-\"👩‍👩‍👧 family, SSN 123-45-6789\" and \"My SSN is 123-45-6789 ok\" (shared test vectors) turned professional. \
-On top of it, \"team\" out of the work lexicon (it has a sports sense, like \"coach\"): per-03 right, but blur-09 \
-(\"our team won the agency softball tournament\") no longer blurred, LOSO 0.809.\n\n\
+6. **Numbers are no terms, and half the long rows also train shortened (extractor v9, session 5).** Both were \
+tried to fix the two clear drafts that session 4 left as known misses (org-20, a town-hall notice read as professional, \
+and pro-15, a conference post read as organizational), and are kept because they also hold up on the sources: \
+(a) *Shortened copies.* Every post longer than 280 characters comes from a source of one use and no personal row is \
+that long, so length alone points at a use (the medium bucket alone pushed a 144-character post 2.1 logits away from \
+professional). Half of the long rows (seeded hash; 714 professional and 251 organizational rows are long) also \
+train as a copy cut at the last sentence end within their first 200 characters (same use, source and group; never \
+scored): what a short post on the same subject in the same voice reads like. Copies of *every* long row (session 4, on v8: grouped CV 0.905, LOSO pooled 0.807, mean of the per-source LOSO accuracies 0.793, drafts 59 of 60 clear right; on v9 the row \"shipped, with shortened copies of every long row\") went too far: with \"short\" no longer meaning \
+\"personal\" a few words decided short personal texts (per-03, a sports post, read professional); half the long rows \
+(linfa's logistic regression has no row weights, so copying half of them is how the copies count half) corrects the \
+length confound halfway. (b) *Numbers.* The sources carry numbers at very different rates (16 % of the personal rows \
+against 56–92 % of the others: dates, prices, phone numbers, counts in LinkedIn lists), so the one `<num>` term of \
+v8 learned \"a number means not personal\" (in \"My SSN is 123-45-6789 ok\" it pushed 1.04 logits away from personal) and, once \
+length no longer did, decided short personal texts by an SSN or a score: \"My SSN is 123-45-6789 ok\" and \
+\"👩‍👩‍👧 family, SSN 123-45-6789\" (shared test vectors) read professional with the copies. Like URLs (see \
+Confounds), the rate holds in every personal source, so leave-one-source-out cannot catch it; v9 leaves numbers out \
+of the hashed terms (a number still separates the words around it: no bigram across it). Measured with \
+`preflight-train explore` (same validation, λ = 1; v8 figures for the copies alone): shipped v8 grouped CV \
+0.904, LOSO pooled 0.813, mean per-source LOSO 0.784, drafts 58 of 60 clear and 15 of 15 blurred right; copies of \
+every long row 0.905 / 0.807 / 0.793, 59 (per-03 wrong); every long row, numbers dropped 0.905 / 0.808 / 0.799, 59 \
+(per-03 wrong); half the long rows 0.904 / 0.811 / 0.790, 59 (per-03 wrong); half the long rows, numbers dropped \
+(shipped) 0.906 / 0.811 / 0.795, **60 of 60** clear and 15 of 15 blurred right; numbers dropped alone are the row \
+\"shipped, without the shortened copies\" (LOSO 0.812, the same 58 clear drafts right as v8). Costs, honestly: \
+LOSO pooled 0.813 → 0.811 (LOSO accuracy up for congress member offices 0.376 → 0.438, the CrowdFlower replies \
+0.626 → 0.710 and the dhayanesh LinkedIn posts 0.824 → 0.867; down for the CrowdFlower information and action \
+tweets 0.734 → 0.705 and 0.872 → 0.848 and the emotion tweets 0.943 → 0.936), and org-20 is right by a hair \
+(0.51 against 0.49, flagged blurred). Ten shared test vectors changed use, all to personal: texts with no \
+word the model knows (an emoji, a non-Latin greeting, an SSN), which v8 called professional or organizational on the \
+strength of the number alone, and \"💳 card 4111 … charged twice\" (a personal complaint, professional in v8); one \
+of them, \"See https://www.example.gov/… — 😀 123-45-6789\", was organizational, which only the number said (the \
+link is dropped by design). Also tried in session 5 and not kept: two interaction features, \"I\" × work \
+vocabulary and \"we\" × public-service vocabulary, with every long row copied (grouped CV 0.904, LOSO 0.808, \
+mean per-source 0.795, per-03 still wrong): the \"I\" × work weight went to *personal* (tweets say \"I have work \
+tomorrow\"), so it did not separate the professional \"I\" either. Disclosure: these were chosen while looking \
+at the drafts (a development set, see the drafts section). The share is not knife-edge: with numbers dropped, \
+copies of 40 % of the long rows give 0.906 / 0.812 / 0.793 and of 60 % 0.908 / 0.809 / 0.795, both with every \
+draft right.\n\n\
 Tried with extractor v8 in session 4 (`preflight-train explore`, same validation, λ = 1) and not kept: \
 `institutional_voice` learned as a weight: grouped CV 0.904, LOSO 0.812 against 0.813 masked, the same drafts right \
 (org-20 still reads professional); calls to action counted only as imperatives (the verb in its base form, not after \
@@ -1847,7 +1904,8 @@ What the data shows (per-source shares in `posts.jsonl`) and what the extractor 
 
 /// Apply a variant description to a configuration: comma-separated `key:value` items
 /// (`alpha:2`, `prior_shift:1`, `min_datasets:2`, `source_cap:400`, `max_features:4000`,
-/// `min_df:3`, `max_iter:100`, `mask+:hashtag_density`, `mask-:len_short`, `nocaps`).
+/// `min_df:3`, `max_iter:100`, `mask+:hashtag_density`, `mask-:len_short`, `nocaps`,
+/// `shortened` / `unshortened` (copies of long rows on or off), `share:0.5` (their share)).
 pub fn apply_variant(base: &Config, spec: &str) -> Result<Config, TrainError> {
     let mut c = base.clone();
     let bad = |item: &str| TrainError::Data(format!("variant item {item:?}"));
@@ -1866,6 +1924,8 @@ pub fn apply_variant(base: &Config, spec: &str) -> Result<Config, TrainError> {
             "mask-" => c.mask.retain(|m| m != v),
             "nocaps" => c.caps.clear(),
             "shortened" => c.shortened_copies = true,
+            "unshortened" => c.shortened_copies = false,
+            "share" => c.shortened_share = num()?,
             "base" => {}
             _ => return Err(bad(item)),
         }
@@ -1874,12 +1934,15 @@ pub fn apply_variant(base: &Config, spec: &str) -> Result<Config, TrainError> {
 }
 
 /// One line of the exploration table: grouped CV, leave-one-source-out and the drafts for a
-/// configuration (the final fit on everything scores the drafts).
+/// configuration (the final fit on everything scores the drafts), the `probe` rows its model
+/// gets wrong, and (`save`) its model file.
 pub fn explore(
     samples: &[Sample],
     cfg: &Config,
     drafts: &[Row],
+    probe: &[Row],
     sha: [u8; 32],
+    save: Option<&std::path::Path>,
 ) -> Result<String, TrainError> {
     let ys: Vec<usize> = samples.iter().map(|s| s.y).collect();
     let cv = grouped_cv(samples, cfg, Kind::Logistic)?;
@@ -1904,7 +1967,36 @@ pub fn explore(
                 lin.intercept[k] += (lambda - cfg.prior_shift) * lin.prior_shift[k];
             }
             let model = to_model(&lin, cfg, sha, train.len(), t, margin, mix, voice)?;
+            if let Some(path) = save.filter(|_| lambda == cfg.prior_shift) {
+                std::fs::write(path, model.to_bytes())
+                    .map_err(|e| TrainError::Io(format!("{}: {e}", path.display())))?;
+            }
             let out = cl::eval::judge_drafts(drafts, &model, &tk);
+            let probe_misses: Vec<String> = if lambda == cfg.prior_shift {
+                probe
+                    .iter()
+                    .filter_map(|row| {
+                        let a = cl::eval::with_input(&tk, row, |input| {
+                            cl::assess_with(Some(&model), input)
+                        });
+                        let got = a
+                            .label
+                            .map_or("none".to_string(), |u| u.as_str().to_string());
+                        (Some(&got) != row.label.as_ref()).then(|| {
+                            let p = a.probabilities.unwrap_or_default();
+                            format!(
+                                "{:?}→{got} ({:.2}/{:.2}/{:.2})",
+                                row.text.chars().take(30).collect::<String>(),
+                                p[0],
+                                p[1],
+                                p[2]
+                            )
+                        })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let (right, _) = cl::eval::draft_counts(&out);
             let e_cv = evaluate(samples, &cvp);
             let e_lo = evaluate(samples, &lop);
@@ -1922,7 +2014,7 @@ pub fn explore(
                 .map(|o| o.id.as_str())
                 .collect();
             lines.push(format!(
-                "  λ {lambda} {tname}: cv {:.3} [{:.3} {:.3} {:.3}] loso {:.3} [{:.3} {:.3} {:.3}] T {t:.2} m {margin:.2} mix {mix:?} voice {voice:?} (alone {:.3}) drafts {:?} clear {} blurred {} buckets {} bytes {}\n    loso per source: {}\n    misses: {}",
+                "  λ {lambda} {tname}: cv {:.3} [{:.3} {:.3} {:.3}] loso {:.3} [{:.3} {:.3} {:.3}] mean per source {:.3} T {t:.2} m {margin:.2} mix {mix:?} voice {voice:?} (alone {:.3}) drafts {:?} clear {} blurred {} buckets {} bytes {}\n    loso per source: {}\n    misses: {}\n    probe: {}",
                 e_cv.macro_f1(),
                 e_cv.class(0).f1,
                 e_cv.class(1).f1,
@@ -1931,6 +2023,11 @@ pub fn explore(
                 e_lo.class(0).f1,
                 e_lo.class(1).f1,
                 e_lo.class(2).f1,
+                e_lo.per_source
+                    .values()
+                    .map(|(c, n)| *c as f64 / *n as f64)
+                    .sum::<f64>()
+                    / e_lo.per_source.len().max(1) as f64,
                 voices
                     .iter()
                     .find(|r| (r.first as u8, r.second as u8) == voice)
@@ -1941,7 +2038,8 @@ pub fn explore(
                 model.sparse.len(),
                 model.to_bytes().len(),
                 per.join(" "),
-                misses.join(" ")
+                misses.join(" "),
+                probe_misses.join(" | ")
             ));
         }
     }
@@ -1993,6 +2091,7 @@ mod tests {
         let cfg = Config {
             min_df: 1,
             shortened_copies: true,
+            shortened_share: 1.0,
             ..Config::default()
         };
         let cols = select_columns(&samples, &[0, 1], &cfg);
@@ -2005,6 +2104,32 @@ mod tests {
             ..cfg
         };
         assert_eq!(training_design(&samples, &[0, 1], &cols, &off).0.nrows(), 2);
+    }
+
+    #[test]
+    fn a_seeded_share_of_long_rows_is_copied() {
+        let cfg = Config::default();
+        let picks: Vec<bool> = (0..2000u64)
+            .map(|k| copied(fnv(&k.to_le_bytes(), 7), &cfg))
+            .collect();
+        let n = picks.iter().filter(|p| **p).count();
+        assert!((900..1100).contains(&n), "{n} of 2000 copied at share 0.5");
+        // Deterministic, and every row at share 1, none at share 0.
+        assert_eq!(
+            picks,
+            (0..2000u64)
+                .map(|k| copied(fnv(&k.to_le_bytes(), 7), &cfg))
+                .collect::<Vec<_>>()
+        );
+        let all = Config {
+            shortened_share: 1.0,
+            ..Config::default()
+        };
+        let none = Config {
+            shortened_share: 0.0,
+            ..Config::default()
+        };
+        assert!((0..100u64).all(|k| copied(k, &all) && !copied(k, &none)));
     }
 
     fn row(work: usize, family: usize, share: f64) -> MixRow {

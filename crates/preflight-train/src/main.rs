@@ -76,6 +76,14 @@ enum Cmd {
         data: String,
         #[arg(long, default_value = "tests/drafts/drafts.jsonl")]
         drafts: String,
+        /// Write each variant's model (λ of the variant) to `DIR/<name>.bin`.
+        #[arg(long)]
+        save_models: Option<String>,
+        /// Labelled JSONL (`{"text","label"}` + optional context) whose rows each variant's
+        /// model should get right; the rows it gets wrong are listed (e.g. the use of the shared
+        /// test vectors).
+        #[arg(long)]
+        probe: Option<String>,
         /// Variants `name=key:value,...`.
         variants: Vec<String>,
     },
@@ -228,10 +236,16 @@ fn real_main() -> Result<(), String> {
         Cmd::Explore {
             data,
             drafts,
+            save_models,
+            probe,
             variants,
         } => {
             let (rows, sha) = load(&data).map_err(|e| e.to_string())?;
             let (drafts, _) = load(&drafts).map_err(|e| e.to_string())?;
+            let probe = match probe {
+                Some(p) => load(&p).map_err(|e| e.to_string())?.0,
+                None => Vec::new(),
+            };
             let tk = Tokenizer::new("en").map_err(|e| e.to_string())?;
             let samples = preflight_train::featurize(&rows, &tk);
             let base = Config::default();
@@ -246,8 +260,12 @@ fn real_main() -> Result<(), String> {
                 .collect::<Result<_, _>>()?;
             let start = std::time::Instant::now();
             preflight_train::two_at_a_time(&jobs, |(name, cfg)| {
-                let line = preflight_train::explore(&samples, cfg, &drafts, sha)
-                    .unwrap_or_else(|e| format!("error: {e}"));
+                let save = save_models
+                    .as_ref()
+                    .map(|d| std::path::Path::new(d).join(format!("{name}.bin")));
+                let line =
+                    preflight_train::explore(&samples, cfg, &drafts, &probe, sha, save.as_deref())
+                        .unwrap_or_else(|e| format!("error: {e}"));
                 println!("[{:>6.1}s] {name}: {line}", start.elapsed().as_secs_f64());
             });
             Ok(())
