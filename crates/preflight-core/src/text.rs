@@ -250,7 +250,7 @@ pub fn set_host_nfkc(nfkc: fn(&str) -> String) -> bool {
 /// term have none, and skip the scan.
 pub(crate) fn may_hold_special(s: &str) -> bool {
     // Only these bytes can start a special token: a table skips the rest cheaply.
-    const SIGNIFICANT: [bool; 256] = {
+    static SIGNIFICANT: [bool; 256] = {
         let mut t = [false; 256];
         t[b'@' as usize] = true;
         t[b'#' as usize] = true;
@@ -266,6 +266,9 @@ pub(crate) fn may_hold_special(s: &str) -> bool {
 }
 
 /// Whether a special token may start at the significant byte `b[i]` (see [`may_hold_special`]).
+/// Not inlined: inlined into the byte loop, it made V8's optimising compile of the loop's
+/// caller cost about 50 M instructions more while the bundle compiles (WebAssembly cold start).
+#[inline(never)]
 fn may_start_special(b: &[u8], i: usize) -> bool {
     // `(?i)` is Unicode case folding: `us` also matches `uſ` (long s).
     const ENDINGS: [&[u8]; 15] = [
@@ -693,7 +696,7 @@ fn ascii_words(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 const WORD: u8 = 1;
 const UPPER: u8 = 2;
 const NUMERIC: u8 = 4;
-const ASCII_CLASS: [u8; 256] = {
+static ASCII_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
     while c < 128 {

@@ -180,7 +180,7 @@ pub(crate) fn detect_cloud_access_key(text: &str, hints: &Hints, out: &mut Vec<D
     // `AWS_SECRET` needs a run of 40 of its characters.
     let long_run = || {
         // A byte table and a counter: cheaper than splitting the text into runs.
-        const SECRET: [bool; 256] = {
+        static SECRET: [bool; 256] = {
             let mut t = [false; 256];
             let mut b = 0;
             while b < 256 {
