@@ -7,6 +7,7 @@
 //   node scripts/bench-wasm.mjs --write-docs                        # also update docs/BENCHMARKS.md
 //   node scripts/bench-wasm.mjs --quick                             # fewer samples (smoke run)
 //   node scripts/bench-wasm.mjs --only preflight [--no-cold|--cold-only]   # iterate on one tool
+//   node scripts/bench-wasm.mjs --drafts-to DIR                     # write the fixed drafts, stop
 //
 // `--only TOOL` (preflight, alex or harper; repeatable) times those tools alone; ratios and
 // `--write-docs` need all three. `--no-cold` skips the cold starts, `--cold-only` runs only them.
@@ -168,12 +169,28 @@ const fmtUs = (ms) => (ms * 1000 < 10 ? (ms * 1000).toFixed(2) : ms * 1000 < 100
 const fmtMs = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const fmtX = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)) + '×';
 
+// The fixed-size drafts, as [key, text]: exactly 280, 1,000 and 5,000 code points of the posts,
+// and the same lengths cut from the ASCII-only posts (keys `280-ascii`, …).
+function fixedDrafts(posts) {
+  const asciiPosts = posts.filter((p) => /^[\x00-\x7f]*$/.test(p.text));
+  const sizes = [280, 1000, 5000];
+  return [...sizes.map((n) => [n, draftOf(posts, n)]), ...sizes.map((n) => [`${n}-ascii`, draftOf(asciiPosts, n)])];
+}
+
 // ---------------------------------------------------------------- main
+const posts = JSON.parse(readFileSync(join(root, 'bench', 'posts.json'), 'utf8'));
+// `--drafts-to DIR`: write the fixed-size drafts as DIR/<key>.txt and stop (for
+// scripts/count-instructions.sh, which counts instructions on the same drafts).
+const draftsTo = argv.flatMap((a, i) => (a === '--drafts-to' && argv[i + 1] ? [argv[i + 1]] : []))[0];
+if (draftsTo) {
+  mkdirSync(draftsTo, { recursive: true });
+  for (const [key, text] of fixedDrafts(posts)) writeFileSync(join(draftsTo, `${key}.txt`), text);
+  process.exit(0);
+}
 if (!existsSync(nodePkg)) {
   console.error(`${nodePkg} is missing: run scripts/build-wasm.sh first`);
   process.exit(1);
 }
-const posts = JSON.parse(readFileSync(join(root, 'bench', 'posts.json'), 'utf8'));
 const require = createRequire(import.meta.url);
 const wasm = require(nodePkg);
 const engine = wasm.Engine.withDefaultBundle();
@@ -205,16 +222,11 @@ const env = {
 };
 console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 
-// Fixed-size drafts.
-const sizes = [280, 1000, 5000];
-// The same lengths cut from ASCII-only posts: the regex crate's lazy DFA cannot evaluate a
-// Unicode \b past a non-ASCII byte, so these isolate that cost (see docs/BENCHMARKS.md).
-const asciiPosts = posts.filter((p) => /^[\x00-\x7f]*$/.test(p.text));
+// Fixed-size drafts. The ASCII-only ones isolate the cost of non-ASCII text (Unicode word
+// segmentation, NFKC; see docs/BENCHMARKS.md).
 const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
 const drafts = {};
-for (const key of [...sizes, ...sizes.map((n) => `${n}-ascii`)]) {
-  const n = typeof key === 'number' ? key : Number(key.split('-')[0]);
-  const d = draftOf(typeof key === 'number' ? posts : asciiPosts, n);
+for (const [key, d] of fixedDrafts(posts)) {
   drafts[key] = { text: d, codePoints: [...d].length, utf16: d.length };
   if (args.has('--cold-only')) continue;
   for (const [name, t] of Object.entries(tools)) {

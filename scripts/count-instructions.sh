@@ -7,8 +7,8 @@
 #                                                    # target/wasm-node made at other commits)
 #   scripts/count-instructions.sh --no-native …      # WASM only
 #
-# The drafts are the benchmark's (`bench/posts.json` cut to 280 and 5,000 characters, with and
-# without non-ASCII text, as scripts/bench-wasm.mjs cuts them). Each count runs the same draft
+# The drafts are the benchmark's (`node scripts/bench-wasm.mjs --drafts-to DIR`: bench/posts.json
+# cut to 280 and 5,000 characters, with and without non-ASCII text). Each count runs the same draft
 # N1 and N2 times and divides the difference by N2 − N1, so start-up (bundle compile, V8
 # compiling the module) cancels out. V8 runs with `--no-liftoff` (optimised code from the
 # start: tiering up at a different call under valgrind would blur the counts) and
@@ -36,32 +36,14 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-node - "$work" <<'EOF'
-const fs = require('fs');
-const dir = process.argv[2];
-const raw = JSON.parse(fs.readFileSync('bench/posts.json', 'utf8'));
-const posts = Array.isArray(raw) ? raw : raw.posts;
-const ascii = posts.filter((p) => /^[\x00-\x7f]*$/.test(p.text));
-function draftOf(ps, n) {
-  const cps = [];
-  let i = 0;
-  while (cps.length < n) {
-    for (const ch of ps[i % ps.length].text + ' ') cps.push(ch);
-    i++;
-  }
-  return cps.slice(0, n).join('');
-}
-for (const [name, ps, n] of [['280', posts, 280], ['280-ascii', ascii, 280], ['5000', posts, 5000], ['5000-ascii', ascii, 5000]]) {
-  fs.writeFileSync(`${dir}/${name}.txt`, draftOf(ps, n));
-}
-fs.writeFileSync(`${dir}/loop.cjs`, `
+node scripts/bench-wasm.mjs --drafts-to "$work"
+cat > "$work/loop.cjs" <<'EOF'
 const w = require(process.env.PKG);
 const e = w.Engine.withDefaultBundle();
 const text = require('fs').readFileSync(process.argv[2], 'utf8');
 const n = +process.argv[3];
 const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
 for (let i = 0; i < n; i++) e.analyze(text, ctx);
-`);
 EOF
 
 refs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | awk '/Collected/ {print $4}'; }

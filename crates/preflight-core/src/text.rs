@@ -540,18 +540,7 @@ impl Tokenizer {
         let numeric = seg
             .bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'\'' | b'_'));
-        let (kind, stem) = if numeric {
-            (TokenKind::Number, norm.clone())
-        } else {
-            (TokenKind::Word, self.stem_shared(&norm).into())
-        };
-        out.push(Token {
-            kind,
-            span,
-            norm,
-            stem,
-            in_hashtag: false,
-        });
+        self.push_normalized(norm, numeric, span, out);
     }
 
     /// [`Tokenizer::push_word`] for an ASCII word: one pass over its bytes finds whether it is
@@ -568,6 +557,17 @@ impl Tokenizer {
         } else {
             seg.into()
         };
+        self.push_normalized(norm, numeric, span, out);
+    }
+
+    /// Push a word segment already normalised: a number keeps its text as its stem.
+    fn push_normalized<'a>(
+        &self,
+        norm: TokenText<'a>,
+        numeric: bool,
+        span: Range<usize>,
+        out: &mut Vec<Token<'a>>,
+    ) {
         let (kind, stem) = if numeric {
             (TokenKind::Number, norm.clone())
         } else {

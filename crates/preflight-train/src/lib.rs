@@ -1375,6 +1375,22 @@ struct ReportInput<'a> {
     drafts: &'a [cl::eval::DraftOutcome],
 }
 
+/// The rows of a threshold table ([`ThresholdRow`]) in the report, the chosen pair in bold.
+fn threshold_table_rows(s: &mut String, rows: &[ThresholdRow], chosen: (u8, u8)) {
+    for t in rows {
+        let b = if (t.first as u8, t.second as u8) == chosen {
+            "**"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "| {b}{}{b} | {b}{}{b} | {:.3} | {:.3} | {:.3} | {:.3} |",
+            t.first, t.second, t.only_share, t.total_share, t.acc_only, t.acc_unflagged
+        );
+    }
+}
+
 fn write_report(r: &ReportInput<'_>) -> String {
     let cfg = &r.opts.cfg;
     let mut s = String::new();
@@ -1546,15 +1562,7 @@ fn write_report(r: &ReportInput<'_>) -> String {
         r.old_mix.1[..3].iter().sum::<usize>(),
         r.old_mix.1[3]
     );
-    for m in r.mixes {
-        let chosen = (m.first as u8, m.second as u8) == r.mix;
-        let b = if chosen { "**" } else { "" };
-        let _ = writeln!(
-            s,
-            "| {b}{}{b} | {b}{}{b} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            m.first, m.second, m.only_share, m.total_share, m.acc_only, m.acc_unflagged
-        );
-    }
+    threshold_table_rows(&mut s, r.mixes, r.mix);
     let _ = writeln!(
         s,
         "\n## Blurred: mixed voice\n\n{VOICE_NOTE}\n\nRule (`choose_voice`): the same count *k* on both sides, the \
@@ -1568,15 +1576,7 @@ fn write_report(r: &ReportInput<'_>) -> String {
         r.voice.0,
         r.voice.1,
     );
-    for v in r.voices {
-        let chosen = (v.first as u8, v.second as u8) == r.voice;
-        let b = if chosen { "**" } else { "" };
-        let _ = writeln!(
-            s,
-            "| {b}{}{b} | {b}{}{b} | {:.3} | {:.3} | {:.3} | {:.3} |",
-            v.first, v.second, v.only_share, v.total_share, v.acc_only, v.acc_unflagged
-        );
-    }
+    threshold_table_rows(&mut s, r.voices, r.voice);
     let _ = writeln!(s, "\n## Named features: weights of the final model\n\n| feature | organizational | professional | personal | from |\n|---|---|---|---|---|");
     for (i, name) in DENSE_NAMES.iter().enumerate() {
         let w = r.model.dense[i];

@@ -792,38 +792,36 @@ impl Needles {
         }
     }
 
-    /// Whether one of the needles occurs in `hay`. One pass: a table of the needles starting
-    /// with each byte pair, then a byte loop over those few (no `memcmp` call per position,
-    /// which is slow in WebAssembly).
-    pub fn any(&self, hay: &str) -> bool {
-        let b = hay.as_bytes();
-        for i in 0..b.len() {
+    /// The first position at or after `from` where one of the needles starts in `b`: a table
+    /// of the needles starting with each byte pair, then a byte loop over those few (no
+    /// `memcmp` call per position, which is slow in WebAssembly).
+    fn next_start(&self, b: &[u8], from: usize) -> Option<usize> {
+        for i in from..b.len() {
             let mut set = self.tables.at(b, i);
             while set != 0 {
                 let k = set.trailing_zeros() as usize;
                 set &= set - 1;
                 if rest_matches(b, i, self.list[k], self.fold_case) {
-                    return true;
+                    return Some(i);
                 }
             }
         }
-        false
+        None
+    }
+
+    /// Whether one of the needles occurs in `hay`.
+    pub fn any(&self, hay: &str) -> bool {
+        self.next_start(hay.as_bytes(), 0).is_some()
     }
 
     /// Positions (ascending) where one of the needles starts in `hay`.
     pub fn starts(&self, hay: &str) -> Vec<usize> {
         let b = hay.as_bytes();
         let mut out = Vec::new();
-        for i in 0..b.len() {
-            let mut set = self.tables.at(b, i);
-            while set != 0 {
-                let k = set.trailing_zeros() as usize;
-                set &= set - 1;
-                if rest_matches(b, i, self.list[k], self.fold_case) {
-                    out.push(i);
-                    break;
-                }
-            }
+        let mut from = 0;
+        while let Some(i) = self.next_start(b, from) {
+            out.push(i);
+            from = i + 1;
         }
         out
     }
