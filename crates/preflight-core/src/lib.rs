@@ -24,6 +24,7 @@
 
 mod analysis;
 mod bundle;
+mod byte_pairs;
 pub mod classify;
 mod context;
 pub mod detectors;

@@ -19,6 +19,7 @@ use std::ops::Range;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
+use crate::byte_pairs::BytePairs;
 use crate::text::{Token, TokenKind, Tokenizer};
 
 /// One word of a compiled term.
@@ -279,12 +280,12 @@ impl<'t> PhraseIndexBuilder<'t> {
         let mut prefix_lens: Vec<usize> = by_prefix.keys().map(String::len).collect();
         prefix_lens.sort_unstable();
         prefix_lens.dedup();
-        let mut prefix_starts = vec![0u64; 1 << 10];
+        let mut prefix_starts = BytePairs::new();
         for p in by_prefix.keys().map(String::as_bytes) {
             match p {
-                [] => prefix_starts.fill(u64::MAX),
-                [a] => (0..=255u8).for_each(|b| set_bit(&mut prefix_starts, byte_pair(*a, b))),
-                [a, b, ..] => set_bit(&mut prefix_starts, byte_pair(*a, *b)),
+                [] => prefix_starts.insert_all(),
+                [a] => prefix_starts.insert_first(*a),
+                [a, b, ..] => prefix_starts.insert(*a, *b),
             }
         }
         PhraseIndex {
@@ -295,15 +296,6 @@ impl<'t> PhraseIndexBuilder<'t> {
             prefix_starts,
         }
     }
-}
-
-/// The first two bytes of a word as one number (a one-byte word pairs with 0).
-fn byte_pair(a: u8, b: u8) -> usize {
-    usize::from(a) | usize::from(b) << 8
-}
-
-fn set_bit(bits: &mut [u64], i: usize) {
-    bits[i >> 6] |= 1 << (i & 63);
 }
 
 /// Hash of one stem, for [`PhraseIndex`]'s table.
@@ -329,9 +321,9 @@ pub(crate) struct PhraseIndex {
     by_prefix: FxHashMap<String, Vec<u32>>,
     /// The distinct byte lengths of the keys of `by_prefix`, ascending.
     prefix_lens: Vec<usize>,
-    /// A bit per [`byte_pair`] that starts a key of `by_prefix` (a one-byte key: every pair
-    /// starting with it): most words start with none and skip the lookups.
-    prefix_starts: Vec<u64>,
+    /// The first two bytes of the keys of `by_prefix` (a one-byte key: every pair starting
+    /// with it; a one-byte word pairs with 0): most words start with none and skip the lookups.
+    prefix_starts: BytePairs,
 }
 
 /// The matches of every phrase list in one draft.
@@ -383,8 +375,10 @@ impl PhraseIndex {
             // A wildcard first word matches the start of the normalised word.
             let norm = slot.norm();
             if let [a, rest @ ..] = norm.as_bytes() {
-                let pair = byte_pair(*a, rest.first().copied().unwrap_or(0));
-                if self.prefix_starts[pair >> 6] & (1 << (pair & 63)) == 0 {
+                if !self
+                    .prefix_starts
+                    .contains(*a, rest.first().copied().unwrap_or(0))
+                {
                     continue;
                 }
             }

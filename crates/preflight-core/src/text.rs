@@ -539,7 +539,7 @@ impl Tokenizer {
         let norm = Self::normalize_text(seg);
         let numeric = seg
             .bytes()
-            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b',' | b'\'' | b'_'));
+            .all(|c| ASCII_CLASS[usize::from(c)] & NUMERIC != 0);
         self.push_normalized(norm, numeric, span, out);
     }
 

@@ -21,6 +21,8 @@ use std::sync::OnceLock;
 
 use regex_lite::{Regex, RegexBuilder};
 
+use crate::byte_pairs::BytePairs;
+
 use super::REGEX_SIZE_LIMIT;
 
 /// A bundle regex: compiled at load (the embedded default bundle's on first use); its
@@ -557,9 +559,9 @@ pub(crate) struct Gates {
     lits: Vec<Lit>,
     /// The literals starting with byte `b` are `lits[first[b]..first[b + 1]]`.
     first: Vec<u32>,
-    /// Bit `b0 | b1 << 8`: a literal may start with bytes `b0 b1` (a one-byte literal
-    /// with `b0` and anything). Most positions of a draft fail this test at once.
-    pairs: Vec<u64>,
+    /// A literal may start with bytes `b0 b1` (a one-byte literal with `b0` and anything).
+    /// Most positions of a draft fail this test at once.
+    pairs: BytePairs,
     /// Regexes with a gate (the others are searched over the whole draft).
     gated: Vec<bool>,
 }
@@ -629,14 +631,13 @@ impl Gates {
         for b in 0..256 {
             first[b + 1] += first[b];
         }
-        let mut pairs = vec![0u64; 1 << 10];
-        let mut set = |pair: usize| pairs[pair >> 6] |= 1 << (pair & 63);
+        let mut pairs = BytePairs::new();
         for l in &lits {
-            let b0 = first_byte(l);
+            let b0 = first_byte(l) as u8;
             if l.len == 1 {
-                (0..256).for_each(|b1| set(b0 | b1 << 8));
+                pairs.insert_first(b0);
             } else {
-                set(b0 | (((l.bytes >> 8) & 0xff) as usize) << 8);
+                pairs.insert(b0, ((l.bytes >> 8) & 0xff) as u8);
             }
         }
         Gates {
@@ -670,11 +671,10 @@ impl Gates {
         low.make_ascii_lowercase();
         low.extend_from_slice(&[0; 8]);
         for i in 0..n {
-            let c = usize::from(low[i]);
-            let pair = c | usize::from(low[i + 1]) << 8;
-            if self.pairs[pair >> 6] & (1 << (pair & 63)) == 0 {
+            if !self.pairs.contains(low[i], low[i + 1]) {
                 continue;
             }
+            let c = usize::from(low[i]);
             let (lo, hi) = (self.first[c] as usize, self.first[c + 1] as usize);
             let mut word = [0u8; 8];
             word.copy_from_slice(&low[i..i + 8]);
