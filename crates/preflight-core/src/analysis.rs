@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::bundle::{DisclaimerSituation, Element, FixSpec, Reference, Severity, Use};
-use crate::context::AccountKind;
+use crate::AccountKind;
+use crate::{DisclaimerSituation, Element, FixSpec, Reference, Severity, Use};
 
 /// A span of the draft. Byte offsets inside the core; UTF-16 code units after
 /// [`Analysis::to_utf16`].

@@ -3,9 +3,9 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::analysis::{DisclaimerDecision, DisclaimerSuggestion, Span};
-use crate::bundle::{DisclaimerSituation, DisclaimerVariants, LengthCounting, Site};
-use crate::context::AccountKind;
 use crate::text::{Token, TokenKind};
+use crate::AccountKind;
+use crate::{DisclaimerSituation, DisclaimerVariants, LengthCounting, Site};
 
 /// Separator put between the draft and an inserted disclaimer.
 pub(crate) const SEPARATOR: &str = "\n\n";

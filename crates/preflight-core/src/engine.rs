@@ -7,15 +7,15 @@ use std::sync::OnceLock;
 use lazy_regex::{Gates, LazyRegex, Starts};
 
 use crate::analysis::{Finding, SeverityCounts, Span};
-use crate::bundle::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
 use crate::classify::{self, UseInput};
-use crate::context::AccountKind;
 use crate::detectors;
 use crate::disclaimer::{self, Facts};
 use crate::phrases::{PhraseIndex, PhraseIndexBuilder, PhraseSet, Stream, DEFAULT_BUNDLE_DIGEST};
+use crate::AccountKind;
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
+use crate::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
 pub const MAX_DRAFT_BYTES: usize = 1 << 20;

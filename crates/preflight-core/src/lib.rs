@@ -11,6 +11,8 @@
 //!    stems. Every [`Token`] keeps its byte span in the original text.
 //! 2. **Bundle** ([`Bundle`]): the admin's rule bundle (JSON, schema in `model/bundle.schema.json`),
 //!    validated with every problem reported by JSON path and line:column ([`BundleErrors`]).
+//!    The format and its validation are the `preflight-bundle` crate, re-exported here;
+//!    [`validate`] applies its checks with what this build supports.
 //! 3. **Engine** ([`Engine`]): a bundle compiled once (phrase terms in a hash table of their
 //!    first stems, regexes tried only where one of their literals starts, built-in PII and
 //!    secret detectors), then [`Engine::analyze`] turns a draft and its
@@ -23,10 +25,8 @@
 //! No public function panics on input: fallible calls return [`Result`] with a typed [`Error`].
 
 mod analysis;
-mod bundle;
 mod byte_pairs;
 pub mod classify;
-mod context;
 pub mod detectors;
 mod disclaimer;
 mod engine;
@@ -41,15 +41,15 @@ pub use analysis::{
     Analysis, DisclaimerDecision, DisclaimerSuggestion, Finding, SeverityCounts, Span,
     UseAssessment, UseSource,
 };
-pub use bundle::{
-    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
-    DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,
-    Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference, RegexMatcher, Rule, Severity,
-    Site, SiteKind, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
-};
-pub use context::{AccountKind, Context, LocalTime};
 pub use engine::{Engine, ExampleFailure};
-pub use error::{BundleErrors, Error, Problem};
+pub use error::Error;
+pub use preflight_bundle::{
+    bundle_schema, AccountKind, AccountKindCond, Bundle, BundleErrors, Context, DetectorMatcher,
+    DisclaimerSet, DisclaimerSituation, DisclaimerVariants, DutyHours, DutyWindow, Element,
+    Example, Examples, FixSpec, LengthCounting, LocalTime, Matcher, Metadata, OfficialAccount,
+    PhraseMatcher, Problem, Reference, RegexMatcher, Rule, Severity, Site, SiteKind, Use, Weekday,
+    When, BUNDLE_SCHEMA_VERSION,
+};
 pub use text::{set_host_nfkc, Token, TokenKind, TokenText, Tokenizer};
 
 /// The default rule bundle shipped with preflight (a US federal agency policy), as JSON:
@@ -59,8 +59,3 @@ pub use text::{set_host_nfkc, Token, TokenKind, TokenText, Tokenizer};
 /// WebAssembly module carried two copies.
 pub static DEFAULT_BUNDLE_JSON: &str =
     include_str!(concat!(env!("OUT_DIR"), "/default-bundle.min.json"));
-
-/// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
-pub fn bundle_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Bundle)).unwrap_or(serde_json::Value::Null)
-}

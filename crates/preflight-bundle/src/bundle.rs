@@ -353,7 +353,8 @@ pub struct RegexMatcher {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DetectorMatcher {
-    /// Detector name: one of [`crate::detectors::NAMES`] (e.g. `US_SSN`, `CREDIT_CARD`).
+    /// Detector name: one of the engine's built-in detectors (e.g. `US_SSN`, `CREDIT_CARD`); an
+    /// unknown name is a validation error that lists them all.
     pub detector: String,
     /// Minimum score (0–1) after context words and validation; default 0.5.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,36 @@
+//! # preflight-bundle
+//!
+//! The rule bundle of **preflight**: the one file an admin writes, validates, tests and pushes
+//! to employees' browsers. This crate holds the format and nothing that runs a draft:
+//!
+//! * the types of a bundle ([`Bundle`], [`Rule`], [`Matcher`], …) and of the context a draft
+//!   is checked in ([`Context`]); the JSON Schema (`model/bundle.schema.json`) is generated
+//!   from them ([`bundle_schema`]);
+//! * reading bundle JSON with every problem reported by JSON path and line:column
+//!   ([`validate::parse`], [`BundleErrors`]), and the semantic checks
+//!   ([`validate::check`]). The checks that depend on the engine (which stemmers a build
+//!   holds, which detectors exist) take a [`validate::Support`] from it.
+//!
+//! `preflight-core` compiles a bundle into its engine and re-exports this crate's API.
+//! The format lives in its own crate so that its (large, cold) deserializers can be
+//! optimised for size while the engine is optimised for speed (the WebAssembly build's
+//! per-crate opt-levels: docs/BENCHMARKS.md, "Size").
+
+mod bundle;
+mod context;
+mod error;
+pub mod validate;
+
+pub use bundle::{
+    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
+    DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,
+    Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference, RegexMatcher, Rule, Severity,
+    Site, SiteKind, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
+};
+pub use context::{AccountKind, Context, LocalTime};
+pub use error::{BundleErrors, Problem};
+
+/// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
+pub fn bundle_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Bundle)).unwrap_or(serde_json::Value::Null)
+}
