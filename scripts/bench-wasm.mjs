@@ -109,25 +109,35 @@ const pct = (xs, p) => {
 };
 let sink = 0; // results feed this so no call can be optimised away
 
-/** Median time of one call (ms): warm up, then samples of k calls each. */
-async function timeIt(fn, { isAsync = false, warmupMs = quick ? 100 : 400, sampleMs = 2, samples = quick ? 11 : 31 } = {}) {
-  const call = isAsync ? async () => fn() : fn;
-  let n = 0;
-  const w0 = now();
-  while (now() - w0 < warmupMs || n < 3) {
-    isAsync ? await call() : call();
-    n++;
+/**
+ * Median time of one call (ms) for each case ({fn, isAsync}): each is warmed up and gets its k
+ * (calls per sample, so a sample lasts ≥ sampleMs); then the samples are taken round-robin,
+ * one sample of every case per round. A burst of other work on this shared machine then lands
+ * on a few samples of every case rather than on all the samples of one or two.
+ */
+async function timeAll(cases, { warmupMs = quick ? 100 : 400, sampleMs = 2, samples = quick ? 11 : 31 } = {}) {
+  const ks = [];
+  for (const { fn, isAsync } of cases) {
+    let n = 0;
+    const w0 = now();
+    while (now() - w0 < warmupMs || n < 3) {
+      isAsync ? await fn() : fn();
+      n++;
+    }
+    ks.push(Math.max(1, Math.ceil(sampleMs / ((now() - w0) / n))));
   }
-  const per = (now() - w0) / n;
-  const k = Math.max(1, Math.ceil(sampleMs / per));
-  const times = [];
+  const times = cases.map(() => []);
   for (let i = 0; i < samples; i++) {
-    const s = now();
-    if (isAsync) for (let j = 0; j < k; j++) await call();
-    else for (let j = 0; j < k; j++) call();
-    times.push((now() - s) / k);
+    for (let c = 0; c < cases.length; c++) {
+      const { fn, isAsync } = cases[c];
+      const k = ks[c];
+      const s = now();
+      if (isAsync) for (let j = 0; j < k; j++) await fn();
+      else for (let j = 0; j < k; j++) fn();
+      times[c].push((now() - s) / k);
+    }
   }
-  return { median: median(times), min: Math.min(...times), p90: pct(times, 90), k, samples };
+  return times.map((t, c) => ({ median: median(t), min: Math.min(...t), p90: pct(t, 90), k: ks[c], samples }));
 }
 
 /** Per-post times over the corpus: each post timed in each pass; per-post median, then stats. */
@@ -226,15 +236,18 @@ console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 // segmentation, NFKC; see docs/BENCHMARKS.md).
 const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
 const drafts = {};
+const cases = [];
 for (const [key, d] of fixedDrafts(posts)) {
   drafts[key] = { text: d, codePoints: [...d].length, utf16: d.length };
   if (args.has('--cold-only')) continue;
-  for (const [name, t] of Object.entries(tools)) {
-    const r = await timeIt(() => t.fn(d, ctx), { isAsync: t.isAsync });
-    drafts[key][name] = r;
-    console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
-  }
+  for (const [name, t] of Object.entries(tools)) cases.push({ key, name, fn: () => t.fn(d, ctx), isAsync: t.isAsync });
 }
+const timed = await timeAll(cases);
+cases.forEach(({ key, name }, c) => {
+  const r = timed[c];
+  drafts[key][name] = r;
+  console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
+});
 
 // Corpus.
 const corpus = {};
@@ -299,7 +312,7 @@ const report = [
   '',
   '### Warm `analyze` / lint, median of one call',
   '',
-  `Each tool warmed up, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms); the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
+  `Each tool warmed up on each input, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms), taken round-robin over every input and tool so that a burst of other work on the machine lands on a few samples of each; the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
   '',
   ...rows,
   '',

@@ -4,12 +4,13 @@
 #   scripts/build-wasm.sh
 #
 # 1. installs the wasm32 target and the wasm-bindgen-cli matching Cargo.lock when missing;
-# 2. builds crates/preflight-wasm with the size-minded `wasm` profile (opt-level z, with
-#    regex-lite, aho-corasick and memchr at opt-level s; LTO, panic=abort, stripped) and
-#    preflight-core without its default features (English stemmer only; NFKC from JavaScript);
+# 2. builds crates/preflight-wasm with the size-minded `wasm` profile (opt-level s, with the
+#    engine, preflight-core, at opt-level 2; LTO, panic=abort, stripped) and preflight-core
+#    without its default features (English stemmer only; NFKC from JavaScript);
 # 3. runs wasm-bindgen for the web target (extension/pkg/, loaded by the extension's service
 #    worker) and the nodejs target (target/wasm-node/, loaded by tests/node and the benchmark);
-# 4. optimises both with `wasm-opt -Oz --converge --low-memory-unused` from the npm package
+# 4. optimises both with `wasm-opt -Oz --converge --low-memory-unused
+#    --skip-pass=inlining-optimizing` from the npm package
 #    `binaryen` (Debian's binaryen 108 emits modules that crash at load with wasm-bindgen's externref table);
 # 5. prints raw and gzip sizes.
 #
@@ -65,7 +66,9 @@ raw_wasm="$root/target/$target/$profile/preflight_wasm.wasm"
 # `--low-memory-unused`: the module's first 1 KiB of memory holds nothing (rustc's wasm32 layout
 # puts the 1 MiB stack first, growing down towards 0, and data above it), so wasm-opt may fold
 # constant offsets into loads and stores: −1.7 KB gzip (docs/BENCHMARKS.md "Size").
-opt_flags=(-Oz --converge --low-memory-unused --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
+# `--skip-pass=inlining-optimizing`: LLVM has inlined what pays already; wasm-opt's own
+# inlining made the module 22 KB gzip larger and no faster (docs/BENCHMARKS.md "Size").
+opt_flags=(-Oz --converge --low-memory-unused --skip-pass=inlining-optimizing --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int
     --enable-sign-ext --enable-mutable-globals --enable-multivalue --strip-debug --strip-producers)
 
 bindgen() { # out-dir target
