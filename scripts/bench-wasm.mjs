@@ -110,21 +110,25 @@ const pct = (xs, p) => {
 let sink = 0; // results feed this so no call can be optimised away
 
 /**
- * Median time of one call (ms) for each case ({fn, isAsync}): each is warmed up and gets its k
- * (calls per sample, so a sample lasts ≥ sampleMs); then the samples are taken round-robin,
- * one sample of every case per round. A burst of other work on this shared machine then lands
- * on a few samples of every case rather than on all the samples of one or two.
+ * Median time of one call (ms) for each case ({fn, isAsync}) of one tool: each is warmed up and
+ * gets its k (calls per sample, so a sample lasts ≥ sampleMs); then the samples are taken
+ * round-robin, one sample of every case per round. A burst of other work on this shared machine
+ * then lands on a few samples of every input rather than on all the samples of one or two.
  */
 async function timeAll(cases, { warmupMs = quick ? 100 : 400, sampleMs = 2, samples = quick ? 11 : 31 } = {}) {
   const ks = [];
   for (const { fn, isAsync } of cases) {
-    let n = 0;
-    const w0 = now();
-    while (now() - w0 < warmupMs || n < 3) {
-      isAsync ? await fn() : fn();
-      n++;
+    // Warm up, then size k from calls made warm (the warm-up's first calls run before the
+    // JIT has optimised anything and would make k, and so the samples, too small).
+    for (const ms of [warmupMs, 10 * sampleMs]) {
+      let n = 0;
+      const w0 = now();
+      while (now() - w0 < ms || n < 3) {
+        isAsync ? await fn() : fn();
+        n++;
+      }
+      if (ms !== warmupMs) ks.push(Math.max(1, Math.ceil(sampleMs / ((now() - w0) / n))));
     }
-    ks.push(Math.max(1, Math.ceil(sampleMs / ((now() - w0) / n))));
   }
   const times = cases.map(() => []);
   for (let i = 0; i < samples; i++) {
@@ -242,12 +246,17 @@ for (const [key, d] of fixedDrafts(posts)) {
   if (args.has('--cold-only')) continue;
   for (const [name, t] of Object.entries(tools)) cases.push({ key, name, fn: () => t.fn(d, ctx), isAsync: t.isAsync });
 }
-const timed = await timeAll(cases);
-cases.forEach(({ key, name }, c) => {
-  const r = timed[c];
-  drafts[key][name] = r;
-  console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
-});
+// One tool at a time (alex's garbage must not be collected during our samples, nor ours
+// during harper's), its inputs round-robin.
+for (const name of Object.keys(tools)) {
+  const mine = cases.filter((c) => c.name === name);
+  const timed = await timeAll(mine);
+  mine.forEach(({ key }, c) => {
+    const r = timed[c];
+    drafts[key][name] = r;
+    console.error(`${String(key).padStart(10)} chars  ${name.padEnd(9)} median ${fmtUs(r.median).padStart(8)} µs  (k=${r.k})`);
+  });
+}
 
 // Corpus.
 const corpus = {};
@@ -312,7 +321,7 @@ const report = [
   '',
   '### Warm `analyze` / lint, median of one call',
   '',
-  `Each tool warmed up on each input, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms), taken round-robin over every input and tool so that a burst of other work on the machine lands on a few samples of each; the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
+  `Each tool warmed up on each input, then ${quick ? 11 : 31} samples of k back-to-back calls (k sized so a sample lasts ≥ 2 ms), taken round-robin over the inputs (one tool at a time) so that a burst of other work on the machine lands on a few samples of each; the corpus rows time every post in ${quick ? '2–5' : '5 (ours: 21)'} passes and take each post's median. Context for preflight: \`${JSON.stringify(ctx)}\` (the corpus uses each post's own context).`,
   '',
   ...rows,
   '',
