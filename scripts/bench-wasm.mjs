@@ -268,7 +268,7 @@ for (const [name, t] of args.has('--cold-only') ? [] : Object.entries(tools)) {
 
 // Cold starts, each in a fresh process.
 const cold = {};
-const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 11 : 5);
+const coldRuns = (which) => (quick ? 3 : which.startsWith('preflight') ? 21 : 5);
 const coldTools = args.has('--no-cold') ? [] : ['preflight', 'preflight-web', 'alex', 'harper'].filter((w) => wants(w.split('-')[0]));
 for (const which of coldTools) {
   const runs = [];

@@ -144,14 +144,18 @@ impl Analysis {
         if let Some(s) = self.disclaimer.present_span.as_mut() {
             spans.push(s);
         }
+        if spans.is_empty() {
+            return;
+        }
         // Map all offsets in one pass over the text.
         let mut offsets: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
         offsets.sort_unstable();
         offsets.dedup();
-        let mut map = std::collections::HashMap::with_capacity(offsets.len());
+        // `converted[i]` is `offsets[i]` in UTF-16 units.
+        let mut converted = Vec::with_capacity(offsets.len());
         let (mut byte, mut units) = (0usize, 0usize);
         let mut chars = text.char_indices().peekable();
-        for off in offsets {
+        for &off in &offsets {
             while byte < off {
                 match chars.next() {
                     Some((_, c)) => {
@@ -161,11 +165,18 @@ impl Analysis {
                     None => break,
                 }
             }
-            map.insert(off, units);
+            converted.push(units);
         }
+        let to_units = |off: usize| {
+            offsets
+                .binary_search(&off)
+                .ok()
+                .and_then(|i| converted.get(i).copied())
+                .unwrap_or(units)
+        };
         for s in spans {
-            s.start = map.get(&s.start).copied().unwrap_or(units);
-            s.end = map.get(&s.end).copied().unwrap_or(units);
+            s.start = to_units(s.start);
+            s.end = to_units(s.end);
         }
     }
 }
