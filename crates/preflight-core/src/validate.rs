@@ -74,16 +74,22 @@ mod tests {
         assert!(err.problems.iter().any(|p| p.path == "$.rules"), "{err:?}");
     }
 
-    #[test]
-    fn this_build_reports_unknown_detectors_and_languages() {
-        let mut v: serde_json::Value = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
-        v["metadata"]["language"] = "xx".into();
+    /// The default bundle as a JSON value, and the index of its first rule with a `matcher`.
+    fn default_bundle_and_first(matcher: &str) -> (serde_json::Value, usize) {
+        let v: serde_json::Value = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
         let i = v["rules"]
             .as_array()
             .unwrap()
             .iter()
-            .position(|r| r["match"].get("detector").is_some())
+            .position(|r| r["match"].get(matcher).is_some())
             .unwrap();
+        (v, i)
+    }
+
+    #[test]
+    fn this_build_reports_unknown_detectors_and_languages() {
+        let (mut v, i) = default_bundle_and_first("detector");
+        v["metadata"]["language"] = "xx".into();
         v["rules"][i]["match"]["detector"]["detector"] = "NOPE".into();
         let ps = parse(&v.to_string()).unwrap_err().problems;
         let language = ps.iter().find(|p| p.path == "$.metadata.language").unwrap();
@@ -102,13 +108,7 @@ mod tests {
     /// engine's own compiler (used on load) says the same.
     #[test]
     fn engine_refuses_unicode_property_classes_as_validation_does() {
-        let mut v: serde_json::Value = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
-        let i = v["rules"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|r| r["match"].get("regex").is_some())
-            .unwrap();
+        let (mut v, i) = default_bundle_and_first("regex");
         v["rules"][i]["match"]["regex"]["pattern"] = r"\p{Greek}+".into();
         let ps = parse(&v.to_string()).unwrap_err().problems;
         assert!(
