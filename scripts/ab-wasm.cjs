@@ -21,7 +21,7 @@ const rounds = Number(process.env.ROUNDS ?? 25);
 const calls = Number(process.env.CALLS ?? 3000);
 const text = readFileSync(draft, 'utf8');
 // The benchmark's context (scripts/bench-wasm.mjs).
-const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
+const ctx = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'context.json'), 'utf8'));
 const engines = dirs.map((d) => require(join(resolve(d), 'preflight_wasm.js')).Engine.withDefaultBundle());
 let sink = 0;
 for (const e of engines) for (let i = 0; i < 5000; i++) sink += e.analyze(text, ctx).findings.length;

@@ -116,19 +116,22 @@ let sink = 0; // results feed this so no call can be optimised away
  * then lands on a few samples of every input rather than on all the samples of one or two.
  */
 async function timeAll(cases, { warmupMs = quick ? 100 : 400, sampleMs = 2, samples = quick ? 11 : 31 } = {}) {
+  // Calls `fn` for at least `ms` (and three times); the mean time of one call.
+  const run = async ({ fn, isAsync }, ms) => {
+    let n = 0;
+    const w0 = now();
+    while (now() - w0 < ms || n < 3) {
+      isAsync ? await fn() : fn();
+      n++;
+    }
+    return (now() - w0) / n;
+  };
   const ks = [];
-  for (const { fn, isAsync } of cases) {
+  for (const c of cases) {
     // Warm up, then size k from calls made warm (the warm-up's first calls run before the
     // JIT has optimised anything and would make k, and so the samples, too small).
-    for (const ms of [warmupMs, 10 * sampleMs]) {
-      let n = 0;
-      const w0 = now();
-      while (now() - w0 < ms || n < 3) {
-        isAsync ? await fn() : fn();
-        n++;
-      }
-      if (ms !== warmupMs) ks.push(Math.max(1, Math.ceil(sampleMs / ((now() - w0) / n))));
-    }
+    await run(c, warmupMs);
+    ks.push(Math.max(1, Math.ceil(sampleMs / (await run(c, 10 * sampleMs)))));
   }
   const times = cases.map(() => []);
   for (let i = 0; i < samples; i++) {
@@ -238,7 +241,9 @@ console.error(`node ${env.node}, ${env.cpu}, load ${env.load}`);
 
 // Fixed-size drafts. The ASCII-only ones isolate the cost of non-ASCII text (Unicode word
 // segmentation, NFKC; see docs/BENCHMARKS.md).
-const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
+// The context of the fixed-size drafts (bench/context.json: also read by scripts/ab-wasm.cjs and
+// scripts/count-instructions.sh).
+const ctx = JSON.parse(readFileSync(join(root, 'bench', 'context.json'), 'utf8'));
 const drafts = {};
 const cases = [];
 for (const [key, d] of fixedDrafts(posts)) {

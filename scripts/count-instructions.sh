@@ -42,7 +42,7 @@ const w = require(process.env.PKG);
 const e = w.Engine.withDefaultBundle();
 const text = require('fs').readFileSync(process.argv[2], 'utf8');
 const n = +process.argv[3];
-const ctx = { site: 'x', account: '@jane_personal', local_time: { weekday: 'wed', hour: 11, minute: 15 } };
+const ctx = JSON.parse(require('fs').readFileSync(process.env.CTX, 'utf8'));
 for (let i = 0; i < n; i++) e.analyze(text, ctx);
 EOF
 
@@ -74,7 +74,7 @@ for d in 280 280-ascii 5000 5000-ascii; do
     printf '%14s' "$(per_call "$n1" "$n2" target/release/examples/profile --file "$work/$d.txt")"
   fi
   for p in "${pkgs[@]}"; do
-    printf '%22s' "$(PKG="$p/preflight_wasm.js" per_call "$n1" "$n2" node --single-threaded --no-liftoff --no-wasm-lazy-compilation "$work/loop.cjs" "$work/$d.txt")"
+    printf '%22s' "$(CTX="$root/bench/context.json" PKG="$p/preflight_wasm.js" per_call "$n1" "$n2" node --single-threaded --no-liftoff --no-wasm-lazy-compilation "$work/loop.cjs" "$work/$d.txt")"
   done
   echo
 done
