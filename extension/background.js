@@ -2,7 +2,7 @@
 // background script). Hosts the WASM engine, loads and validates the rule bundle, answers
 // analyze requests from content scripts. Makes no network requests: the only fetch is the
 // extension's own .wasm file.
-import init, { Engine, validateBundle, version as engineVersion } from './pkg/preflight_wasm.js';
+import init, { Engine, loadUseModel, validateBundle, version as engineVersion } from './pkg/preflight_wasm.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -32,12 +32,26 @@ function withTimeout(promise, ms) {
 
 function ensureWasm() {
   if (!wasmReady) {
-    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/preflight_wasm_bg.wasm') }).catch((e) => {
-      wasmReady = null;
-      throw e;
-    });
+    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/preflight_wasm_bg.wasm') })
+      .then(loadModel)
+      .catch((e) => {
+        wasmReady = null;
+        throw e;
+      });
   }
   return wasmReady;
+}
+
+// The use classifier's model ships beside the module (pkg/use-model.bin). Without it the
+// rules still run and the use reads "unknown": a missing or damaged file never stops checking.
+async function loadModel() {
+  try {
+    const res = await fetch(api.runtime.getURL('pkg/use-model.bin'));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    loadUseModel(new Uint8Array(await res.arrayBuffer()));
+  } catch (e) {
+    console.error('preflight: use model not loaded; the use reads unknown', e);
+  }
 }
 
 function isEmpty(obj) {

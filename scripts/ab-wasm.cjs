@@ -22,7 +22,11 @@ const calls = Number(process.env.CALLS ?? 3000);
 const text = readFileSync(draft, 'utf8');
 // The benchmark's context (scripts/bench-wasm.mjs).
 const ctx = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'context.json'), 'utf8'));
-const engines = dirs.map((d) => require(join(resolve(d), 'preflight_wasm.js')).Engine.withDefaultBundle());
+const engines = dirs.map((d) => {
+  const m = require(join(resolve(d), 'preflight_wasm.js'));
+  m.loadUseModel(readFileSync(join(resolve(d), 'use-model.bin')));
+  return m.Engine.withDefaultBundle();
+});
 let sink = 0;
 for (const e of engines) for (let i = 0; i < 5000; i++) sink += e.analyze(text, ctx).findings.length;
 const times = engines.map(() => []);

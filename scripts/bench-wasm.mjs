@@ -49,6 +49,8 @@ if (process.argv[2] === '--cold-child') {
   if (which === 'preflight') {
     const require = createRequire(import.meta.url);
     const wasm = require(nodePkg); // reads, compiles and instantiates the module
+    // ...and the use model beside it (the module has none compiled in).
+    wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = wasm.Engine.withDefaultBundle();
@@ -69,6 +71,7 @@ if (process.argv[2] === '--cold-child') {
     void globalThis.Request;
     const t0b = now();
     await glue.default({ module_or_path: bytes });
+    glue.loadUseModel(readFileSync(join(pkg, 'use-model.bin')));
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = glue.Engine.withDefaultBundle();
@@ -210,6 +213,7 @@ if (!existsSync(nodePkg)) {
 }
 const require = createRequire(import.meta.url);
 const wasm = require(nodePkg);
+wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
 const engine = wasm.Engine.withDefaultBundle();
 const tools = {};
 if (wants('preflight')) {

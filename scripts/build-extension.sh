@@ -28,6 +28,9 @@ for target in chrome firefox; do
   cp "$SRC"/content/*.js "$out/content/"
   cp "$SRC"/icons/*.png "$out/icons/"
   cp "$SRC/pkg/preflight_wasm.js" "$SRC/pkg/preflight_wasm_bg.wasm" "$out/pkg/"
+  # The use model (left out of the module): from the source tree, so a retrained model needs
+  # no WASM rebuild.
+  cp "$ROOT/model/use-model.bin" "$out/pkg/use-model.bin"
   node - "$SRC/manifest.template.json" "$out/manifest.json" "$target" <<'JS'
 const fs = require('fs');
 const [src, dst, target] = process.argv.slice(2);

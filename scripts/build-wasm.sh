@@ -12,7 +12,8 @@
 # 4. optimises both with `wasm-opt -Oz --converge --low-memory-unused
 #    --skip-pass=inlining-optimizing` from the npm package
 #    `binaryen` (Debian's binaryen 108 emits modules that crash at load with wasm-bindgen's externref table);
-# 5. prints raw and gzip sizes.
+# 5. copies model/use-model.bin beside both (the module has no model compiled in);
+# 6. prints raw and gzip sizes.
 #
 # Generated files are not committed (.gitignore: extension/pkg/, target/).
 set -euo pipefail
@@ -85,6 +86,10 @@ say "wasm-bindgen --target nodejs -> ${node_out#$root/}"
 bindgen "$node_out" nodejs
 # The node target is CommonJS; mark its directory so ESM importers (node:test) load it as such.
 printf '{"type": "commonjs"}\n' > "$node_out/package.json"
+# The use model ships beside the module (the module is built without it): the extension's
+# worker and the Node loader read it from there and call loadUseModel.
+cp "$root/model/use-model.bin" "$web_out/use-model.bin"
+cp "$root/model/use-model.bin" "$node_out/use-model.bin"
 
 # 5. Sizes.
 size_line() { # label file
@@ -98,3 +103,4 @@ size_line "cargo output (before wasm-opt)" "$raw_wasm"
 size_line "extension/pkg/preflight_wasm_bg.wasm" "$web_out/preflight_wasm_bg.wasm"
 size_line "extension/pkg/preflight_wasm.js" "$web_out/preflight_wasm.js"
 size_line "target/wasm-node/preflight_wasm_bg.wasm" "$node_out/preflight_wasm_bg.wasm"
+size_line "extension/pkg/use-model.bin" "$web_out/use-model.bin"

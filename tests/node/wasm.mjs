@@ -14,6 +14,8 @@ if (!existsSync(modulePath)) {
 const require = createRequire(import.meta.url);
 /** The wasm-bindgen module: Engine, defaultBundle, validateBundle, version. */
 export const wasm = require(modulePath);
+// The module has no use model compiled in: load the one scripts/build-wasm.sh put beside it.
+wasm.loadUseModel(readFileSync(join(dirname(modulePath), 'use-model.bin')));
 
 /** Every vector file in tests/vectors/, parsed, with its file name. */
 export function vectorFiles() {

@@ -361,6 +361,22 @@ pub struct DetectorMatcher {
     pub min_score: Option<f32>,
 }
 
+/// The use classifier's reading of the draft's text alone, before the posting account
+/// overrides it: the rule fires when the text reads as `use` with at least `min_probability`.
+/// It points at no span (the whole draft is the evidence). Without `min_probability` the
+/// shipped model's own threshold for that use applies (`personal` and `organizational`: chosen
+/// by the trainer so that at most 5 % of held-out posts of the other uses reach it; see
+/// `model/REPORT.md`); `professional` needs an explicit threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextUseMatcher {
+    #[serde(rename = "use")]
+    pub use_: Use,
+    /// Probability (0–1) the text must reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_probability: Option<f32>,
+}
+
 /// How a rule finds its spans: exactly one of these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -368,6 +384,7 @@ pub enum Matcher {
     Phrases(PhraseMatcher),
     Regex(RegexMatcher),
     Detector(DetectorMatcher),
+    TextUse(TextUseMatcher),
 }
 
 /// A suggested fix.

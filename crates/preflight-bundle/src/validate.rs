@@ -741,6 +741,20 @@ impl<'b> Checker<'b> {
                     }
                 }
             }
+            Matcher::TextUse(m) => {
+                let mp = format!("{p}.match.text_use");
+                match m.min_probability {
+                    Some(v) if !(v > 0.0 && v <= 1.0) => self.push(
+                        format!("{mp}.min_probability"),
+                        format!("min_probability {v} is outside (0, 1]"),
+                    ),
+                    None if m.use_ == crate::Use::Professional => self.push(
+                        format!("{mp}.min_probability"),
+                        "the model has no threshold of its own for `professional`: give min_probability",
+                    ),
+                    _ => {}
+                }
+            }
         }
     }
 

@@ -71,6 +71,11 @@ pub struct UseAssessment {
     /// Explanation of a context override (e.g. the official account rule), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_reason: Option<String>,
+    /// The classifier's probabilities from the text (and site) before the registry override,
+    /// for rules that read them (`text_use`); not part of the serialised result, which
+    /// already carries `probabilities`.
+    #[serde(skip)]
+    pub text_probabilities: Option<[f32; 3]>,
 }
 
 /// The suggested disclaimer.
@@ -196,6 +201,7 @@ mod tests {
                 blurred: false,
                 signals: vec![],
                 override_reason: None,
+                text_probabilities: None,
             },
             findings: vec![Finding {
                 rule_id: "r".into(),

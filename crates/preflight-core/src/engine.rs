@@ -81,6 +81,12 @@ enum CompiledMatcher {
         only: detectors::DetectorSet,
         min_score: f32,
     },
+    /// The text's own use probability (index into `Use::ALL`) reaches the threshold (`None`:
+    /// the model's alarm threshold for that use).
+    TextUse {
+        use_: usize,
+        min_probability: Option<f32>,
+    },
 }
 
 /// An inline example that did not behave as declared.
@@ -293,6 +299,10 @@ impl Engine {
                         problems.push(problem(format!("{base}.regex.pattern"), message));
                         continue;
                     }
+                },
+                Matcher::TextUse(t) => CompiledMatcher::TextUse {
+                    use_: Use::ALL.iter().position(|u| *u == t.use_).unwrap_or(0),
+                    min_probability: t.min_probability,
                 },
                 Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
                     Some(name) => CompiledMatcher::Detector {
@@ -609,7 +619,11 @@ impl Engine {
                     rule_id: spec.id.clone(),
                     element: spec.element,
                     severity,
-                    message: spec.message.clone(),
+                    message: with_account(
+                        &spec.message,
+                        official.map(|e| e.handle.as_str()),
+                        context,
+                    ),
                     why: spec.why.clone(),
                     reference: spec.reference.clone(),
                     spans,
@@ -690,6 +704,25 @@ impl Engine {
                     );
                     if !spans.is_empty() {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
+                    }
+                }
+                CompiledMatcher::TextUse {
+                    use_: k,
+                    min_probability,
+                } => {
+                    let threshold = min_probability.or_else(|| {
+                        let m = classify::embedded_model().ok()?;
+                        match k {
+                            0 => Some(m.organizational_alarm),
+                            2 => Some(m.personal_alarm),
+                            _ => None,
+                        }
+                    });
+                    let reads = use_
+                        .text_probabilities
+                        .is_some_and(|p| threshold.is_some_and(|t| p[*k] >= t));
+                    if reads {
+                        findings.push(finding(Vec::new(), spec.severity, None, spec.fix.clone()));
                     }
                 }
                 CompiledMatcher::Detector {
@@ -841,6 +874,20 @@ impl Engine {
             .map(|r| r.examples.flags.len() + r.examples.passes.len())
             .sum()
     }
+}
+
+/// A rule message with `{account}` replaced by the posting account: the registry's handle
+/// (`@handle`), else the account the context names, else "this account".
+fn with_account(message: &str, registry: Option<&str>, context: &Context) -> String {
+    if !message.contains("{account}") {
+        return message.to_string();
+    }
+    let account = match (registry, context.account.as_deref()) {
+        (Some(h), _) => format!("@{}", h.trim_start_matches('@')),
+        (None, Some(a)) if !a.trim().is_empty() => a.trim().to_string(),
+        _ => "this account".to_string(),
+    };
+    message.replace("{account}", &account)
 }
 
 /// Sort and merge overlapping or touching spans.

@@ -18,6 +18,7 @@ fn main() {
             text: text.clone(),
             label: None,
             source: None,
+            split: None,
             site_kind: None,
             account_kind: None,
             reply: None,
@@ -26,7 +27,7 @@ fn main() {
         };
         let tokens = tk.tokenize(text);
         let f = with_input(&tk, &row, extract);
-        let z = m.logits(&f);
+        let z = m.logits(&f, &tokens);
         let p = m.probabilities(z);
         println!(
             "== {text}\n  p org/pro/per {:.2} {:.2} {:.2}  intercept {:?}",
@@ -48,6 +49,18 @@ fn main() {
                 name = format!("{name} {}", tokens[j].norm);
             }
             items.push((name, w));
+        }
+        let n = f
+            .words
+            .iter()
+            .filter(|&&i| m.word_scores(&tokens[i as usize].norm).is_some())
+            .count()
+            .max(1) as f32;
+        for &i in &f.words {
+            let w = &tokens[i as usize].norm;
+            if let Some(s) = m.word_scores(w) {
+                items.push((format!("W:{w}"), s.map(|x| x / n)));
+            }
         }
         items.sort_by(|a, b| {
             let s = |x: &[f32; 3]| (x[1] - x[2]).abs().max((x[0] - x[1]).abs());

@@ -85,6 +85,22 @@ fn host_nfkc(s: &str) -> String {
     })
 }
 
+/// Install the use classifier's model from the bytes of `use-model.bin` (shipped beside the
+/// module: it is left out of the module to keep it small). Call once before analysing; until
+/// then every draft's use is unknown. Throws an `Error` naming what is wrong with the file.
+#[wasm_bindgen(js_name = loadUseModel)]
+pub fn load_use_model(bytes: &[u8]) -> Result<(), JsError> {
+    core::classify::install_model(bytes)
+        .map(|_| ())
+        .map_err(|e| JsError::new(&format!("use-model.bin: {e}")))
+}
+
+/// Whether a use model is loaded.
+#[wasm_bindgen(js_name = useModelLoaded)]
+pub fn use_model_loaded() -> bool {
+    core::classify::embedded_model().is_ok()
+}
+
 /// A rule bundle compiled for analysis.
 #[wasm_bindgen]
 pub struct Engine {

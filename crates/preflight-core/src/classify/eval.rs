@@ -22,6 +22,9 @@ pub struct Row {
     pub label: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// `train` or `transfer` (rows of sources only used to measure transfer), when given.
+    #[serde(default)]
+    pub split: Option<String>,
     #[serde(default)]
     pub site_kind: Option<SiteKind>,
     #[serde(default)]

@@ -15,6 +15,12 @@
 //!   are one term each, and numbers are no term at all (since v9: how often a source carries
 //!   numbers is a trait of the source, see `extract`), though a number still separates the
 //!   words on either side (no bigram across it);
+//! * **words** (since v10): the window's word tokens, in order, for the model's static word
+//!   embeddings. Each is looked up by [`embedding_key`] (the lower-cased word; a contraction
+//!   by its first part, "don't" as "don", as the sentence model's WordPiece vocabulary splits
+//!   it). The trainer averages the words' distilled embedding vectors; the shipped model
+//!   stores each word's projection through the learned weights, so inference averages three
+//!   numbers per word and computes exactly the same logits;
 //! * **dense**, with readable names ([`DENSE_NAMES`]): voice (first person singular,
 //!   institutional "we", "you", and the institutional voice: "our" + a work-side word, which
 //!   the trainer does not learn but the mixed-voice blurred criterion counts), calls to action, questions, the employer named, work vs
@@ -33,7 +39,7 @@ use super::{lexicons, UseInput};
 use crate::{AccountKind, SiteKind, TokenKind};
 
 /// Version of the mapping from a [`UseInput`] to features.
-pub const FEATURE_VERSION: u32 = 9;
+pub const FEATURE_VERSION: u32 = 10;
 /// Hashed text features live in `0..2^HASH_BITS`.
 pub const HASH_BITS: u8 = 16;
 /// Number of hashed buckets.
@@ -166,7 +172,19 @@ pub struct Features {
     pub terms: Vec<Term>,
     /// The value of every hashed bucket present (`1 / sqrt(terms.len())`).
     pub term_value: f32,
+    /// Indices (into `UseInput::tokens`) of the window's word tokens, in reading order.
+    pub words: Vec<u32>,
     pub dense: [f32; N_DENSE],
+}
+
+/// The key under which a word token is looked up in the word-embedding table: the
+/// lower-cased word, a contraction by the part before its apostrophe ("don't" → "don",
+/// "i'm" → "i"), as the sentence model's WordPiece vocabulary splits it.
+pub fn embedding_key(norm: &str) -> &str {
+    match norm.find('\'') {
+        Some(0) | None => norm,
+        Some(i) => &norm[..i],
+    }
 }
 
 impl Features {
@@ -372,6 +390,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     // ("our agency", "our summer internships"); `our_left` counts the words still open.
     let (mut inst, mut our_left) = (0usize, 0usize);
     let mut prev_word: Option<&str> = None;
+    let mut word_tokens: Vec<u32> = Vec::with_capacity(window);
     for (i, t) in tokens[..window].iter().enumerate() {
         match t.kind {
             TokenKind::Url => urls += 1,
@@ -386,6 +405,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
                 if n_unigrams == 0 && t.norm == "rt" {
                     continue;
                 }
+                word_tokens.push(i as u32);
                 let w = t.norm.as_str();
                 let wf = lex.words.get(w).copied().unwrap_or(0);
                 let sf = lex.stems.get(t.stem.as_str()).copied().unwrap_or(0);
@@ -550,6 +570,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     Features {
         terms,
         term_value,
+        words: word_tokens,
         dense,
     }
 }

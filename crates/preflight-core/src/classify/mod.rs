@@ -29,16 +29,47 @@ pub struct UseInput<'a> {
     pub mentions_employer: bool,
 }
 
-/// The model file shipped in the binary.
+/// The model file compiled into the binary (feature `embedded-model`, on by default: the CLI,
+/// the trainer and the tests). The WebAssembly build leaves it out and the extension's worker
+/// loads `use-model.bin` from the package with [`install_model`], so the module stays small.
+#[cfg(feature = "embedded-model")]
 pub const EMBEDDED_MODEL: &[u8] = include_bytes!("../../../../model/use-model.bin");
 
-/// The embedded model, parsed once.
-pub fn embedded_model() -> Result<&'static UseModel, Error> {
-    static MODEL: OnceLock<Result<UseModel, String>> = OnceLock::new();
-    match MODEL.get_or_init(|| UseModel::from_bytes(EMBEDDED_MODEL).map_err(|e| e.to_string())) {
-        Ok(m) => Ok(m),
-        Err(e) => Err(Error::Model(e.clone())),
+static INSTALLED: OnceLock<UseModel> = OnceLock::new();
+
+/// Install the use model from a model file's bytes (the WebAssembly build, where no model is
+/// compiled in). Installing the same model again is a no-op; a different one is an error
+/// (every engine of the process shares one model).
+pub fn install_model(bytes: &[u8]) -> Result<&'static UseModel, Error> {
+    let m = UseModel::from_bytes(bytes)?;
+    let installed = INSTALLED.get_or_init(|| m.clone());
+    if *installed == m {
+        Ok(installed)
+    } else {
+        Err(Error::Model(
+            "a different use model is already installed".into(),
+        ))
     }
+}
+
+/// The active model: the installed one, else the compiled-in one (parsed once).
+pub fn embedded_model() -> Result<&'static UseModel, Error> {
+    if let Some(m) = INSTALLED.get() {
+        return Ok(m);
+    }
+    #[cfg(feature = "embedded-model")]
+    {
+        static MODEL: OnceLock<Result<UseModel, String>> = OnceLock::new();
+        match MODEL.get_or_init(|| UseModel::from_bytes(EMBEDDED_MODEL).map_err(|e| e.to_string()))
+        {
+            Ok(m) => Ok(m),
+            Err(e) => Err(Error::Model(e.clone())),
+        }
+    }
+    #[cfg(not(feature = "embedded-model"))]
+    Err(Error::Model(
+        "no use model loaded (this build has none compiled in: load use-model.bin)".into(),
+    ))
 }
 
 /// Signals shown on the card: at most this many.
@@ -130,7 +161,7 @@ pub struct Prediction {
 /// Run `model` on one draft.
 pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     let f = extract(input);
-    let logits = model.logits(&f);
+    let logits = model.logits(&f, input.tokens);
     let probabilities = model.probabilities(logits);
     let label = model::argmax(&probabilities);
     let mut sorted = probabilities;
@@ -187,55 +218,8 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
             }
         }
     }
-    // Words: the three strongest word terms, shown as the draft's own words. Picked without
-    // building a string per term: a draft has dozens of terms and three are shown.
-    let mut top: Vec<WordSignal<'_>> = Vec::with_capacity(SHOWN_WORDS + 1);
-    for t in &f.terms {
-        let p = push(model.bucket_weights(t.bucket), f.term_value, c);
-        if p < MIN_CONTRIBUTION / 2.0 {
-            continue;
-        }
-        let Some(first) = input.tokens.get(t.token) else {
-            continue;
-        };
-        if first.kind != crate::TokenKind::Word {
-            continue;
-        }
-        let second = match t.second.and_then(|j| input.tokens.get(j)) {
-            Some(s) if s.kind == crate::TokenKind::Word => Some(&*s.norm),
-            Some(_) => continue,
-            None => None,
-        };
-        let cand = WordSignal {
-            p,
-            first: &first.norm,
-            second,
-        };
-        if top.iter().any(|w| w.same_words(&cand)) {
-            continue;
-        }
-        let at = top.partition_point(|w| w.ranks_before(&cand));
-        if at < SHOWN_WORDS {
-            top.insert(at, cand);
-            top.truncate(SHOWN_WORDS);
-        }
-    }
-    if !top.is_empty() {
-        let total: f32 = top.iter().map(|w| w.p).sum();
-        let mut list = String::from("words like ");
-        for (i, w) in top.iter().enumerate() {
-            if i > 0 {
-                list.push_str(", ");
-            }
-            list.push('\'');
-            list.push_str(w.first);
-            if let Some(s) = w.second {
-                list.push(' ');
-                list.push_str(s);
-            }
-            list.push('\'');
-        }
-        named.push((total, list));
+    if let Some(s) = word_sentence(model, input, f, c) {
+        named.push(s);
     }
     named.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     named
@@ -245,39 +229,65 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
         .collect()
 }
 
-/// How many of the strongest words the "words like" signal shows.
-const SHOWN_WORDS: usize = 3;
+/// What the draft's words read like, per use, in the sentence the card shows.
+const WORDS_READ_LIKE: [&str; 3] = [
+    "read like an organization's notice",
+    "read like someone talking about their field",
+    "read like private life",
+];
 
-/// A word term of the draft as the "words like" signal shows it: its push towards the class
-/// and its words ("first" or "first second").
-struct WordSignal<'t> {
-    p: f32,
-    first: &'t str,
-    second: Option<&'t str>,
-}
-
-impl WordSignal<'_> {
-    /// The shown text, byte by byte (the order of `String`), without building it.
-    fn text(&self) -> impl Iterator<Item = u8> + '_ {
-        let second = self
-            .second
-            .into_iter()
-            .flat_map(|s| std::iter::once(b' ').chain(s.bytes()));
-        self.first.bytes().chain(second)
+/// The word-embedding signal as a sentence about the draft: the two words that push most
+/// towards use `c` ("words such as 'shelter' and 'forecast' read like an organization's
+/// notice"), with its total push. Only whole alphabetic words of three letters or more that
+/// are not function words are named; `None` when no word pushes enough.
+fn word_sentence(
+    model: &UseModel,
+    input: &UseInput<'_>,
+    f: &Features,
+    c: usize,
+) -> Option<(f32, String)> {
+    let (_, n) = model.mean_word_scores(f, input.tokens);
+    if n == 0 {
+        return None;
     }
-
-    fn same_words(&self, other: &WordSignal<'_>) -> bool {
-        self.first == other.first && self.second == other.second
+    let inv = 1.0 / n as f32;
+    let mut best: [(f32, &str); 2] = [(0.0, ""); 2];
+    let mut total = 0.0f32;
+    for &i in &f.words {
+        let Some(t) = input.tokens.get(i as usize) else {
+            continue;
+        };
+        let w = t.norm.as_str();
+        let Some(scores) = model.word_scores(w) else {
+            continue;
+        };
+        let p = push(scores, inv, c);
+        if p <= 0.0 {
+            continue;
+        }
+        total += p;
+        if w.len() < 3
+            || !w.bytes().all(|b| b.is_ascii_lowercase())
+            || features::STOPWORDS.contains(&w)
+            || best.iter().any(|b| b.1 == w)
+        {
+            continue;
+        }
+        if p > best[0].0 {
+            best = [(p, w), best[0]];
+        } else if p > best[1].0 {
+            best[1] = (p, w);
+        }
     }
-
-    /// Stronger first; equal pushes in the order of their text.
-    fn ranks_before(&self, other: &WordSignal<'_>) -> bool {
-        other
-            .p
-            .total_cmp(&self.p)
-            .then_with(|| self.text().cmp(other.text()))
-            .is_lt()
+    if total < MIN_CONTRIBUTION || best[0].1.is_empty() {
+        return None;
     }
+    let words = if best[1].1.is_empty() {
+        format!("words such as '{}'", best[0].1)
+    } else {
+        format!("words such as '{}' and '{}'", best[0].1, best[1].1)
+    };
+    Some((total, format!("{words} {}", WORDS_READ_LIKE[c])))
 }
 
 /// Why an official account overrides the text.
@@ -304,6 +314,7 @@ pub fn assess_with(model: Option<&UseModel>, input: &UseInput<'_>) -> UseAssessm
             blurred: p.blurred,
             signals: p.signals,
             override_reason: None,
+            text_probabilities: Some(p.probabilities),
         },
         (p, true) => {
             let text_label = p.as_ref().map(|p| crate::Use::ALL[p.label]);
@@ -330,6 +341,7 @@ pub fn assess_with(model: Option<&UseModel>, input: &UseInput<'_>) -> UseAssessm
                 blurred: false,
                 signals,
                 override_reason: Some(reason),
+                text_probabilities: p.as_ref().map(|p| p.probabilities),
             }
         }
         (None, false) => UseAssessment {
@@ -339,6 +351,7 @@ pub fn assess_with(model: Option<&UseModel>, input: &UseInput<'_>) -> UseAssessm
             blurred: false,
             signals: Vec::new(),
             override_reason: None,
+            text_probabilities: None,
         },
     }
 }

@@ -1,6 +1,6 @@
 //! The model file (`model/use-model.bin`) and the dot-product inference over it.
 //!
-//! Layout (little-endian), format 3:
+//! Layout (little-endian), format 4:
 //!
 //! | field | type |
 //! |---|---|
@@ -16,21 +16,31 @@
 //! | blurred margin | `f32` (top-two probability gap below which the use is blurred) |
 //! | mixed-evidence thresholds | `u8` work-side words, `u8` family-side words (0: criterion off; see [`super::predict`]) |
 //! | mixed-voice thresholds | `u8` first-person-singular words, `u8` institutional-voice phrases (0: criterion off; see [`super::predict`]) |
+//! | context alarms | `f32` personal, `f32` organizational: the text-probability thresholds of the wrong-account warning and the own-account advice (see [`UseModel::personal_alarm`]) |
 //! | intercepts | 3 × `f32` |
 //! | dense features | `u16` count, then each `u8` length + name, 3 × `f32` weights |
 //! | hashed-weight scales | 3 × `f32`, one per use |
 //! | hashed features | `u32` count, then each bucket as the LEB128 gap from the previous one (the first from 0; strictly increasing) + 3 × `i8` |
+//! | word-score scales | 3 × `f32`, one per use |
+//! | word scores | `u32` count, then each word as `u8` length + UTF-8 (strictly increasing) + 3 × `i8` |
+//!
+//! A word score is a word's static embedding (distilled from a sentence model by the
+//! trainer) projected through the learned weights: the logits add the mean score of the
+//! draft's words found in the table, which is the learned weights applied to the mean
+//! embedding, without shipping the embeddings.
 //!
 //! Only buckets the trainer kept are stored (sparse), so the file stays small. A hashed
 //! weight is `q × scale[use]` with `q` in −127..=127 (symmetric per-use int8 quantisation:
 //! `scale = max |w| / 127`); the trainer rounds its weights exactly as stored, so what the
 //! report measures and what ships are the same numbers.
 
-use super::features::{Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
-use crate::{Error, Use};
+use std::collections::HashMap;
+
+use super::features::{embedding_key, Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
+use crate::{Error, Token, Use};
 
 const MAGIC: &[u8; 8] = b"PFUSEMDL";
-const FORMAT: u16 = 3;
+const FORMAT: u16 = 4;
 
 /// Number of uses.
 pub const N_LABELS: usize = 3;
@@ -54,6 +64,13 @@ pub struct UseModel {
     /// ...and at least this many institutional-voice phrases ("our" + a work-side word)
     /// make a draft `blurred`.
     pub voice_institutional: u8,
+    /// Wrong-account warning: on an official account, a draft whose text alone reads
+    /// personal with at least this probability (chosen by the trainer on held-out
+    /// predictions, see `model/REPORT.md`).
+    pub personal_alarm: f32,
+    /// Own-account advice: on a personal account, a draft whose text alone reads
+    /// organizational with at least this probability.
+    pub organizational_alarm: f32,
     pub intercept: [f32; N_LABELS],
     /// One row per dense feature, in [`DENSE_NAMES`] order.
     pub dense: [[f32; N_LABELS]; N_DENSE],
@@ -63,7 +80,37 @@ pub struct UseModel {
     pub sparse: Vec<(u32, [i8; N_LABELS])>,
     /// Bucket → quantised weights, `2^hash_bits` rows (built from `sparse`).
     table: Vec<[i8; N_LABELS]>,
+    /// Per-use scale of the quantised word scores.
+    pub word_scale: [f32; N_LABELS],
+    /// `(word, quantised scores)`, words strictly increasing.
+    pub words: Vec<(String, [i8; N_LABELS])>,
+    /// Word → index into `words` (built from `words`).
+    word_index: HashMap<String, u32, FastHash>,
 }
+
+/// FNV-1a for the word table (short keys, looked up up to 50 times per draft).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<Fnv>;
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -196,10 +243,24 @@ impl UseModel {
         intercept: [f32; N_LABELS],
         dense: [[f32; N_LABELS]; N_DENSE],
         mut sparse: Vec<(u32, [f32; N_LABELS])>,
+        mut words: Vec<(String, [f32; N_LABELS])>,
     ) -> Result<Self, Error> {
         sparse.sort_by_key(|s| s.0);
         let (scale, mut sparse) = quantize(&sparse);
         sparse.retain(|(_, q)| q.iter().any(|v| *v != 0));
+        words.sort_by(|a, b| a.0.cmp(&b.0));
+        let (word_scale, qw) = quantize(
+            &words
+                .iter()
+                .enumerate()
+                .map(|(i, (_, w))| (i as u32, *w))
+                .collect::<Vec<_>>(),
+        );
+        let words: Vec<(String, [i8; N_LABELS])> = qw
+            .into_iter()
+            .zip(words)
+            .map(|((_, q), (w, _))| (w, q))
+            .collect();
         let mut m = Self {
             feature_version: FEATURE_VERSION,
             hash_bits: HASH_BITS,
@@ -212,11 +273,16 @@ impl UseModel {
             mix_family: mix.1,
             voice_singular: 0,
             voice_institutional: 0,
+            personal_alarm: 1.0,
+            organizational_alarm: 1.0,
             intercept,
             dense,
             scale,
             sparse,
             table: Vec::new(),
+            word_scale,
+            words,
+            word_index: HashMap::default(),
         };
         m.build_table()?;
         Ok(m)
@@ -251,6 +317,37 @@ impl UseModel {
             table[b as usize] = w;
         }
         self.table = table;
+        if self
+            .word_scale
+            .iter()
+            .any(|s| !(s.is_finite() && *s >= 0.0))
+        {
+            return Err(Error::Model(format!(
+                "bad word-score scales {:?}",
+                self.word_scale
+            )));
+        }
+        for a in [self.personal_alarm, self.organizational_alarm] {
+            if !(0.0..=1.0).contains(&a) {
+                return Err(Error::Model(format!(
+                    "alarm threshold {a} is not a probability"
+                )));
+            }
+        }
+        let mut index = HashMap::with_capacity_and_hasher(self.words.len(), FastHash::default());
+        for (i, pair) in self.words.windows(2).enumerate() {
+            if pair[0].0 >= pair[1].0 {
+                return Err(Error::Model(format!(
+                    "word {} ({:?}) out of order",
+                    i + 1,
+                    pair[1].0
+                )));
+            }
+        }
+        for (i, (w, _)) in self.words.iter().enumerate() {
+            index.insert(w.clone(), i as u32);
+        }
+        self.word_index = index;
         Ok(())
     }
 
@@ -293,6 +390,7 @@ impl UseModel {
         let blur_margin = r.f32()?;
         let (mix_work, mix_family) = (r.u8()?, r.u8()?);
         let (voice_singular, voice_institutional) = (r.u8()?, r.u8()?);
+        let (personal_alarm, organizational_alarm) = (r.f32()?, r.f32()?);
         let intercept = [r.f32()?, r.f32()?, r.f32()?];
         let n_dense = r.u16()? as usize;
         if n_dense != N_DENSE {
@@ -330,6 +428,19 @@ impl UseModel {
                 .ok_or_else(|| Error::Model("bucket overflows".into()))?;
             sparse.push((b, [r.i8()?, r.i8()?, r.i8()?]));
         }
+        let word_scale = [r.f32()?, r.f32()?, r.f32()?];
+        let n_words = r.u32()? as usize;
+        if n_words > bytes.len() {
+            return Err(Error::Model(format!(
+                "{n_words} words cannot fit in {} bytes",
+                bytes.len()
+            )));
+        }
+        let mut words = Vec::with_capacity(n_words);
+        for _ in 0..n_words {
+            let w = r.str()?.to_string();
+            words.push((w, [r.i8()?, r.i8()?, r.i8()?]));
+        }
         if r.pos != bytes.len() {
             return Err(Error::Model(format!(
                 "{} trailing bytes",
@@ -348,11 +459,16 @@ impl UseModel {
             mix_family,
             voice_singular,
             voice_institutional,
+            personal_alarm,
+            organizational_alarm,
             intercept,
             dense,
             scale,
             sparse,
             table: Vec::new(),
+            word_scale,
+            words,
+            word_index: HashMap::default(),
         };
         m.build_table()?;
         Ok(m)
@@ -378,6 +494,8 @@ impl UseModel {
         out.push(self.mix_family);
         out.push(self.voice_singular);
         out.push(self.voice_institutional);
+        out.extend_from_slice(&self.personal_alarm.to_le_bytes());
+        out.extend_from_slice(&self.organizational_alarm.to_le_bytes());
         for w in self.intercept {
             out.extend_from_slice(&w.to_le_bytes());
         }
@@ -398,7 +516,57 @@ impl UseModel {
             last = *b;
             out.extend(row.iter().map(|q| *q as u8));
         }
+        for s in self.word_scale {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.words.len() as u32).to_le_bytes());
+        for (w, row) in &self.words {
+            put_str(&mut out, w);
+            out.extend(row.iter().map(|q| *q as u8));
+        }
         out
+    }
+
+    /// Scores of one word (dequantised), if the table has it.
+    pub fn word_scores(&self, norm: &str) -> Option<[f32; N_LABELS]> {
+        let i = *self.word_index.get(embedding_key(norm))?;
+        let q = self.words[i as usize].1;
+        Some([
+            f32::from(q[0]) * self.word_scale[0],
+            f32::from(q[1]) * self.word_scale[1],
+            f32::from(q[2]) * self.word_scale[2],
+        ])
+    }
+
+    /// The mean word score of a draft's words found in the table (zeros when none is), and
+    /// how many were found.
+    pub fn mean_word_scores(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
+        let mut acc = [0i32; N_LABELS];
+        let mut n = 0usize;
+        for &i in &f.words {
+            let Some(t) = tokens.get(i as usize) else {
+                continue;
+            };
+            if let Some(&j) = self.word_index.get(embedding_key(&t.norm)) {
+                let q = self.words[j as usize].1;
+                for k in 0..N_LABELS {
+                    acc[k] += i32::from(q[k]);
+                }
+                n += 1;
+            }
+        }
+        if n == 0 {
+            return ([0.0; N_LABELS], 0);
+        }
+        let inv = 1.0 / n as f32;
+        (
+            [
+                acc[0] as f32 * self.word_scale[0] * inv,
+                acc[1] as f32 * self.word_scale[1] * inv,
+                acc[2] as f32 * self.word_scale[2] * inv,
+            ],
+            n,
+        )
     }
 
     /// Weights of hashed bucket `b` (dequantised).
@@ -413,9 +581,16 @@ impl UseModel {
     }
 
     /// Raw (uncalibrated) scores: `x · W + b`. Every hashed term carries the same value, so
-    /// the quantised weights are summed as integers and scaled once per use.
-    pub fn logits(&self, f: &Features) -> [f32; N_LABELS] {
+    /// the quantised weights are summed as integers and scaled once per use; the word scores
+    /// are averaged over the draft's words found in the table.
+    pub fn logits(&self, f: &Features, tokens: &[Token<'_>]) -> [f32; N_LABELS] {
         let mut z = self.intercept;
+        if !self.words.is_empty() {
+            let (w, _) = self.mean_word_scores(f, tokens);
+            for k in 0..N_LABELS {
+                z[k] += w[k];
+            }
+        }
         let mut acc = [0i32; N_LABELS];
         for t in &f.terms {
             if let Some(q) = self.table.get(t.bucket as usize) {
@@ -482,10 +657,57 @@ mod tests {
             [0.1, 0.2, -0.3],
             dense,
             vec![(5, [0.5, -0.5, 0.0]), (2, [1.0, 2.0, 3.0])],
+            vec![
+                ("storm".to_string(), [0.8, -0.2, -0.6]),
+                ("dog".to_string(), [-0.5, -0.1, 0.6]),
+            ],
         )
         .unwrap();
         (m.voice_singular, m.voice_institutional) = (1, 2);
+        (m.personal_alarm, m.organizational_alarm) = (0.7, 0.8);
         m
+    }
+
+    #[test]
+    fn word_scores_average_over_found_words() {
+        let m = sample();
+        // Sorted on construction.
+        assert_eq!(m.words[0].0, "dog");
+        let tk = crate::Tokenizer::new("en").unwrap();
+        let text = "Storm dog zzzunknown don't";
+        let tokens = tk.tokenize(text);
+        let ctx = crate::Context::default();
+        let f = super::super::extract(&super::super::UseInput {
+            text,
+            tokens: &tokens,
+            context: &ctx,
+            site_kind: None,
+            account_kind: crate::AccountKind::Unknown,
+            mentions_employer: false,
+        });
+        let (mean, n) = m.mean_word_scores(&f, &tokens);
+        assert_eq!(n, 2, "storm and dog are in the table, the others are not");
+        let s = m.word_scores("storm").unwrap();
+        let d = m.word_scores("dog").unwrap();
+        for k in 0..N_LABELS {
+            assert!((mean[k] - (s[k] + d[k]) / 2.0).abs() < 1e-6);
+        }
+        // Quantised per use: the largest magnitude is exact.
+        assert_eq!(s[0], 0.8);
+        assert!(m.word_scores("cat").is_none());
+        // A contraction is looked up by its first part.
+        assert_eq!(embedding_key("don't"), "don");
+        assert_eq!(embedding_key("'tis"), "'tis");
+    }
+
+    #[test]
+    fn out_of_order_words_are_refused() {
+        let mut b = sample();
+        b.words.swap(0, 1);
+        assert!(matches!(
+            UseModel::from_bytes(&b.to_bytes()),
+            Err(Error::Model(_))
+        ));
     }
 
     #[test]
@@ -540,6 +762,7 @@ mod tests {
             [0.0; 3],
             [[0.0; 3]; N_DENSE],
             vec![(0, [1.0, 0.0, 0.0]), (65_535, [0.0, -1.0, 0.5])],
+            Vec::new(),
         )
         .unwrap();
         let back = UseModel::from_bytes(&far.to_bytes()).unwrap();
@@ -556,6 +779,7 @@ mod tests {
             [0.0; 3],
             [[0.0; 3]; N_DENSE],
             vec![(1, [1.0, 1.0, 1.0]), (2, [0.001, 0.0, 0.0])],
+            Vec::new(),
         )
         .unwrap();
         assert_eq!(tiny.sparse.len(), 1);
