@@ -19,8 +19,9 @@
 //! network prefix (`fd00::/8`). A dotted quad glued to more
 //! dotted numbers (`1.2.3.4.5`) is dropped, and so is one named as a version or a document
 //! number by the word right before it (`firmware 10.2.4.15`, `version 4.4.0.1`, `v 1.2.3.4`,
-//! `section 1.2.3.4`; also two words before for version words: `firmware version 10.2.4.15`,
-//! `upgraded to 4.4.0.1`), unless an address word (`ip`, `server`, …) is nearer.
+//! `section 1.2.3.4`; also up to four words before for version words: `firmware version
+//! 10.2.4.15`, `upgraded the portal to 4.4.0.1`), unless an address word (`ip`, `server`, …)
+//! is as near.
 //!
 //! Private, loopback, link-local, shared (CGNAT) and documentation ranges are reported like
 //! any other address: they reveal how an internal network is laid out.
@@ -237,11 +238,11 @@ fn sane_v6(candidate: &str) -> Option<usize> {
 /// Is the dotted quad at `span` named as a version or a document number by the words around
 /// it (and no address word nearer)?
 fn numbered(text: &str, span: &Range<usize>) -> bool {
-    if context::has_context_within(text, span, 2, 0, CONTEXT) {
+    if context::has_context_within(text, span, 4, 0, CONTEXT) {
         return false;
     }
     context::has_context_within(text, span, 1, 0, NUMBERED)
-        || context::has_context_within(text, span, 2, 0, VERSION)
+        || context::has_context_within(text, span, 4, 0, VERSION)
         || context::has_context_within(text, span, 0, 1, VERSION_AFTER)
 }
 
@@ -419,6 +420,7 @@ mod tests {
             "Version: 4.4.0.1",
             "firmware version 10.2.4.15",
             "we upgraded to 4.4.0.1 today",
+            "we upgraded the portal to 5.2.1.7 overnight",
             "see section 1.2.3.4 of the manual",
             "Rule 12.1.4.2 applies",
             "the 2.1.0.4 release notes",

@@ -13,7 +13,8 @@
 //! shapes without a trunk prefix that are still distinctive (India `98765 43210`, Mexico
 //! `55 1234 5678`, Brazil `11 91234-5678`, Italy `333 123 4567`) 0.5; shapes that ordinary
 //! numbers share (Spain `612 345 678` reads as thousands, Brazil landline `11 3456 7890`)
-//! 0.4; bare digits with a trunk `0` (`07700900123`) 0.3. Context words add 0.35 as for every
+//! 0.4, and so do two-digit groups in ascending order (`06 12 34 45 49` reads as a list of
+//! lottery numbers); bare digits with a trunk `0` (`07700900123`) 0.3. Context words add 0.35 as for every
 //! phone number.
 //!
 //! Why a table and not the `phonenumber` crate (libphonenumber's metadata): that metadata is
@@ -167,6 +168,8 @@ const PLANS: &[Plan] = &[
 
 /// Score of trunk-prefixed or bracketed numbers.
 const MARKED: f32 = 0.6;
+/// Score of two-digit groups in ascending order (see [`ascending_pairs`]).
+const LIST: f32 = 0.4;
 /// Score of bare trunk-prefixed digits (`07700900123`).
 const BARE: f32 = 0.3;
 const MAX_GROUPS: usize = 6;
@@ -349,7 +352,7 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
                 .any(|p| (p.digits.0..=p.digits.1).contains(&n) && (p.lead)(digits));
         return ok.then_some(BARE);
     }
-    PLANS
+    let score = PLANS
         .iter()
         .filter(|p| (p.digits.0..=p.digits.1).contains(&n) && (p.lead)(digits))
         .filter(|p| p.shapes.contains(&groups))
@@ -360,7 +363,24 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
                 p.score
             }
         })
-        .reduce(f32::max)
+        .reduce(f32::max)?;
+    Some(if ascending_pairs(groups, digits) {
+        score.min(LIST)
+    } else {
+        score
+    })
+}
+
+/// Two-digit groups in strictly ascending order (`06 12 34 45 49`): as likely a list of
+/// numbers (lottery draws, bus lines) as a French number.
+fn ascending_pairs(groups: &[u8], digits: &[u8]) -> bool {
+    groups.iter().all(|&g| g == 2)
+        && digits
+            .chunks(2)
+            .map(|p| p[0] * 10 + p.get(1).copied().unwrap_or(0))
+            .collect::<Vec<_>>()
+            .windows(2)
+            .all(|w| w[0] < w[1])
 }
 
 #[cfg(test)]
