@@ -374,13 +374,8 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
 /// Two-digit groups in strictly ascending order (`06 12 34 45 49`): as likely a list of
 /// numbers (lottery draws, bus lines) as a French number.
 fn ascending_pairs(groups: &[u8], digits: &[u8]) -> bool {
-    groups.iter().all(|&g| g == 2)
-        && digits
-            .chunks(2)
-            .map(|p| p[0] * 10 + p.get(1).copied().unwrap_or(0))
-            .collect::<Vec<_>>()
-            .windows(2)
-            .all(|w| w[0] < w[1])
+    let pair = |k: usize| digits[k] * 10 + digits.get(k + 1).copied().unwrap_or(0);
+    groups.iter().all(|&g| g == 2) && (2..digits.len()).step_by(2).all(|k| pair(k - 2) < pair(k))
 }
 
 #[cfg(test)]
