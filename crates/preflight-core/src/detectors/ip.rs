@@ -105,6 +105,9 @@ const NUMBERED: &[&str] = &[
     "number",
     "tier",
     "level",
+    "line",
+    "form",
+    "exhibit",
 ];
 
 /// A word up to two words before a dotted quad that makes it a version.
@@ -423,6 +426,7 @@ mod tests {
             "we upgraded the portal to 5.2.1.7 overnight",
             "see section 1.2.3.4 of the manual",
             "Rule 12.1.4.2 applies",
+            "form 1040, line 12.3.4.5",
             "the 2.1.0.4 release notes",
             "Chrome 120.0.6099.109",
             "iOS 17.1.2.1",

@@ -13,8 +13,8 @@
 //! shapes without a trunk prefix that are still distinctive (India `98765 43210`, Mexico
 //! `55 1234 5678`, Brazil `11 91234-5678`, Italy `333 123 4567`) 0.5; shapes that ordinary
 //! numbers share (Spain `612 345 678` reads as thousands, Brazil landline `11 3456 7890`)
-//! 0.4, and so do two-digit groups in ascending order (`06 12 34 45 49` reads as a list of
-//! lottery numbers); bare digits with a trunk `0` (`07700900123`) 0.3. Context words add 0.35 as for every
+//! 0.4, and so do two-digit groups in ascending order (`06 12 34 45 49` reads as a lottery
+//! draw); bare digits with a trunk `0` (`07700900123`) 0.3. Context words add 0.35 as for every
 //! phone number.
 //!
 //! Why a table and not the `phonenumber` crate (libphonenumber's metadata): that metadata is
@@ -286,8 +286,14 @@ fn parse(b: &[u8], start: usize) -> Option<Run> {
             _ => break,
         }
     }
-    // Not glued to a word after it.
-    if b.get(i).is_some_and(|&c| super::is_word_byte(c)) {
+    // Not glued to a word after it, directly or by a joiner (`020-7946-0958-X`).
+    let joined = |c: u8| {
+        matches!(c, b'-' | b'.' | b'/' | b'_')
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if b.get(i)
+        .is_some_and(|&c| super::is_word_byte(c) || joined(c))
+    {
         return None;
     }
     run.end = i;
@@ -371,11 +377,14 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
     })
 }
 
-/// Two-digit groups in strictly ascending order (`06 12 34 45 49`): as likely a list of
-/// numbers (lottery draws, bus lines) as a French number.
+/// Two-digit groups in strictly ascending order, none over 70 (`06 12 34 45 49`): as likely a
+/// lottery draw (five numbers out of 69 or 70) as a French number. `06 12 34 56 78` is a
+/// phone number.
 fn ascending_pairs(groups: &[u8], digits: &[u8]) -> bool {
     let pair = |k: usize| digits[k] * 10 + digits.get(k + 1).copied().unwrap_or(0);
-    groups.iter().all(|&g| g == 2) && (2..digits.len()).step_by(2).all(|k| pair(k - 2) < pair(k))
+    groups.iter().all(|&g| g == 2)
+        && (2..digits.len()).step_by(2).all(|k| pair(k - 2) < pair(k))
+        && (0..digits.len()).step_by(2).all(|k| pair(k) <= 70)
 }
 
 #[cfg(test)]
