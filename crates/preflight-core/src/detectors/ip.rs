@@ -2,8 +2,8 @@
 //!
 //! Forms found (the span covers the whole form):
 //!
-//! * IPv4 `192.168.10.20`, also right before `,` `.` `)` and after `user@` (`admin@10.1.2.3`,
-//!   the address only);
+//! * IPv4 `192.168.10.20`, also right before `,` `.` `)`, after `user@` (`admin@10.1.2.3`,
+//!   the address only) and as the ends of a range (`192.168.1.100-192.168.1.200`);
 //! * IPv6 full (`2001:0db8:85a3:0000:0000:8a2e:0370:7334`) and compressed (`::1`,
 //!   `fd00:ab::7`, `2001:db8::`), with a zone id (`fe80::1%eth0`), with an embedded IPv4
 //!   (`::ffff:10.0.0.5`, NAT64 `64:ff9b::192.0.2.33`);
@@ -208,7 +208,8 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 let Some((span, shaped)) = extend(bytes, span, false) else {
                     continue;
                 };
-                if !digits_isolated(text, &span) || (!shaped && numbered(text, &span)) {
+                let isolated = digits_isolated(text, &span) || in_range(bytes, &span);
+                if !isolated || (!shaped && numbered(text, &span)) {
                     continue;
                 }
                 let base = if shaped { SHAPED } else { BASE_V4 };
@@ -247,6 +248,46 @@ fn numbered(text: &str, span: &Range<usize>) -> bool {
     context::has_context_within(text, span, 1, 0, NUMBERED)
         || context::has_context_within(text, span, 4, 0, VERSION)
         || context::has_context_within(text, span, 0, 1, VERSION_AFTER)
+}
+
+/// Is the dotted quad at `span` one end of a range written with a dash
+/// (`192.168.1.100-192.168.1.200`), the other end a dotted quad too, and free on its far side?
+fn in_range(bytes: &[u8], span: &Range<usize>) -> bool {
+    let quad = |s: &[u8]| {
+        std::str::from_utf8(s).is_ok_and(|s| {
+            s.bytes().filter(|&b| b == b'.').count() == 3 && Ipv4Addr::from_str(s).is_ok()
+        })
+    };
+    let is_quad_byte = |b: &&u8| b.is_ascii_digit() || **b == b'.';
+    // Nothing glued on at `i`: no word byte, no joiner followed by a digit.
+    let free_at = |i: usize| match bytes.get(i) {
+        None => true,
+        Some(&b) => {
+            !is_word_byte(b)
+                && !(matches!(b, b'-' | b'.' | b'/' | b',')
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        }
+    };
+    let free_before = |i: usize| i == 0 || (!is_word_byte(bytes[i - 1]) && bytes[i - 1] != b'-');
+    if bytes.get(span.end) == Some(&b'-') && free_before(span.start) {
+        let from = span.end + 1;
+        let mut n = bytes[from..].iter().take_while(is_quad_byte).count();
+        // A full stop after the other end ends the sentence.
+        if n > 0 && bytes[from + n - 1] == b'.' {
+            n -= 1;
+        }
+        if quad(&bytes[from..from + n]) && free_at(from + n) {
+            return true;
+        }
+    }
+    if span.start > 1 && bytes[span.start - 1] == b'-' && free_at(span.end) {
+        let to = span.start - 1;
+        let n = bytes[..to].iter().rev().take_while(is_quad_byte).count();
+        if quad(&bytes[to - n..to]) && free_before(to - n) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The address at `span` with what belongs to it: a zone id (IPv6), brackets and a port, a
@@ -358,6 +399,20 @@ mod tests {
         assert_eq!(spans("the printer is 172.16.5.9."), vec!["172.16.5.9"]);
         assert_eq!(spans("(the box at 192.168.1.50)"), vec!["192.168.1.50"]);
         assert_eq!(spans("\"10.0.0.8\" in the log"), vec!["10.0.0.8"]);
+        assert_eq!(
+            spans("DHCP hands out 192.168.1.100-192.168.1.200."),
+            vec!["192.168.1.100", "192.168.1.200"]
+        );
+        for bad in [
+            "1.2.3.4-5",
+            "1.2.3.4-1.2.3.4.5",
+            "7-1.2.3.4",
+            "1.2.3.4-1.2.3",
+            "a-1.2.3.4-1.2.3.5",
+        ] {
+            let f = found(bad);
+            assert!(f.iter().all(|(s, _)| *s != "1.2.3.4"), "{bad}: {f:?}");
+        }
         assert_eq!(
             found("log in as admin@10.1.2.3 tonight"),
             vec![("10.1.2.3", 0.8)]
