@@ -263,9 +263,9 @@ fn in_range(bytes: &[u8], span: &Range<usize>) -> bool {
     let free_at = |i: usize| match bytes.get(i) {
         None => true,
         Some(&b) => {
-            !is_word_byte(b)
-                && !(matches!(b, b'-' | b'.' | b'/' | b',')
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            let joiner = matches!(b, b'-' | b'.' | b'/' | b',')
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            !is_word_byte(b) && !joiner
         }
     };
     let free_before = |i: usize| i == 0 || (!is_word_byte(bytes[i - 1]) && bytes[i - 1] != b'-');
