@@ -12,7 +12,9 @@
 //!
 //! National formats of other countries, without `+country` (`020 7946 0958`,
 //! `06 12 34 56 78`, `(02) 9876 5432`, `090-1234-5678`, `(11) 91234-5678`, …): see
-//! `phone_national.rs` for the plans and their scores.
+//! `phone_national.rs` for the plans and their scores. One named as another kind of number
+//! by a word up to three words before it (`case`, `permit`, `order`, `ref`, …; see
+//! [`NOT_PHONE`]) is dropped unless a phone context word is near.
 //!
 //! Context words (`phone`, `call`, `cell`, `tel`, `mobile`, …) add 0.35.
 
@@ -42,6 +44,44 @@ const CONTEXT: &[&str] = &[
     "sms",
     "ph",
     "hotline",
+];
+
+/// A word up to three words before a national-format number that names it as another kind
+/// of number (`Case 06-1234-5678`, `Permit 020 123 4567`), unless a phone word is near too.
+const NOT_PHONE: &[&str] = &[
+    "case",
+    "docket",
+    "order",
+    "ref",
+    "reference",
+    "invoice",
+    "permit",
+    "parcel",
+    "lot",
+    "serial",
+    "sku",
+    "part",
+    "item",
+    "ticket",
+    "tracking",
+    "account",
+    "acct",
+    "id",
+    "po",
+    "contract",
+    "claim",
+    "file",
+    "inventory",
+    "code",
+    "exhibit",
+    "no",
+    "isbn",
+    "model",
+    "batch",
+    "receipt",
+    "confirmation",
+    "license",
+    "policy",
 ];
 
 static NANP: LazyLock<Regex> = LazyLock::new(|| {
@@ -157,7 +197,10 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             });
         }
         for (span, base) in national {
-            if out[first..].iter().any(|d| overlaps(&d.span, &span)) {
+            if out[first..].iter().any(|d| overlaps(&d.span, &span))
+                || (context::has_context_within(text, &span, 3, 0, NOT_PHONE)
+                    && !context::has_context(text, &span, CONTEXT))
+            {
                 continue;
             }
             let score = context::boosted(base, text, &span, CONTEXT);
@@ -337,6 +380,7 @@ mod tests {
             ("ref 07700900123", "call 07700900123"),
             ("lote 11 3456 7890", "phone 11 3456 7890"),
             ("lottery numbers 06 12 34 45 49", "phone 06 12 34 45 49"),
+            ("order no. 020 7946 0958", "order line, call 020 7946 0958"),
         ] {
             let f = found(weak);
             assert!(f.iter().all(|(_, s)| *s < 0.5), "{weak}: {f:?}");
@@ -376,6 +420,10 @@ mod tests {
             "020 7946 0958 12",
             "ratio 98765:43210",
             "06.12.34.56.78.90",
+            "Case 06-1234-5678 is pending",
+            "Docket No. 03-1234-5678 was filed",
+            "Permit 020 123 4567 approved",
+            "Inventory codes 0301 234567",
         ] {
             assert!(strong(text).is_empty(), "{text}: {:?}", found(text));
         }
