@@ -208,7 +208,7 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 let Some((span, shaped)) = extend(bytes, span, false) else {
                     continue;
                 };
-                let isolated = digits_isolated(text, &span) || in_range(bytes, &span);
+                let isolated = digits_isolated(text, &span) || in_range(text, &span);
                 if !isolated || (!shaped && numbered(text, &span)) {
                     continue;
                 }
@@ -252,38 +252,32 @@ fn numbered(text: &str, span: &Range<usize>) -> bool {
 
 /// Is the dotted quad at `span` one end of a range written with a dash
 /// (`192.168.1.100-192.168.1.200`), the other end a dotted quad too, and free on its far side?
-fn in_range(bytes: &[u8], span: &Range<usize>) -> bool {
-    let quad = |s: &[u8]| {
-        std::str::from_utf8(s).is_ok_and(|s| {
-            s.bytes().filter(|&b| b == b'.').count() == 3 && Ipv4Addr::from_str(s).is_ok()
-        })
-    };
-    let is_quad_byte = |b: &&u8| b.is_ascii_digit() || **b == b'.';
-    // Nothing glued on at `i`: no word byte, no joiner followed by a digit.
-    let free_at = |i: usize| match bytes.get(i) {
+fn in_range(text: &str, span: &Range<usize>) -> bool {
+    let b = text.as_bytes();
+    // Nothing glued on at `i` (after an end) or before `i` (before a start).
+    let free_at = |i: usize| match b.get(i) {
         None => true,
-        Some(&b) => {
-            let joiner = matches!(b, b'-' | b'.' | b'/' | b',')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-            !is_word_byte(b) && !joiner
+        Some(&c) => {
+            let joiner = matches!(c, b'-' | b'.' | b'/' | b',')
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+            !is_word_byte(c) && !joiner
         }
     };
-    let free_before = |i: usize| i == 0 || (!is_word_byte(bytes[i - 1]) && bytes[i - 1] != b'-');
-    if bytes.get(span.end) == Some(&b'-') && free_before(span.start) {
+    let free_before = |i: usize| i == 0 || (!is_word_byte(b[i - 1]) && b[i - 1] != b'-');
+    let quad_byte = |c: &u8| c.is_ascii_digit() || *c == b'.';
+    if b.get(span.end) == Some(&b'-') && free_before(span.start) {
         let from = span.end + 1;
-        let mut n = bytes[from..].iter().take_while(is_quad_byte).count();
+        let n = b[from..].iter().take_while(|c| quad_byte(c)).count();
         // A full stop after the other end ends the sentence.
-        if n > 0 && bytes[from + n - 1] == b'.' {
-            n -= 1;
-        }
-        if quad(&bytes[from..from + n]) && free_at(from + n) {
+        let other = text[from..from + n].trim_end_matches('.');
+        if Ipv4Addr::from_str(other).is_ok() && free_at(from + other.len()) {
             return true;
         }
     }
-    if span.start > 1 && bytes[span.start - 1] == b'-' && free_at(span.end) {
+    if span.start > 1 && b[span.start - 1] == b'-' && free_at(span.end) {
         let to = span.start - 1;
-        let n = bytes[..to].iter().rev().take_while(is_quad_byte).count();
-        if quad(&bytes[to - n..to]) && free_before(to - n) {
+        let n = b[..to].iter().rev().take_while(|c| quad_byte(c)).count();
+        if Ipv4Addr::from_str(&text[to - n..to]).is_ok() && free_before(to - n) {
             return true;
         }
     }
@@ -342,17 +336,21 @@ fn number_after(bytes: &[u8], at: usize, min: u32, max: u32) -> Option<usize> {
     if digits > 5 || (digits > 1 && bytes[at] == b'0') {
         return None;
     }
-    let value = bytes[at..at + digits]
-        .iter()
-        .fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
+    let mut value = 0;
+    for &b in &bytes[at..at + digits] {
+        value = value * 10 + u32::from(b - b'0');
+    }
     let end = at + digits;
-    let runs_on = bytes.get(end).is_some_and(|&b| {
-        is_word_byte(b)
-            || b == b':'
-            || (matches!(b, b'.' | b'/' | b'-' | b',')
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
-    });
-    ((min..=max).contains(&value) && !runs_on).then_some(digits)
+    let runs_on = match bytes.get(end) {
+        None => false,
+        Some(&b) => {
+            is_word_byte(b)
+                || b == b':'
+                || (matches!(b, b'.' | b'/' | b'-' | b',')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+        }
+    };
+    (value >= min && value <= max && !runs_on).then_some(digits)
 }
 
 #[cfg(test)]

@@ -23,11 +23,9 @@
 //! prose; it also accepts the bare digit strings that order and tracking numbers are made of.
 //! The table below keeps only the shapes people write, which is what keeps precision up.
 
-/// A national numbering plan: which digit strings, in which groupings, are phone numbers.
+/// A national numbering plan: which digit strings, in which groupings, are phone numbers
+/// (the country in a comment above each).
 struct Plan {
-    /// Country (for the docs and tests; not reported).
-    #[cfg_attr(not(test), allow(dead_code))]
-    country: &'static str,
     /// Total digits, trunk `0` included.
     digits: (usize, usize),
     /// The leading digits (values 0–9) a number must start with.
@@ -44,15 +42,15 @@ fn trunk(d: &[u8]) -> bool {
 
 /// The national plans, most common countries beyond NANP (which `phone.rs` handles).
 const PLANS: &[Plan] = &[
+    // United Kingdom
     Plan {
-        country: "United Kingdom",
         digits: (11, 11),
         lead: |d| d[0] == 0 && matches!(d[1], 1 | 2 | 3 | 7 | 8),
         shapes: &[&[3, 4, 4], &[4, 3, 4], &[5, 6], &[5, 3, 3]],
         score: 0.6,
     },
+    // Germany
     Plan {
-        country: "Germany",
         digits: (10, 12),
         lead: trunk,
         shapes: &[
@@ -66,99 +64,99 @@ const PLANS: &[Plan] = &[
         ],
         score: 0.6,
     },
+    // France
     Plan {
-        country: "France",
         digits: (10, 10),
         lead: trunk,
         shapes: &[&[2, 2, 2, 2, 2]],
         score: 0.6,
     },
+    // Netherlands
     Plan {
-        country: "Netherlands",
         digits: (10, 10),
         lead: trunk,
         shapes: &[&[2, 8], &[3, 7], &[3, 3, 4], &[4, 6]],
         score: 0.6,
     },
+    // Italy (landline)
     Plan {
-        country: "Italy (landline)",
         digits: (9, 11),
         lead: trunk,
         shapes: &[&[2, 4, 4], &[2, 8], &[3, 7], &[2, 4, 3]],
         score: 0.6,
     },
+    // Italy (mobile)
     Plan {
-        country: "Italy (mobile)",
         digits: (10, 10),
         lead: |d| d[0] == 3 && d[1] != 0,
         shapes: &[&[3, 3, 4], &[3, 7], &[3, 4, 3]],
         score: 0.5,
     },
+    // Spain
     Plan {
-        country: "Spain",
         digits: (9, 9),
         lead: |d| matches!(d[0], 6..=9) && d[1] != 0,
         shapes: &[&[3, 2, 2, 2], &[2, 3, 2, 2]],
         score: 0.6,
     },
+    // Spain (thousands-like grouping)
     Plan {
-        country: "Spain (thousands-like grouping)",
         digits: (9, 9),
         lead: |d| matches!(d[0], 6 | 7 | 9) && d[1] != 0,
         shapes: &[&[3, 3, 3]],
         score: 0.4,
     },
+    // India (mobile)
     Plan {
-        country: "India (mobile)",
         digits: (10, 10),
         lead: |d| matches!(d[0], 6..=9),
         shapes: &[&[5, 5]],
         score: 0.5,
     },
+    // India (landline, mobile with 0)
     Plan {
-        country: "India (landline, mobile with 0)",
         digits: (11, 11),
         lead: trunk,
         shapes: &[&[3, 4, 4], &[4, 7], &[3, 8], &[6, 5]],
         score: 0.6,
     },
+    // Australia
     Plan {
-        country: "Australia",
         digits: (10, 10),
         lead: |d| d[0] == 0 && matches!(d[1], 2 | 3 | 4 | 7 | 8),
         shapes: &[&[4, 3, 3], &[2, 4, 4]],
         score: 0.6,
     },
+    // Japan
     Plan {
-        country: "Japan",
         digits: (10, 11),
         lead: trunk,
         shapes: &[&[3, 4, 4], &[2, 4, 4], &[3, 3, 4]],
         score: 0.6,
     },
+    // Japan (toll free, 4-digit areas)
     Plan {
-        country: "Japan (toll free, 4-digit areas)",
         digits: (10, 10),
         lead: |d| d[..2] == [0, 1] || d[..3] == [0, 8, 0],
         shapes: &[&[4, 3, 3], &[4, 2, 4]],
         score: 0.6,
     },
+    // Brazil (mobile)
     Plan {
-        country: "Brazil (mobile)",
         digits: (11, 11),
         lead: |d| d[0] != 0 && d[1] != 0 && d[2] == 9,
         shapes: &[&[2, 5, 4]],
         score: 0.5,
     },
+    // Brazil (landline)
     Plan {
-        country: "Brazil (landline)",
         digits: (10, 10),
         lead: |d| d[0] != 0 && d[1] != 0 && matches!(d[2], 2..=5),
         shapes: &[&[2, 4, 4]],
         score: 0.4,
     },
+    // Mexico
     Plan {
-        country: "Mexico",
         digits: (10, 10),
         lead: |d| matches!((d[0], d[1]), (5, 5) | (5, 6) | (3, 3) | (8, 1)),
         shapes: &[&[2, 4, 4]],
@@ -358,18 +356,19 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
                 .any(|p| (p.digits.0..=p.digits.1).contains(&n) && (p.lead)(digits));
         return ok.then_some(BARE);
     }
-    let score = PLANS
-        .iter()
-        .filter(|p| (p.digits.0..=p.digits.1).contains(&n) && (p.lead)(digits))
-        .filter(|p| p.shapes.contains(&groups))
-        .map(|p| {
-            if trunk || run.paren {
+    let mut best: Option<f32> = None;
+    for p in PLANS {
+        if (p.digits.0..=p.digits.1).contains(&n) && (p.lead)(digits) && p.shapes.contains(&groups)
+        {
+            let score = if trunk || run.paren {
                 p.score.max(MARKED)
             } else {
                 p.score
-            }
-        })
-        .reduce(f32::max)?;
+            };
+            best = Some(best.map_or(score, |b| b.max(score)));
+        }
+    }
+    let score = best?;
     Some(if ascending_pairs(groups, digits) {
         score.min(LIST)
     } else {
@@ -381,10 +380,20 @@ fn accept(b: &[u8], start: usize, run: &Run, k: usize) -> Option<f32> {
 /// lottery draw (five numbers out of 69 or 70) as a French number. `06 12 34 56 78` is a
 /// phone number.
 fn ascending_pairs(groups: &[u8], digits: &[u8]) -> bool {
-    let pair = |k: usize| digits[k] * 10 + digits.get(k + 1).copied().unwrap_or(0);
-    groups.iter().all(|&g| g == 2)
-        && (2..digits.len()).step_by(2).all(|k| pair(k - 2) < pair(k))
-        && (0..digits.len()).step_by(2).all(|k| pair(k) <= 70)
+    if groups.iter().any(|&g| g != 2) {
+        return false;
+    }
+    let mut last = 0;
+    let mut k = 0;
+    while k + 1 < digits.len() {
+        let pair = digits[k] * 10 + digits[k + 1];
+        if (k > 0 && pair <= last) || pair > 70 {
+            return false;
+        }
+        last = pair;
+        k += 2;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -393,14 +402,13 @@ mod tests {
 
     #[test]
     fn plans_are_consistent() {
-        for p in PLANS {
-            assert!(p.digits.0 >= 9 && p.digits.0 <= p.digits.1, "{}", p.country);
+        for (i, p) in PLANS.iter().enumerate() {
+            assert!(p.digits.0 >= 9 && p.digits.0 <= p.digits.1, "plan {i}");
             for s in p.shapes {
                 let total: usize = s.iter().map(|&g| usize::from(g)).sum();
                 assert!(
                     (p.digits.0..=p.digits.1).contains(&total),
-                    "{}: shape {s:?} has {total} digits",
-                    p.country
+                    "plan {i}: shape {s:?} has {total} digits"
                 );
             }
         }
