@@ -26,8 +26,9 @@
 //! Private, loopback, link-local, shared (CGNAT) and documentation ranges are reported like
 //! any other address: they reveal how an internal network is laid out.
 //!
-//! Scores: IPv4 0.7, IPv6 0.75, any form with a port, prefix, zone id, brackets or `user@`
-//! 0.8; context words (`ip`, `server`, `host`, …) add 0.35.
+//! Scores: IPv4 0.7 (four one-digit octets not all the same, `3.2.1.0`, 0.5: more often a
+//! version or outline number), IPv6 0.75, any form with a port, prefix, zone id, brackets or
+//! `user@` 0.8; context words (`ip`, `server`, `host`, …) add 0.35.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
@@ -41,6 +42,8 @@ use super::{compile, context, digits_isolated, is_word_byte, push, Anchored, Det
 const ENTITY: &str = "IP_ADDRESS";
 const BASE_V4: f32 = 0.7;
 const BASE_V6: f32 = 0.75;
+/// Four one-digit octets, not all the same (see [`small_octets`]): needs a context word.
+const SMALL_V4: f32 = 0.5;
 /// With a port, prefix length, zone id, brackets or `user@`.
 const SHAPED: f32 = 0.8;
 const CONTEXT: &[&str] = &[
@@ -108,6 +111,8 @@ const NUMBERED: &[&str] = &[
     "line",
     "form",
     "exhibit",
+    "schema",
+    "spec",
 ];
 
 /// A word up to two words before a dotted quad that makes it a version.
@@ -212,7 +217,13 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 if !isolated || (!shaped && numbered(text, &span)) {
                     continue;
                 }
-                let base = if shaped { SHAPED } else { BASE_V4 };
+                let base = if shaped {
+                    SHAPED
+                } else if small_octets(m.as_str()) {
+                    SMALL_V4
+                } else {
+                    BASE_V4
+                };
                 let score = context::boosted(base, text, &span, CONTEXT);
                 push(out, ENTITY, span, score);
             }
@@ -237,6 +248,13 @@ fn sane_v6(candidate: &str) -> Option<usize> {
         telling |= g.len() >= 3 || g.contains('.');
     }
     telling.then_some(groups)
+}
+
+/// Four one-digit octets, not all the same (`3.2.1.0`, `1.2.3.4`): more often a version or an
+/// outline number than an address (`8.8.8.8` and `1.1.1.1` are resolvers).
+fn small_octets(quad: &str) -> bool {
+    let b = quad.as_bytes();
+    b.len() == 7 && !(b[0] == b[2] && b[2] == b[4] && b[4] == b[6])
 }
 
 /// Is the dotted quad at `span` named as a version or a document number by the words around
@@ -375,6 +393,14 @@ mod tests {
             vec![("192.168.10.20", 1.0)]
         );
         assert_eq!(found("8.8.8.8 works"), vec![("8.8.8.8", 0.7)]);
+        assert_eq!(found("schema 3.2.1.0"), vec![]);
+        assert_eq!(found("the 3.2.1.0 schema"), vec![("3.2.1.0", 0.5)]);
+        assert_eq!(
+            found("DNS 9.9.9.9 or 1.1.1.1"),
+            vec![("9.9.9.9", 1.0), ("1.1.1.1", 1.0)]
+        );
+        assert_eq!(found("use 3.2.1.0 instead"), vec![("3.2.1.0", 0.5)]);
+        assert_eq!(found("firewall rule for 1.2.3.4"), vec![("1.2.3.4", 0.85)]);
         for bad in [
             "256.1.1.1",
             "1.2.3.4.5",

@@ -25,7 +25,7 @@
 //! | `US_SSN` | `123-45-6789` 0.6, spaces/dots 0.5, bare 0.2 | SSA rules, same separators, no sample numbers |
 //! | `CREDIT_CARD` | 0.85 known issuer, 0.4 otherwise | Luhn, 13–19 digits, card groupings |
 //! | `IBAN_CODE` | 0.85 | country length, mod-97 |
-//! | `IP_ADDRESS` | IPv4 0.7, IPv6 0.75, with port/prefix/zone/brackets/`user@` 0.8 | `std::net` parsing, prefix ≤ 32/128, port ≤ 65535, sane IPv6 shape, no version cue |
+//! | `IP_ADDRESS` | IPv4 0.7 (one-digit octets 0.5), IPv6 0.75, with port/prefix/zone/brackets/`user@` 0.8 | `std::net` parsing, prefix ≤ 32/128, port ≤ 65535, sane IPv6 shape, no version cue |
 //! | `URL` | scheme 0.7, `www.` 0.6, bare domain 0.5 | known TLD for bare domains |
 //! | `US_PASSPORT` | 9 digits 0.2, letter + 8 digits 0.3 | needs context |
 //! | `US_ITIN` | dashes 0.5, spaces 0.35, bare 0.2 | 9XX, group 50–65/70–88/90–92/94–99 |
