@@ -99,6 +99,13 @@ const PLANS: &[Plan] = &[
         shapes: &[&[3, 2, 2, 2], &[2, 3, 2, 2]],
         score: 0.6,
     },
+    // Spain (landlines, `91 587 2200`)
+    Plan {
+        digits: (9, 9),
+        lead: |d| matches!(d[0], 8 | 9) && d[1] != 0,
+        shapes: &[&[2, 3, 4]],
+        score: 0.5,
+    },
     // Spain (thousands-like grouping)
     Plan {
         digits: (9, 9),
