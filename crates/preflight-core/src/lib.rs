@@ -32,6 +32,7 @@ mod disclaimer;
 mod engine;
 mod error;
 mod phrases;
+pub mod pii_forms;
 #[cfg(test)]
 mod testing;
 mod text;

@@ -32,6 +32,9 @@ pub struct Args {
     /// Labelled conduct rows (`{"text","label","source"}`), e.g. ../shared/data/conduct.jsonl.
     #[arg(long)]
     pub conduct: Option<String>,
+    /// PII form cases (`{"id","kind","text","expect"}` per line) for the `pii` section.
+    #[arg(long, default_value = "tests/judgement/pii.jsonl")]
+    pub pii_cases: String,
 }
 
 fn main() -> ExitCode {

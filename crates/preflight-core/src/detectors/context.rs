@@ -39,18 +39,31 @@ pub(crate) fn boosted_by(
 /// Is one of `keywords` (lower-case ASCII, words separated by one space) within the window
 /// around `span`?
 pub(crate) fn has_context(text: &str, span: &Range<usize>, keywords: &[&str]) -> bool {
+    has_context_within(text, span, WORDS_BEFORE, WORDS_AFTER, keywords)
+}
+
+/// Is one of `keywords` within `before` words before `span` or `after` words after it (each
+/// at most the default window, [`WORDS_BEFORE`] and [`WORDS_AFTER`])? Detectors use a narrow
+/// window for cues that must sit right next to the match ("version 10.2.4.15").
+pub(crate) fn has_context_within(
+    text: &str,
+    span: &Range<usize>,
+    before: usize,
+    after: usize,
+    keywords: &[&str],
+) -> bool {
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
     if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
         return false;
     }
-    let mut before = [(0usize, 0usize); WORDS_BEFORE];
-    let nb = words_before(text, start, &mut before);
-    let before = &mut before[..nb];
+    let mut before_buf = [(0usize, 0usize); WORDS_BEFORE];
+    let nb = words_before(text, start, &mut before_buf[..before.min(WORDS_BEFORE)]);
+    let before = &mut before_buf[..nb];
     before.reverse();
-    let mut after = [(0usize, 0usize); WORDS_AFTER];
-    let na = words_after(text, end, &mut after);
-    let after = &after[..na];
+    let mut after_buf = [(0usize, 0usize); WORDS_AFTER];
+    let na = words_after(text, end, &mut after_buf[..after.min(WORDS_AFTER)]);
+    let after = &after_buf[..na];
     keywords
         .iter()
         .any(|kw| contains_phrase(text, before, kw) || contains_phrase(text, after, kw))
@@ -62,6 +75,9 @@ fn is_word_char(c: char) -> bool {
 
 /// Up to `buf.len()` words ending at or before `end`, nearest first.
 fn words_before(text: &str, end: usize, buf: &mut [(usize, usize)]) -> usize {
+    if buf.is_empty() {
+        return 0;
+    }
     let mut n = 0;
     let mut word_end: Option<usize> = None;
     for (i, c) in text[..end].char_indices().rev() {
@@ -86,6 +102,9 @@ fn words_before(text: &str, end: usize, buf: &mut [(usize, usize)]) -> usize {
 
 /// Up to `buf.len()` words starting at or after `start`, in text order.
 fn words_after(text: &str, start: usize, buf: &mut [(usize, usize)]) -> usize {
+    if buf.is_empty() {
+        return 0;
+    }
     let mut n = 0;
     let mut word_start: Option<usize> = None;
     for (i, c) in text[start..].char_indices() {

@@ -21,11 +21,11 @@
 //! | detector | base scores | validator / notes |
 //! |---|---|---|
 //! | `EMAIL_ADDRESS` | 0.8 | alphabetic TLD, not a file extension |
-//! | `PHONE_NUMBER` | NANP formatted 0.6, with `+1`/`1` 0.7, E.164 0.6, 10 bare digits 0.3; `+CC` 0.6 | NANP area/exchange 2–9, no N11, same separators; valid country code, 8–15 digits |
-//! | `US_SSN` | `123-45-6789` 0.6, spaces/dots 0.4, bare 0.2 | SSA rules, same separators, no sample numbers |
+//! | `PHONE_NUMBER` | NANP formatted 0.6, with `+1`/`1` 0.7, E.164 0.6, 10 bare digits 0.3; `+CC` 0.6; national 0.6 (trunk `0` or brackets), 0.5 / 0.4 (mobile shapes), bare with `0` 0.3 | NANP area/exchange 2–9, no N11, same separators; valid country code, 8–15 digits; national plans: length, prefix and grouping per country |
+//! | `US_SSN` | `123-45-6789` 0.6, spaces/dots 0.5, bare 0.2 | SSA rules, same separators, no sample numbers |
 //! | `CREDIT_CARD` | 0.85 known issuer, 0.4 otherwise | Luhn, 13–19 digits, card groupings |
 //! | `IBAN_CODE` | 0.85 | country length, mod-97 |
-//! | `IP_ADDRESS` | 0.6 | `std::net` parsing |
+//! | `IP_ADDRESS` | IPv4 0.7 (one-digit octets 0.5), IPv6 0.75, with port/prefix/zone/brackets/`user@` 0.8 | `std::net` parsing, prefix ≤ 32/128, port ≤ 65535, sane IPv6 shape, no version cue |
 //! | `URL` | scheme 0.7, `www.` 0.6, bare domain 0.5 | known TLD for bare domains |
 //! | `US_PASSPORT` | 9 digits 0.2, letter + 8 digits 0.3 | needs context |
 //! | `US_ITIN` | dashes 0.5, spaces 0.35, bare 0.2 | 9XX, group 50–65/70–88/90–92/94–99 |
@@ -50,6 +50,7 @@ mod email;
 mod iban;
 mod ip;
 mod phone;
+mod phone_national;
 mod secrets;
 mod url;
 mod us_driver_license;

@@ -1,4 +1,5 @@
-//! PHONE_NUMBER: North American (NANP) numbers and international `+CC` numbers.
+//! PHONE_NUMBER: North American (NANP) numbers, international `+CC` numbers and national
+//! formats of the most common countries.
 //!
 //! NANP: `(202) 555-0143`, `202-555-0143`, `202.555.0143`, `+1 202 555 0143`,
 //! `1-800-555-0199`, `2025550143`. The area code and exchange must start with 2–9, the area
@@ -9,6 +10,12 @@
 //! International: `+` and a valid country calling code, 8–15 digits in all, in groups
 //! separated by spaces, dots or dashes (`+44 20 7946 0958`, `+49 (0)30 123456`): 0.6.
 //!
+//! National formats of other countries, without `+country` (`020 7946 0958`,
+//! `06 12 34 56 78`, `(02) 9876 5432`, `090-1234-5678`, `(11) 91234-5678`, …): see
+//! `phone_national.rs` for the plans and their scores. One named as another kind of number
+//! by a word up to three words before it (`case`, `permit`, `order`, `ref`, …; see
+//! [`NOT_PHONE`]) is dropped unless a phone context word is near.
+//!
 //! Context words (`phone`, `call`, `cell`, `tel`, `mobile`, …) add 0.35.
 
 use std::ops::Range;
@@ -16,7 +23,9 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
-use super::{all_same_digit, compile, context, digits_isolated, push, Detection, Hints};
+use super::{
+    all_same_digit, compile, context, digits_isolated, phone_national, push, Detection, Hints,
+};
 
 const ENTITY: &str = "PHONE_NUMBER";
 const CONTEXT: &[&str] = &[
@@ -35,6 +44,44 @@ const CONTEXT: &[&str] = &[
     "sms",
     "ph",
     "hotline",
+];
+
+/// A word up to three words before a national-format number that names it as another kind
+/// of number (`Case 06-1234-5678`, `Permit 020 123 4567`), unless a phone word is near too.
+const NOT_PHONE: &[&str] = &[
+    "case",
+    "docket",
+    "order",
+    "ref",
+    "reference",
+    "invoice",
+    "permit",
+    "parcel",
+    "lot",
+    "serial",
+    "sku",
+    "part",
+    "item",
+    "ticket",
+    "tracking",
+    "account",
+    "acct",
+    "id",
+    "po",
+    "contract",
+    "claim",
+    "file",
+    "inventory",
+    "code",
+    "exhibit",
+    "no",
+    "isbn",
+    "model",
+    "batch",
+    "receipt",
+    "confirmation",
+    "license",
+    "policy",
 ];
 
 static NANP: LazyLock<Regex> = LazyLock::new(|| {
@@ -139,6 +186,24 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
                 continue;
             }
             let score = context::boosted(0.6, text, &span, CONTEXT);
+            push(out, ENTITY, span, score);
+        }
+    }
+    if hints.cluster >= 9 {
+        let mut national = Vec::new();
+        for (offset, window) in hints.number_windows(text) {
+            phone_national::find(text, offset, window, |span, score| {
+                national.push((span, score));
+            });
+        }
+        for (span, base) in national {
+            if out[first..].iter().any(|d| overlaps(&d.span, &span))
+                || (context::has_context_within(text, &span, 3, 0, NOT_PHONE)
+                    && !context::has_context(text, &span, CONTEXT))
+            {
+                continue;
+            }
+            let score = context::boosted(base, text, &span, CONTEXT);
             push(out, ENTITY, span, score);
         }
     }
@@ -258,11 +323,121 @@ mod tests {
     }
 
     #[test]
+    fn national_formats() {
+        for (text, want) in [
+            // United Kingdom
+            ("ring me on 07700 900123 later", "07700 900123"),
+            ("London office 020 7946 0958.", "020 7946 0958"),
+            ("Manchester (0161) 496 0123", "(0161) 496 0123"),
+            ("0161 496 0123 is the desk", "0161 496 0123"),
+            ("mobile 07700 900 123", "07700 900 123"),
+            // Germany
+            ("Büro 030 12345678", "030 12345678"),
+            ("030/1234567 ab 9 Uhr", "030/1234567"),
+            ("Handy 0151 23456789", "0151 23456789"),
+            ("(089) 1234567", "(089) 1234567"),
+            // France
+            ("appelle 06 71 23 45 89 ce soir", "06 71 23 45 89"),
+            ("portable 06 12 34 56 78", "06 12 34 56 78"),
+            ("bureau 01.42.68.53.00", "01.42.68.53.00"),
+            ("fixe 04-72-12-34-56", "04-72-12-34-56"),
+            // Netherlands
+            ("bel 06-12345678", "06-12345678"),
+            ("kantoor 020 123 4567", "020 123 4567"),
+            // Italy
+            ("Roma 06 1234 5678", "06 1234 5678"),
+            ("cell 333 123 4567", "333 123 4567"),
+            // Spain
+            ("móvil 612 34 56 78", "612 34 56 78"),
+            ("Madrid 91 123 45 67", "91 123 45 67"),
+            ("Madrid: 91 587 2200.", "91 587 2200"),
+            // India
+            ("WhatsApp 98765 43210 anytime", "98765 43210"),
+            ("Delhi office 011 2345 6789", "011 2345 6789"),
+            // Australia
+            ("mob 0412 345 678", "0412 345 678"),
+            ("Sydney (02) 9876 5432", "(02) 9876 5432"),
+            ("0412 345 678 24/7", "0412 345 678"),
+            // Japan
+            ("携帯 090-1234-5678", "090-1234-5678"),
+            ("Tokyo 03-1234-5678", "03-1234-5678"),
+            ("free dial 0120-123-456", "0120-123-456"),
+            // Brazil
+            ("São Paulo (11) 91234-5678", "(11) 91234-5678"),
+            ("zap 21 98765-4321", "21 98765-4321"),
+            ("fixo (11) 3456-7890", "(11) 3456-7890"),
+            // Mexico
+            ("CDMX 55 1234 5678", "55 1234 5678"),
+            ("Monterrey (81) 1234-5678", "(81) 1234-5678"),
+        ] {
+            assert_eq!(strong(text), vec![want], "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn weak_national_shapes_need_context() {
+        for (weak, with_context) in [
+            ("budget 612 345 678 euros", "tel 612 345 678"),
+            ("ref 07700900123", "call 07700900123"),
+            ("lote 11 3456 7890", "phone 11 3456 7890"),
+            ("lottery numbers 06 12 34 45 49", "phone 06 12 34 45 49"),
+            ("order no. 020 7946 0958", "order line, call 020 7946 0958"),
+        ] {
+            let f = found(weak);
+            assert!(f.iter().all(|(_, s)| *s < 0.5), "{weak}: {f:?}");
+            assert_eq!(found(with_context).len(), 1, "{with_context}");
+            assert!(found(with_context)[0].1 >= 0.5, "{with_context}");
+        }
+    }
+
+    #[test]
+    fn national_near_misses() {
+        for text in [
+            "Boston MA 02134-1234",
+            "zip+4 20500-0003",
+            "order 0012 3456 7890",
+            "tracking 7489 1234 5678",
+            "USPS 9400 1000 0000 0000 0000 00",
+            "on 12.05.2024 at 10.30",
+            "2024-05-12 10:30",
+            "firmware 10.2.4.15",
+            "ISBN 0-306-40615-2",
+            "ISBN 978-3-16-148410-0",
+            "€1.234.567,89",
+            "1 234 567 890 visitors",
+            "items 12 34 56 78 90",
+            "020-7946 0958",
+            "SKU AB-0612-345678",
+            "serial 020-7946-0958-X",
+            "part 030 1234567.b",
+            "00 11 22 33 44",
+            "0000 000 000",
+            "coordinates 38.8977, -77.0365",
+            "flights UA 1234 and DL 5678",
+            "scores 21-17, 3-1",
+            "$612 345 678",
+            "#06 71 23 45 89",
+            "06 71 23 45 89 9",
+            "020 7946 0958 12",
+            "ratio 98765:43210",
+            "06.12.34.56.78.90",
+            "Case 06-1234-5678 is pending",
+            "Docket No. 03-1234-5678 was filed",
+            "Permit 020 123 4567 approved",
+            "Inventory codes 0301 234567",
+        ] {
+            assert!(strong(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
     fn rejects_invalid_numbers() {
         for text in [
             "222-222-2222",
             "(111) 555-0143",
-            "012-555-0143",
+            // Area codes start with 2-9 (`012-555-0143` is a national trunk number, see
+            // `national_formats`).
+            "112-555-0143",
             "202-155-0143",
             "911-555-0143",
             "202-555 0143",

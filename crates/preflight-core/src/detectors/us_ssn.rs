@@ -1,13 +1,18 @@
 //! US_SSN: US Social Security numbers, `AAA-GG-SSSS`.
 //!
-//! Shapes and base scores: dashes `123-45-6789` 0.6; spaces or dots `123 45 6789` 0.4; nine
-//! bare digits 0.2. Context words (`ssn`, `social security`, …) add 0.35, so the weak shapes
-//! need one to reach 0.5.
+//! Shapes and base scores: dashes `123-45-6789` 0.6; dots `123.45.6789` or spaces
+//! `123 45 6789` 0.5; nine bare digits 0.2. Context words (`ssn`, `social security`, …) add
+//! 0.35, so bare digits need one to reach 0.5.
 //!
-//! Dropped (SSA rules): mixed separators (`123-45 6789`, and so ZIP+4 `12345-6789`), all digits
-//! the same, area `000`, `666` or `9xx` (ITINs, see `us_itin.rs`), group `00`, serial `0000`,
-//! and the two numbers famous for being printed on sample cards (`078-05-1120`,
-//! `219-09-9999`). `123-45-6789` follows every SSA rule and is detected.
+//! Dropped (SSA rules, whatever the separator): mixed separators (`123-45 6789`, and so ZIP+4
+//! `12345-6789`), all digits the same, area `000`, `666` or `9xx` (ITINs, see `us_itin.rs`),
+//! group `00`, serial `0000`. The numbers printed on sample cards (`078-05-1120`,
+//! `219-09-9999`, in any separator) are reported like any other: a reader cannot tell them
+//! from a real number, and a post that shows one reads as a leaked SSN. `123-45-6789`
+//! follows every SSA rule and is detected. A number glued to
+//! more digits is not an SSN: by a separator (`123-45-6789-0`, `1.123.45.6789`) or, for
+//! the spaced shape, by a space (`4 123 45 6789`, `123 45 6789 12`: part of a longer
+//! spaced number).
 
 use std::sync::LazyLock;
 
@@ -15,9 +20,6 @@ use super::{all_same_digit, context, digits_isolated, push, Anchored, Detection,
 
 const ENTITY: &str = "US_SSN";
 const CONTEXT: &[&str] = &["ssn", "ssns", "social security", "soc sec", "ssa", "ss"];
-
-/// Published on sample cards and used by many people by mistake; never assigned.
-const SAMPLE_NUMBERS: &[&str] = &["078051120", "219099999"];
 
 static RE: LazyLock<Anchored> = LazyLock::new(|| {
     Anchored::new(
@@ -41,15 +43,28 @@ pub(crate) fn detect(text: &str, hints: &Hints, out: &mut Vec<Detection>) {
             if s1 != s2 || !valid(area, group, serial) {
                 continue;
             }
+            if s1 == " " && spaced_run_continues(text, &span) {
+                continue;
+            }
             let base = match s1 {
                 "-" => 0.6,
                 "" => 0.2,
-                _ => 0.4,
+                _ => 0.5,
             };
             let score = context::boosted(base, text, &span, CONTEXT);
             push(out, ENTITY, span, score);
         }
     }
+}
+
+/// Does a space-separated number at `span` run on into more digits across a single space
+/// (`4 123 45 6789`, `123 45 6789 12`)?
+fn spaced_run_continues(text: &str, span: &std::ops::Range<usize>) -> bool {
+    let b = text.as_bytes();
+    let before = span.start >= 2 && b[span.start - 1] == b' ' && b[span.start - 2].is_ascii_digit();
+    let after =
+        b.get(span.end) == Some(&b' ') && b.get(span.end + 1).is_some_and(u8::is_ascii_digit);
+    before || after
 }
 
 /// SSA rules for the three groups (digits only).
@@ -69,7 +84,7 @@ pub(crate) fn valid(area: &str, group: &str, serial: &str) -> bool {
         all[i] = b;
     }
     let all = std::str::from_utf8(&all).unwrap_or("");
-    !all_same_digit(all) && !SAMPLE_NUMBERS.contains(&all)
+    !all_same_digit(all)
 }
 
 #[cfg(test)]
@@ -92,7 +107,56 @@ mod tests {
         let f = found("number 536-22-1234 on file");
         assert_eq!(f, vec![("536-22-1234", 0.6)]);
         let f = found("SSN: 536 22 1234");
-        assert!((f[0].1 - 0.75).abs() < 1e-6);
+        assert!((f[0].1 - 0.85).abs() < 1e-6);
+    }
+
+    #[test]
+    fn dots_and_spaces() {
+        for (text, want) in [
+            ("my number is 536.22.1234, thanks", "536.22.1234"),
+            ("it's 536 22 1234.", "536 22 1234"),
+            ("(401 35 7777)", "401 35 7777"),
+            ("number 219.10.9999 on the form", "219.10.9999"),
+            ("number 219 09 9998 on the form", "219 09 9998"),
+            ("ssn 219.09.9999 on the form", "219.09.9999"),
+            ("ssn 219 09 9999 on the form", "219 09 9999"),
+            ("ssn 078.05.1120 on the form", "078.05.1120"),
+        ] {
+            let f = found(text);
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(f[0].0, want);
+            assert!(f[0].1 >= 0.5, "{text}: {f:?}");
+        }
+        // The same SSA rules as with dashes.
+        for text in [
+            "000 12 3456",
+            "666.12.3456",
+            "912 70 1234",
+            "123.00.4567",
+            "123 45 0000",
+            "555.55.5555",
+            "536.22 1234",
+            "536 22.1234",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn spaced_and_dotted_shapes_inside_longer_numbers() {
+        for text in [
+            "card 4 536 22 1234",
+            "ref 536 22 1234 77",
+            "1.536.22.1234",
+            "536.22.1234.5",
+            "536.22.12345",
+            "on 12.05.2024 at 10.30",
+            "tel 202 555 0143",
+            "call 536 222 1234",
+            "10.536.22.1234",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
     }
 
     #[test]
@@ -102,7 +166,7 @@ mod tests {
         assert!(f[0].1 < 0.5);
         let f = found("my social security number is 536221234");
         assert!(f[0].1 >= 0.5);
-        let f = found("536.22.1234");
+        let f = found("536221234");
         assert!(f[0].1 < 0.5);
     }
 
@@ -118,8 +182,6 @@ mod tests {
             "912-70-1234",
             "123-00-4567",
             "123-45-0000",
-            "078-05-1120",
-            "219-09-9999",
             "123-45-67890",
             "x123-45-6789",
             "1-123-45-6789",
