@@ -2,6 +2,9 @@
 //! disclaimer decision hangs on, accuracy per source, and how often calls are blurred;
 //! a paired bootstrap for the spread of a difference between two models.
 
+// Loops over the three uses index several arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::BTreeMap;
 
 use preflight_core::classify::model::{softmax, N_LABELS};

@@ -4,6 +4,9 @@
 //! the `train` rows, score each `transfer` source), **leave-one-dataset-out** on the train
 //! rows, and grouped 5-fold cross-validation as a secondary line.
 
+// Loops over the three uses index several arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::BTreeMap;
 
 use linfa::prelude::*;

@@ -10,6 +10,9 @@
 //! frequent [`MAX_WORD_TERMS`] word n-grams and [`MAX_CHAR_TERMS`] character n-grams (a dense
 //! design matrix has to fit in memory; the cut drops only rare terms).
 
+// Loops over the three uses index several arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::HashMap;
 
 use linfa::prelude::*;

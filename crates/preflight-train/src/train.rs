@@ -4,6 +4,9 @@
 //! on every row and turned into the model file; the report is written from these results
 //! only ([`crate::report`]).
 
+// Loops over the three uses index several arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 use preflight_core::classify::eval::{
     draft_counts, judge_drafts, parse_jsonl, parse_known_misses, DraftOutcome,
 };
