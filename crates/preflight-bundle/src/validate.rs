@@ -312,7 +312,7 @@ fn path_error(base: &str, e: serde_path_to_error::Error<serde_json::Error>) -> P
         message.truncate(i);
     }
     if path.ends_with(".match") && message.contains("expected map with a single key") {
-        message = "expected exactly one matcher: `phrases`, `regex` or `detector`".into();
+        message = "expected exactly one matcher: `phrases`, `regex`, `detector` or `act`".into();
     }
     unlocated(&path, message)
 }
@@ -715,6 +715,7 @@ impl<'b> Checker<'b> {
                     }
                 }
             }
+            Matcher::Act(m) => self.act(&format!("{p}.match.act"), m),
             Matcher::Detector(m) => {
                 let mp = format!("{p}.match.detector");
                 if !self.support.detectors.contains(&m.detector.as_str()) {
@@ -740,6 +741,47 @@ impl<'b> Checker<'b> {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// An act matcher: its lexicon words and exceptions are terms, its `with` names known sites.
+    fn act(&mut self, p: &str, m: &crate::ActMatcher) {
+        for (lexicon, words) in &m.extend {
+            let lp = key_path(&format!("{p}.extend"), lexicon_name(*lexicon));
+            if words.is_empty() {
+                self.push(lp.clone(), "empty list: give at least one word or phrase");
+            }
+            for (k, t) in words.iter().enumerate() {
+                self.term(format!("{lp}[{k}]"), t);
+            }
+        }
+        for (k, t) in m.except.iter().enumerate() {
+            self.term(format!("{p}.except[{k}]"), t);
+        }
+        if let Some(w) = &m.with {
+            self.act_with(&format!("{p}.with"), w);
+        }
+    }
+
+    fn act_with(&mut self, p: &str, w: &crate::ActWith) {
+        if let Some(sites) = &w.sites {
+            if sites.is_empty() {
+                self.push(
+                    format!("{p}.sites"),
+                    "empty list: the rule could never apply",
+                );
+            }
+            for (k, s) in sites.iter().enumerate() {
+                self.known_site(format!("{p}.sites[{k}]"), s);
+            }
+        }
+        if let Some(any) = &w.any {
+            if any.is_empty() {
+                self.push(format!("{p}.any"), "empty list: the rule could never apply");
+            }
+            for (k, sub) in any.iter().enumerate() {
+                self.act_with(&format!("{p}.any[{k}]"), sub);
             }
         }
     }
@@ -820,6 +862,22 @@ impl<'b> Checker<'b> {
             );
         }
         parsed
+    }
+}
+
+/// The bundle name of a lexicon (`cue`, `party`, ...).
+fn lexicon_name(l: crate::ActLexicon) -> &'static str {
+    use crate::ActLexicon as L;
+    match l {
+        L::Cue => "cue",
+        L::Party => "party",
+        L::Candidate => "candidate",
+        L::Product => "product",
+        L::Subject => "subject",
+        L::Time => "time",
+        L::Place => "place",
+        L::Channel => "channel",
+        L::Record => "record",
     }
 }
 

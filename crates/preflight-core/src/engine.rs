@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use lazy_regex::{Gates, LazyRegex, Starts};
 
+use crate::acts::{self, Hits, Lex, Lexicons, Scene};
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::classify::{self, UseInput};
 use crate::detectors;
@@ -15,7 +16,7 @@ use crate::AccountKind;
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
-use crate::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
+use crate::{AccountKindCond, Act, ActWith, Matcher, Severity, Site, Use, Weekday, When};
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
 pub const MAX_DRAFT_BYTES: usize = 1 << 20;
@@ -41,6 +42,10 @@ pub struct Engine {
     employer: PhraseSet,
     titles: Option<PhraseSet>,
     disclaimer_present: PhraseSet,
+    /// The lexicons of acts and text facts, in the same phrase index.
+    lexicons: Lexicons,
+    /// The act matchers of the rules.
+    acts: Vec<CompiledAct>,
     registry: Vec<RegistryEntry>,
     /// Duty windows: (day bitmask, start minute, end minute).
     duty: Vec<(u8, u16, u16)>,
@@ -75,12 +80,24 @@ enum CompiledMatcher {
     },
     /// Index into `Engine::regexes`.
     Regex(usize),
+    /// Index into `Engine::acts`.
+    Act(usize),
     Detector {
         name: &'static str,
         /// The set holding only this detector, so `analyze` need not look the name up.
         only: detectors::DetectorSet,
         min_score: f32,
     },
+}
+
+/// A rule's act matcher, compiled.
+#[derive(Debug)]
+struct CompiledAct {
+    act: Act,
+    /// The rule's `extend` words: the lexicon each list adds to.
+    extend: Vec<(Lex, PhraseSet)>,
+    except: Option<PhraseSet>,
+    with: Option<ActWith>,
 }
 
 /// An inline example that did not behave as declared.
@@ -219,6 +236,7 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
+        let mut acts_compiled = Vec::new();
         let mut whens: Vec<When> = Vec::new();
         let mut regexes = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
@@ -294,6 +312,39 @@ impl Engine {
                         continue;
                     }
                 },
+                Matcher::Act(a) => {
+                    let mut extend = Vec::new();
+                    for (lexicon, words) in &a.extend {
+                        let lex = Lex::of_bundle(*lexicon).unwrap_or(acts::cue_lexicon(a.act));
+                        let path = format!(
+                            "{base}.act.extend.{}",
+                            serde_json::to_value(lexicon)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                        );
+                        if let Some(set) = phrase_set(words, None, &path, &mut problems) {
+                            extend.push((lex, set));
+                        }
+                    }
+                    let except = if a.except.is_empty() {
+                        None
+                    } else {
+                        phrase_set(
+                            &a.except,
+                            None,
+                            &format!("{base}.act.except"),
+                            &mut problems,
+                        )
+                    };
+                    acts_compiled.push(CompiledAct {
+                        act: a.act,
+                        extend,
+                        except,
+                        with: a.with.clone(),
+                    });
+                    CompiledMatcher::Act(acts_compiled.len() - 1)
+                }
                 Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
                     Some(name) => CompiledMatcher::Detector {
                         name,
@@ -361,6 +412,13 @@ impl Engine {
             "$.disclaimers.present_phrases",
             &mut problems,
         );
+        // The built-in lexicons compile by construction (`acts::testing::every_lexicon_compiles`).
+        let lexicons = Lexicons::add(&mut index).map_err(|_| BundleErrors {
+            problems: vec![problem(
+                "$".into(),
+                "built-in act lexicons could not be compiled",
+            )],
+        })?;
 
         let registry = bundle
             .registry
@@ -408,6 +466,8 @@ impl Engine {
             employer,
             titles,
             disclaimer_present,
+            lexicons,
+            acts: acts_compiled,
             registry,
             duty,
         })
@@ -529,12 +589,63 @@ impl Engine {
             .of(self.employer)
             .iter()
             .any(|m| outside(m.span.start, m.span.end));
-        let official_title = self.titles.is_some_and(|t| {
+        let listed_title = self.titles.is_some_and(|t| {
             found
                 .of(t)
                 .iter()
                 .any(|m| outside(m.span.start, m.span.end))
         });
+
+        // Acts and text facts read the draft's sentences: built only when a lexicon that
+        // starts one of them matched.
+        let wants_view = self.lexicons.any_of(&found, acts::FACT_TRIGGERS)
+            || self.acts.iter().any(|a| {
+                acts::triggers(a.act).any(|l| self.lexicons.any_of(&found, &[l]))
+                    || a.extend.iter().any(|(_, set)| !found.of(*set).is_empty())
+            });
+        let view = wants_view.then(|| {
+            let hits = self.lexicons.hits(&found);
+            let scene = Scene::new(text, &stream.slots);
+            (scene, hits)
+        });
+        let outside_slots = |scene: &Scene, r: &std::ops::Range<usize>| {
+            let span = scene.span(r.clone());
+            outside(span.start, span.end)
+        };
+        // Where the employer is referred to (by name, or unnamed) and titles are used.
+        let mut employer_slots: Vec<std::ops::Range<usize>> = found
+            .of(self.employer)
+            .iter()
+            .filter(|m| outside(m.span.start, m.span.end))
+            .map(|m| m.slots.clone())
+            .collect();
+        let mut title_slots: Vec<std::ops::Range<usize>> = self
+            .titles
+            .map(|t| {
+                found
+                    .of(t)
+                    .iter()
+                    .filter(|m| outside(m.span.start, m.span.end))
+                    .map(|m| m.slots.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut unnamed_employer = false;
+        if let Some((scene, hits)) = &view {
+            let unnamed: Vec<_> = acts::employer::unnamed(scene, hits)
+                .into_iter()
+                .filter(|r| outside_slots(scene, r))
+                .collect();
+            unnamed_employer = !unnamed.is_empty();
+            employer_slots.extend(unnamed);
+            title_slots.extend(
+                acts::title::patterns(scene, hits, &employer_slots)
+                    .into_iter()
+                    .filter(|r| outside_slots(scene, r)),
+            );
+        }
+        let official_title = listed_title || !title_slots.is_empty();
+        let employer_reference = mentions_employer || unnamed_employer;
 
         // Use: the text classifier, overridden by the registry for official accounts.
         let mut use_ = classify::assess(&UseInput {
@@ -556,6 +667,7 @@ impl Engine {
             site: site.map(|s| s.id.as_str()),
             on_duty,
             mentions_employer,
+            employer_reference,
             official_title,
             reply: context.reply.unwrap_or(false),
             disclaimer_present: !disclaimer_regions.is_empty(),
@@ -692,6 +804,55 @@ impl Engine {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
                     }
                 }
+                CompiledMatcher::Act(k) => {
+                    let Some((scene, hits)) = &view else { continue };
+                    let act = &self.acts[*k];
+                    // A rule's own words join the built-in lexicons.
+                    let extended;
+                    let hits = if act.extend.iter().any(|(_, set)| !found.of(*set).is_empty()) {
+                        let mut h = hits.clone();
+                        for (lex, set) in &act.extend {
+                            h.add(*lex, found.of(*set));
+                        }
+                        extended = h;
+                        &extended
+                    } else {
+                        hits
+                    };
+                    if !acts::may_occur(act.act, hits) {
+                        continue;
+                    }
+                    let excepted = act.except.map_or(&[][..], |e| found.of(e));
+                    let near = Near {
+                        scene,
+                        hits,
+                        employer: &employer_slots,
+                        titles: &title_slots,
+                    };
+                    let spans = merge_spans(
+                        acts::find(act.act, scene, hits)
+                            .into_iter()
+                            .filter(|r| outside_slots(scene, r))
+                            .filter(|r| {
+                                let sentence = scene.sentence(r.start);
+                                !excepted.iter().any(|x| {
+                                    x.slots.start >= sentence.start && x.slots.end <= sentence.end
+                                })
+                            })
+                            .filter(|r| {
+                                act.with
+                                    .as_ref()
+                                    .is_none_or(|w| facts.holds_with(w, &near, r.start))
+                            })
+                            .map(|r| {
+                                let s = scene.span(r);
+                                s.start..s.end
+                            }),
+                    );
+                    if !spans.is_empty() {
+                        findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
+                    }
+                }
                 CompiledMatcher::Detector {
                     name, min_score, ..
                 } => {
@@ -746,9 +907,11 @@ impl Engine {
                 site,
                 account_kind,
                 mentions_employer,
+                unnamed_employer,
                 official_title,
                 present_span,
                 organization: &self.bundle.metadata.organization,
+                violation: counts.violation > 0,
             },
             &self.bundle.disclaimers.variants,
         );
@@ -761,6 +924,7 @@ impl Engine {
             account_kind,
             account_unit: official.map(|e| e.unit.clone()),
             mentions_employer,
+            employer_reference,
             official_title,
             on_duty,
             length: disclaimer::site_length(text, &tokens, site),
@@ -862,6 +1026,42 @@ fn merge_spans(spans: impl Iterator<Item = std::ops::Range<usize>>) -> Vec<Span>
     out
 }
 
+/// The text facts around an act, for its `with`.
+struct Near<'a, 's> {
+    scene: &'a Scene<'s>,
+    hits: &'a Hits,
+    /// Slots of the employer's name and of unnamed references to it.
+    employer: &'a [std::ops::Range<usize>],
+    /// Slots of official titles (listed or by pattern).
+    titles: &'a [std::ops::Range<usize>],
+}
+
+impl Near<'_, '_> {
+    /// The act's window: its sentence and the ones on either side.
+    fn window(&self, at: usize) -> std::ops::Range<usize> {
+        self.scene.window(at, 1, 1)
+    }
+
+    fn employer(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.employer
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn title(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.titles
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn work(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.employer(at) || self.title(at) || self.scene.has_in(self.hits, Lex::Subject, &w)
+    }
+}
+
 /// What the `when` conditions are evaluated against.
 struct WhenFacts<'a> {
     use_: Option<Use>,
@@ -869,12 +1069,36 @@ struct WhenFacts<'a> {
     site: Option<&'a str>,
     on_duty: Option<bool>,
     mentions_employer: bool,
+    employer_reference: bool,
     official_title: bool,
     reply: bool,
     disclaimer_present: bool,
 }
 
 impl WhenFacts<'_> {
+    /// An act's `with`, for the act starting at slot `at`.
+    fn holds_with(&self, w: &ActWith, near: &Near, at: usize) -> bool {
+        let context = When {
+            account: w.account,
+            sites: w.sites.clone(),
+            on_duty: w.on_duty,
+            reply: w.reply,
+            ..When::default()
+        };
+        if !self.holds(&context) {
+            return false;
+        }
+        if w.employer.is_some_and(|b| b != near.employer(at))
+            || w.official_title.is_some_and(|b| b != near.title(at))
+            || w.work.is_some_and(|b| b != near.work(at))
+        {
+            return false;
+        }
+        w.any
+            .as_ref()
+            .is_none_or(|any| any.iter().any(|sub| self.holds_with(sub, near, at)))
+    }
+
     fn holds(&self, w: &When) -> bool {
         if let Some(uses) = &w.uses {
             if !self.use_.is_some_and(|u| uses.contains(&u)) {
@@ -903,6 +1127,8 @@ impl WhenFacts<'_> {
         }
         if w.mentions_employer
             .is_some_and(|b| b != self.mentions_employer)
+            || w.employer_reference
+                .is_some_and(|b| b != self.employer_reference)
             || w.official_title.is_some_and(|b| b != self.official_title)
             || w.reply.is_some_and(|b| b != self.reply)
             || w.disclaimer_present
@@ -1244,6 +1470,7 @@ mod tests {
             site: None,
             on_duty: None,
             mentions_employer: true,
+            employer_reference: true,
             official_title: false,
             reply: false,
             disclaimer_present,
