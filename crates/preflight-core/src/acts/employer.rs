@@ -130,6 +130,7 @@ pub(crate) fn unnamed(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
             continue;
         }
         let head = scene.norm(n.end - 1);
+        let head = head.strip_suffix("'s").unwrap_or(head);
         let strong = n.end - n.start > 1
             || matches!(
                 head,
@@ -183,6 +184,7 @@ mod tests {
             vec!["department"]
         );
         assert_eq!(refs("Proud of my agency today."), vec!["agency"]);
+        assert_eq!(refs("Our agency's pick for laptops."), vec!["agency's"]);
         assert_eq!(
             refs("The department I work for hired 40 people."),
             vec!["department"]

@@ -277,7 +277,6 @@ pub(crate) const CAMPAIGN: &[&str] = &[
     "midterm",
     "midterms",
     "rally",
-    "fundrais*",
     "yard sign",
 ];
 

@@ -61,7 +61,7 @@ pub(crate) fn cue_lexicon(act: Act) -> Lex {
 /// judged, a `move_off_channel` at a channel named with a cue).
 fn starts(act: Act) -> &'static [Lex] {
     match act {
-        Act::UrgeVote => &[Lex::VoteStrong, Lex::Party],
+        Act::UrgeVote => &[Lex::VoteStrong, Lex::Party, Lex::Office],
         _ => &[],
     }
 }

@@ -17,6 +17,7 @@ pub(crate) const CUES: &[&str] = &[
     "message me on",
     "text me on",
     "text me at",
+    "text my",
     "email my",
     "email me at my",
     "call my",

@@ -237,12 +237,27 @@ impl<'a> Scene<'a> {
             || (raw.len() <= 2 && matches!(prev, "at" | "by" | "until" | "till"))
     }
 
+    /// Only spaces stand between slots `a` and `b`.
+    pub fn joined(&self, a: usize, b: usize) -> bool {
+        match (self.slots.get(a), self.slots.get(b)) {
+            (Some(x), Some(y)) => self
+                .text
+                .get(x.span.end..y.span.start)
+                .is_some_and(|g| g.chars().all(|c| c == ' ')),
+            _ => false,
+        }
+    }
+
     /// A name: capitalised words starting at `slot` (not "I", not a sentence's first word unless
     /// another capitalised word follows), joined by "of"/"the"/"and"/"&". Returns their slots.
     pub fn proper_name(&self, slot: usize) -> Option<Range<usize>> {
         let mut end = slot;
         let mut k = slot;
         while k < self.len() && self.sentence_of(k) == self.sentence_of(slot) {
+            // A name does not run across punctuation ("Director of Public Affairs: Pixel").
+            if k > slot && !self.joined(k - 1, k) {
+                break;
+            }
             let raw = self.raw(k);
             if self.is_capitalised(k) && raw != "I" && !raw.starts_with(['#', '@']) {
                 k += 1;
@@ -307,7 +322,9 @@ impl<'a> Scene<'a> {
             .filter(|&k| self.sentence_of(k) == self.sentence_of(slot))
             .any(|k| {
                 let n = self.norm(k);
-                matches!(n, "not" | "never" | "no" | "nor") || n.ends_with("n't")
+                // "No, just delete it": an interjection, not a negation.
+                let interjection = n == "no" && !self.joined(k, k + 1);
+                (matches!(n, "not" | "never" | "no" | "nor") && !interjection) || n.ends_with("n't")
             })
     }
 

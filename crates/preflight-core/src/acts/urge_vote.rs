@@ -123,6 +123,12 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     for cue in hits.of(Lex::VoteStrong) {
         out.push(cue.clone());
     }
+    // A campaign hashtag: "#SmithForSenate", "#Jones4Mayor".
+    for k in 0..scene.len() {
+        if campaign_hashtag(scene.norm(k)) {
+            out.push(k..k + 1);
+        }
+    }
     for party in hits.of(Lex::Party) {
         if neutral(party) {
             continue;
@@ -135,6 +141,36 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     out.sort_by_key(|r| (r.start, r.end));
     out.dedup();
     out
+}
+
+/// Offices a campaign hashtag ends with.
+const HASHTAG_OFFICES: &[&str] = &[
+    "senate",
+    "congress",
+    "governor",
+    "mayor",
+    "president",
+    "potus",
+    "house",
+    "council",
+    "sheriff",
+    "da",
+];
+
+/// `#<name>for<office>` or `#<name>4<office>`, with a name before "for".
+fn campaign_hashtag(norm: &str) -> bool {
+    let Some(body) = norm.strip_prefix('#') else {
+        return false;
+    };
+    HASHTAG_OFFICES.iter().any(|office| {
+        body.strip_suffix(office).is_some_and(|rest| {
+            rest.strip_suffix("for")
+                .or_else(|| rest.strip_suffix('4'))
+                .is_some_and(|name| {
+                    name.len() >= 2 && name.bytes().all(|b| b.is_ascii_alphabetic())
+                })
+        })
+    })
 }
 
 /// A candidate or party right after a cue: a private name, an honorific, or a party, perhaps
@@ -194,6 +230,15 @@ mod tests {
             vec!["support"]
         );
         assert_eq!(acts(Act::UrgeVote, "Vote them out!"), vec!["Vote them out"]);
+    }
+
+    #[test]
+    fn campaign_hashtags() {
+        assert_eq!(
+            acts(Act::UrgeVote, "#SmithForSenate rally tonight"),
+            vec!["#SmithForSenate"]
+        );
+        assert!(acts(Act::UrgeVote, "#ReadyForSummer at the senate pool").is_empty());
     }
 
     #[test]
