@@ -278,6 +278,7 @@ pub(crate) const CAMPAIGN: &[&str] = &[
     "midterms",
     "rally",
     "yard sign",
+    "race",
 ];
 
 /// Honorifics before a candidate's name.

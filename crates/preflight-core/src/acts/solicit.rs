@@ -39,12 +39,21 @@ pub(crate) const CUES: &[&str] = &[
 /// phrase ("the campaign to reduce lead pipes", "Combined Federal Campaign", "Democrat or
 /// Republican").
 pub(crate) fn political_argument(scene: &Scene, hits: &Hits, within: &Range<usize>) -> bool {
+    political_arguments(scene, hits, within).next().is_some()
+}
+
+/// The political arguments in `within` (see [`political_argument`]).
+fn political_arguments<'h>(
+    scene: &'h Scene,
+    hits: &'h Hits,
+    within: &'h Range<usize>,
+) -> impl Iterator<Item = &'h Range<usize>> + 'h {
     let neutral = hits.of(Lex::NeutralPolitics);
     [Lex::Party, Lex::Office, Lex::Campaign, Lex::Honorific]
         .into_iter()
         .flat_map(|l| hits.of(l))
         .filter(|h| h.start >= within.start && h.end <= within.end)
-        .any(|h| {
+        .filter(move |h| {
             !neutral.iter().any(|n| n.start <= h.start && h.end <= n.end)
                 && !(scene.norm(h.start) == "campaign" && scene.norm(h.end) == "to")
         })
@@ -57,9 +66,17 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
             continue;
         }
         let window = scene.window(cue.start, 1, 1);
-        if political_argument(scene, hits, &window) {
-            out.push(cue.clone());
+        let mut args = political_arguments(scene, hits, &window).peekable();
+        if args.peek().is_none() {
+            continue;
         }
+        // An argument right after the cue joins its span ("donate to my campaign").
+        let end = args
+            .filter(|a| a.start >= cue.end && a.start <= cue.end + 2)
+            .map(|a| a.end)
+            .min()
+            .unwrap_or(cue.end);
+        out.push(cue.start..end);
     }
     out
 }
@@ -74,6 +91,10 @@ mod tests {
         assert_eq!(
             acts(Act::SolicitMoney, "Chip in $5 to my campaign today"),
             vec!["Chip in"]
+        );
+        assert_eq!(
+            acts(Act::SolicitMoney, "Please donate to my campaign"),
+            vec!["donate to my campaign"]
         );
         assert_eq!(
             acts(

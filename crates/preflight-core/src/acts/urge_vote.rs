@@ -101,6 +101,11 @@ pub(crate) const NEUTRAL: &[&str] = &[
     "register to vote",
     "combined federal campaign",
     "cfc",
+    "charity race",
+    "fun run",
+    "5k race",
+    "relay race",
+    "race for the cure",
 ];
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
