@@ -1436,8 +1436,63 @@ mod tests {
             has(
                 &ps,
                 "$.rules[1].match",
-                "exactly one matcher: `phrases`, `regex` or `detector`"
+                "exactly one matcher: `phrases`, `regex`, `detector` or `act`"
             ),
+            "{ps:#?}"
+        );
+    }
+
+    /// An act matcher: its act name, lexicon keys, terms and `with` sites are checked, each at
+    /// its path.
+    #[test]
+    fn act_matchers_are_checked_with_paths() {
+        let mut v = value();
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse",
+            "extend": {"product": ["CloudSuite", "b*d"], "party": []},
+            "except": [""],
+            "with": {"any": [{"official_title": true}, {"sites": ["fb"]}, {"employer": true, "work": true, "account": "official"}]}}});
+        let ps = problems_of(&v);
+        let expect = [
+            (
+                "$.rules[0].match.act.extend.product[1]",
+                "`*` may only end a word",
+            ),
+            ("$.rules[0].match.act.extend.party", "empty list"),
+            ("$.rules[0].match.act.except[0]", "empty term"),
+            (
+                "$.rules[0].match.act.with.any[1].sites[0]",
+                "unknown site `fb`",
+            ),
+        ];
+        for (path, needle) in expect {
+            assert!(has(&ps, path, needle), "{path}: {ps:#?}");
+        }
+        assert_eq!(ps.len(), expect.len(), "{ps:#?}");
+
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse_everything"}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act")
+                    && p.message.contains("urge_vote")),
+            "{ps:#?}"
+        );
+        v["rules"][0]["match"] =
+            serde_json::json!({"act": {"act": "urge_vote", "extend": {"parties": ["x"]}}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act.extend")
+                    && p.message.contains("candidate")),
+            "{ps:#?}"
+        );
+        v["rules"][0]["match"] =
+            serde_json::json!({"act": {"act": "urge_vote", "with": {"duty": true}}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act.with")
+                    && p.message.contains("unknown field `duty`")),
             "{ps:#?}"
         );
     }

@@ -1462,6 +1462,99 @@ mod tests {
         assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
     }
 
+    /// A bundle with an act rule: `extend`, `except` and `with` each do their part, and the
+    /// `employer_reference` condition sees the employer without its name.
+    #[test]
+    fn act_rules_combine_acts_with_facts() {
+        let mut v: serde_json::Value = serde_json::from_str(BUNDLE).unwrap();
+        v["rules"].as_array_mut().unwrap().extend([
+            serde_json::json!({"id": "endorse", "element": "legal", "severity": "violation",
+                "message": "m", "why": "w", "reference": {"clause": "5 CFR 2635.702"},
+                "match": {"act": {"act": "endorse",
+                    "extend": {"product": ["widgetron"], "cue": ["top pick"]},
+                    "except": ["not sponsored"],
+                    "with": {"any": [{"official_title": true}, {"account": "official"}]}}}}),
+            serde_json::json!({"id": "unnamed", "element": "content", "severity": "advice",
+                "message": "m", "why": "w", "reference": {"clause": "c"},
+                "when": {"employer_reference": true, "mentions_employer": false},
+                "match": {"act": {"act": "delete_records", "with": {"work": true}}}}),
+        ]);
+        let e = Engine::new(serde_json::from_value(v).unwrap()).unwrap();
+        let me = Context {
+            site: Some("x".into()),
+            account: Some("@jo".into()),
+            ..Context::default()
+        };
+        let official = Context {
+            account: Some("@DeptExamples".into()),
+            ..me.clone()
+        };
+        let run = |t: &str, c: &Context| e.analyze(t, c).unwrap();
+        // A title (listed, or by pattern) or an official account makes a recommendation an
+        // endorsement; a lexicon word added by the bundle is a product.
+        let a = run("As Deputy Director I recommend the widgetron to all.", &me);
+        assert_eq!(ids(&a), vec!["endorse"]);
+        assert_eq!(a.findings[0].matched, vec!["recommend"]);
+        assert_eq!(
+            ids(&run(
+                "Senior analyst at the Department of Examples: widgetron is my top pick.",
+                &me
+            )),
+            vec!["endorse"]
+        );
+        assert_eq!(
+            ids(&run("We recommend the widgetron.", &official)),
+            vec!["endorse"]
+        );
+        assert!(run("I recommend the widgetron.", &me).findings.is_empty());
+        // The title must be near the act: another paragraph's title does not count.
+        assert!(run(
+            "Deputy Director at the Department of Examples. Retired now. Gardening every day. I recommend the widgetron.",
+            &me
+        )
+        .findings
+        .is_empty());
+        // `except` in the act's sentence cancels it.
+        assert!(run("We recommend the widgetron, not sponsored.", &official)
+            .findings
+            .is_empty());
+
+        // An unnamed employer reference is a fact of its own; the disclaimer decision sees it.
+        let a = run("Delete the audit emails from my agency before Friday.", &me);
+        assert_eq!(ids(&a), vec!["unnamed"]);
+        assert!(a.employer_reference && !a.mentions_employer);
+        assert!(a.disclaimer.needed);
+        assert!(
+            a.disclaimer.reason.contains("refers to your employer"),
+            "{}",
+            a.disclaimer.reason
+        );
+        assert!(run("Delete the audit emails from DoEx before Friday.", &me)
+            .findings
+            .is_empty());
+        assert!(!run("My team won the softball game!", &me).disclaimer.needed);
+    }
+
+    /// A suggested disclaimer says that it does not cure a violation in the draft.
+    #[test]
+    fn disclaimer_note_when_the_draft_has_a_violation() {
+        let e = engine();
+        let me = Context {
+            site: Some("x".into()),
+            account: Some("@jo".into()),
+            ..Context::default()
+        };
+        let a = e.analyze("DoEx staff: chip in for my race", &me).unwrap();
+        assert!(a.counts.violation > 0 && a.disclaimer.needed);
+        assert!(a
+            .disclaimer
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("does not cure")));
+        let a = e.analyze("DoEx staff: great quarter", &me).unwrap();
+        assert!(a.disclaimer.needed && a.disclaimer.note.is_none());
+    }
+
     #[test]
     fn when_conditions_not_official_and_disclaimer_present() {
         let facts = |account_kind, disclaimer_present| WhenFacts {

@@ -2,7 +2,7 @@
 //!
 //! A money cue ("donate", "chip in", "give what you can", "throw a few bucks", "Venmo me",
 //! "match me", "help me raise") with a political argument (a party, an office or race, a
-//! campaign word, an honorific before a name: [`political_argument`]) in its sentence or a
+//! campaign word, an honorific before a name: [`political_arguments`]) in its sentence or a
 //! neighbouring one. Charity drives, office collections and the Combined Federal Campaign are
 //! not political.
 
@@ -35,14 +35,9 @@ pub(crate) const CUES: &[&str] = &[
     "fundrais*",
 ];
 
-/// A party, office, race, campaign word or honorific in `within`, not part of a non-partisan
-/// phrase ("the campaign to reduce lead pipes", "Combined Federal Campaign", "Democrat or
-/// Republican").
-pub(crate) fn political_argument(scene: &Scene, hits: &Hits, within: &Range<usize>) -> bool {
-    political_arguments(scene, hits, within).next().is_some()
-}
-
-/// The political arguments in `within` (see [`political_argument`]).
+/// The political arguments in `within`: a party, office, race, campaign word or honorific, not
+/// part of a non-partisan phrase ("the campaign to reduce lead pipes", "Combined Federal
+/// Campaign", "Democrat or Republican").
 fn political_arguments<'h>(
     scene: &'h Scene,
     hits: &'h Hits,
