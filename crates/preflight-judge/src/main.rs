@@ -32,6 +32,9 @@ pub struct Args {
     /// Labelled conduct rows (`{"text","label","source"}`), e.g. ../shared/data/conduct.jsonl.
     #[arg(long)]
     pub conduct: Option<String>,
+    /// The paraphrase suite: `families.json` and one JSONL file per rule family.
+    #[arg(long, default_value = "tests/paraphrase")]
+    pub paraphrase: String,
 }
 
 fn main() -> ExitCode {

@@ -116,7 +116,10 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
             .any(|n| n.start <= r.start && r.end <= n.end)
     };
     for cue in hits.of(Lex::VoteCue) {
-        if scene.is_past(cue.start) || neutral(cue) {
+        // "elect" shares its stem with "election", "electoral": the noun is no appeal.
+        let noun = scene.norm(cue.start).starts_with("electi")
+            || scene.norm(cue.start).starts_with("elector");
+        if noun || scene.is_past(cue.start) || neutral(cue) {
             continue;
         }
         let target = aimed_at(scene, hits, cue.end);
@@ -282,5 +285,12 @@ mod tests {
         )
         .is_empty());
         assert!(acts(Act::UrgeVote, "Back the Bills this Sunday!").is_empty());
+        // "elect" and "election" share a stem.
+        assert!(acts(
+            Act::UrgeVote,
+            "The election is in November. Check your state's rules."
+        )
+        .is_empty());
+        assert_eq!(acts(Act::UrgeVote, "Elect Priya Shah!"), vec!["Elect"]);
     }
 }
