@@ -95,6 +95,23 @@ pub enum ActLexicon {
     Record,
 }
 
+impl ActLexicon {
+    /// The name used in bundles, e.g. `party`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActLexicon::Cue => "cue",
+            ActLexicon::Party => "party",
+            ActLexicon::Candidate => "candidate",
+            ActLexicon::Product => "product",
+            ActLexicon::Subject => "subject",
+            ActLexicon::Time => "time",
+            ActLexicon::Place => "place",
+            ActLexicon::Channel => "channel",
+            ActLexicon::Record => "record",
+        }
+    }
+}
+
 /// An act matcher: the rule fires where the draft performs `act` and the `with` facts hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

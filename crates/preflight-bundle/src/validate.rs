@@ -748,7 +748,7 @@ impl<'b> Checker<'b> {
     /// An act matcher: its lexicon words and exceptions are terms, its `with` names known sites.
     fn act(&mut self, p: &str, m: &crate::ActMatcher) {
         for (lexicon, words) in &m.extend {
-            let lp = key_path(&format!("{p}.extend"), lexicon_name(*lexicon));
+            let lp = key_path(&format!("{p}.extend"), lexicon.as_str());
             if words.is_empty() {
                 self.push(lp.clone(), "empty list: give at least one word or phrase");
             }
@@ -862,22 +862,6 @@ impl<'b> Checker<'b> {
             );
         }
         parsed
-    }
-}
-
-/// The bundle name of a lexicon (`cue`, `party`, ...).
-fn lexicon_name(l: crate::ActLexicon) -> &'static str {
-    use crate::ActLexicon as L;
-    match l {
-        L::Cue => "cue",
-        L::Party => "party",
-        L::Candidate => "candidate",
-        L::Product => "product",
-        L::Subject => "subject",
-        L::Time => "time",
-        L::Place => "place",
-        L::Channel => "channel",
-        L::Record => "record",
     }
 }
 

@@ -316,13 +316,7 @@ impl Engine {
                     let mut extend = Vec::new();
                     for (lexicon, words) in &a.extend {
                         let lex = Lex::of_bundle(*lexicon).unwrap_or(acts::cue_lexicon(a.act));
-                        let path = format!(
-                            "{base}.act.extend.{}",
-                            serde_json::to_value(lexicon)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_string))
-                                .unwrap_or_default()
-                        );
+                        let path = format!("{base}.act.extend.{}", lexicon.as_str());
                         if let Some(set) = phrase_set(words, None, &path, &mut problems) {
                             extend.push((lex, set));
                         }
@@ -1078,14 +1072,7 @@ struct WhenFacts<'a> {
 impl WhenFacts<'_> {
     /// An act's `with`, for the act starting at slot `at`.
     fn holds_with(&self, w: &ActWith, near: &Near, at: usize) -> bool {
-        let context = When {
-            account: w.account,
-            sites: w.sites.clone(),
-            on_duty: w.on_duty,
-            reply: w.reply,
-            ..When::default()
-        };
-        if !self.holds(&context) {
+        if !self.context_holds(w.account, w.sites.as_deref(), w.on_duty, w.reply) {
             return false;
         }
         if w.employer.is_some_and(|b| b != near.employer(at))
@@ -1099,31 +1086,33 @@ impl WhenFacts<'_> {
             .is_none_or(|any| any.iter().any(|sub| self.holds_with(sub, near, at)))
     }
 
+    /// The conditions on the context shared by `when` and an act's `with`.
+    fn context_holds(
+        &self,
+        account: Option<AccountKindCond>,
+        sites: Option<&[String]>,
+        on_duty: Option<bool>,
+        reply: Option<bool>,
+    ) -> bool {
+        let account_ok = account.is_none_or(|acc| match acc {
+            AccountKindCond::Official => self.account_kind == AccountKind::Official,
+            AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
+            AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
+        });
+        account_ok
+            && sites.is_none_or(|sites| self.site.is_some_and(|s| sites.iter().any(|x| x == s)))
+            && on_duty.is_none_or(|d| self.on_duty == Some(d))
+            && reply.is_none_or(|r| r == self.reply)
+    }
+
     fn holds(&self, w: &When) -> bool {
         if let Some(uses) = &w.uses {
             if !self.use_.is_some_and(|u| uses.contains(&u)) {
                 return false;
             }
         }
-        if let Some(acc) = w.account {
-            let ok = match acc {
-                AccountKindCond::Official => self.account_kind == AccountKind::Official,
-                AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
-                AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(sites) = &w.sites {
-            if !self.site.is_some_and(|s| sites.iter().any(|x| x == s)) {
-                return false;
-            }
-        }
-        if let Some(d) = w.on_duty {
-            if self.on_duty != Some(d) {
-                return false;
-            }
+        if !self.context_holds(w.account, w.sites.as_deref(), w.on_duty, None) {
+            return false;
         }
         if w.mentions_employer
             .is_some_and(|b| b != self.mentions_employer)

@@ -141,7 +141,10 @@ pub(crate) mod testing {
             if !may_occur(act, hits) {
                 return Vec::new();
             }
-            find(act, scene, hits)
+            let mut found = find(act, scene, hits);
+            found.sort_by_key(|r| (r.start, r.end));
+            found.dedup();
+            found
                 .into_iter()
                 .map(|r| text[scene.span(r)].to_string())
                 .collect()

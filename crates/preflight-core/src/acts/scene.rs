@@ -24,18 +24,17 @@ impl Hits {
     }
 
     pub fn add(&mut self, lex: Lex, matches: &[PhraseMatch]) {
+        // A hit inside another of the same lexicon is the same cue ("recommend" in "highly
+        // recommend", "delete" twice for "delete" and "deleting"): keep the outer one.
         let v = &mut self.per[lex as usize];
-        v.extend(matches.iter().map(|m| m.slots.clone()));
-        // Longest first at each start; a hit inside a kept one is the same cue ("recommend" in
-        // "highly recommend", "delete" twice for "delete" and "deleting").
-        v.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
-        let mut kept: Vec<Hit> = Vec::with_capacity(v.len());
-        for h in v.drain(..) {
-            if !kept.iter().any(|k| k.start <= h.start && h.end <= k.end) {
-                kept.push(h);
+        for m in matches {
+            let h = m.slots.clone();
+            if v.iter().any(|k| k.start <= h.start && h.end <= k.end) {
+                continue;
             }
+            v.retain(|k| !(h.start <= k.start && k.end <= h.end));
+            v.push(h);
         }
-        *v = kept;
     }
 
     pub fn of(&self, lex: Lex) -> &[Hit] {

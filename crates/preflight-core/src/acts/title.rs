@@ -119,7 +119,6 @@ pub(crate) fn patterns(scene: &Scene, hits: &Hits, employer: &[Range<usize>]) ->
             }
         }
     }
-    out.sort_by_key(|r| (r.start, r.end));
     out
 }
 

@@ -146,8 +146,6 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
             out.push(party.clone());
         }
     }
-    out.sort_by_key(|r| (r.start, r.end));
-    out.dedup();
     out
 }
 
