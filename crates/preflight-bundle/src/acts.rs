@@ -4,15 +4,12 @@
 //!
 //! The acts themselves are built into the engine (`preflight-core`, `src/acts/`): each is a
 //! family of cue phrases and small lexicons of its arguments. A rule picks one, may add words
-//! to its lexicons (`extend`), cancel it with `except`, and require facts around it (`with`).
+//! to its lexicons (`cue`, `party`, `product`...), cancel it with `except`, and require
+//! conditions around it (`with`, a `when` read near the act).
 //! Kept apart from the other matchers so that the format's parts stay easy to merge.
-
-use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use crate::AccountKindCond;
 
 /// What a draft does.
 #[derive(
@@ -69,11 +66,9 @@ impl Act {
     }
 }
 
-/// The lexicons an act is built from, which a rule may extend with its own words.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
+/// The lexicons an act is built from, which a rule may extend with its own words (the act
+/// matcher's field of the same name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActLexicon {
     /// Words that start the act ("recommend", "vote for", "lands at", "delete").
     Cue,
@@ -96,7 +91,7 @@ pub enum ActLexicon {
 }
 
 impl ActLexicon {
-    /// The name used in bundles, e.g. `party`.
+    /// The field name used in bundles, e.g. `party`.
     pub fn as_str(self) -> &'static str {
         match self {
             ActLexicon::Cue => "cue",
@@ -112,54 +107,64 @@ impl ActLexicon {
     }
 }
 
-/// An act matcher: the rule fires where the draft performs `act` and the `with` facts hold.
+/// An act matcher: the rule fires where the draft performs `act` and the `with` conditions
+/// hold. Words in `cue`, `party`, ... `record` are added to the act's built-in lexicons
+/// (phrase syntax: stems, `*` wildcard), e.g. local party names, the agency's vendors, its
+/// buildings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActMatcher {
     pub act: Act,
-    /// Words added to the act's built-in lexicons (phrase syntax: stems, `*` wildcard).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extend: BTreeMap<ActLexicon, Vec<String>>,
+    /// More words that start the act.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cue: Vec<String>,
+    /// More parties and partisan groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party: Vec<String>,
+    /// More candidates, races and offices.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidate: Vec<String>,
+    /// More products, services and businesses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product: Vec<String>,
+    /// More work subjects (rule, contract, audit...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject: Vec<String>,
+    /// More times.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time: Vec<String>,
+    /// More places.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub place: Vec<String>,
+    /// More personal or disappearing channels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channel: Vec<String>,
+    /// More kinds of posts and records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub record: Vec<String>,
     /// Phrases that cancel the act when they are in its sentence (phrase syntax).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<String>,
-    /// Facts that must hold together with the act. Facts about the text (`employer`,
-    /// `official_title`) are looked for in the act's sentence and the one before it; facts
-    /// about the context (`account`, `on_duty`, `reply`, `sites`) are the draft's.
+    /// Conditions that must hold together with the act: a `when`, whose conditions on the
+    /// text (`mentions_employer`, `employer_reference`, `official_title`, `work`) are looked
+    /// for near the act (its sentence and the ones on either side), the others on the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with: Option<ActWith>,
+    pub with: Option<crate::When>,
 }
 
-/// Facts combined with an act. All given must hold; an absent one always holds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActWith {
-    /// The employer is (not) referred to near the act: by name, alias or official handle, or
-    /// without its name ("my agency", "the department I work for", "our office" with work words).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employer: Option<bool>,
-    /// An official title is (not) used near the act: one of `official_titles`, or a title
-    /// pattern ("Deputy Director at …", "senior official at the Department of …", "as a
-    /// federal inspector").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub official_title: Option<bool>,
-    /// The act does (not) concern work: a work subject (rule, contract, audit, vendor, budget...,
-    /// extended by the `subject` lexicon), the employer or an official title is near it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub work: Option<bool>,
-    /// The posting account is official / personal / not official.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<AccountKindCond>,
-    /// The employee is (not) on duty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_duty: Option<bool>,
-    /// The draft is (not) a reply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply: Option<bool>,
-    /// The site is one of these ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sites: Option<Vec<String>>,
-    /// At least one of these holds (each a full `with`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub any: Option<Vec<ActWith>>,
+impl ActMatcher {
+    /// The rule's words for each lexicon.
+    pub fn lexicons(&self) -> [(ActLexicon, &[String]); 9] {
+        [
+            (ActLexicon::Cue, &self.cue),
+            (ActLexicon::Party, &self.party),
+            (ActLexicon::Candidate, &self.candidate),
+            (ActLexicon::Product, &self.product),
+            (ActLexicon::Subject, &self.subject),
+            (ActLexicon::Time, &self.time),
+            (ActLexicon::Place, &self.place),
+            (ActLexicon::Channel, &self.channel),
+            (ActLexicon::Record, &self.record),
+        ]
+    }
 }

@@ -310,6 +310,10 @@ pub struct When {
     /// it ("my agency", "the department I work for", "our office" with work words).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer_reference: Option<bool>,
+    /// The draft does (true) or does not (false) concern work: a work subject (rule, contract,
+    /// audit, vendor, budget...), the employer or an official title is in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work: Option<bool>,
     /// The draft is (true) or is not (false) a reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<bool>,

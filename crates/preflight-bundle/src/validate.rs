@@ -745,44 +745,18 @@ impl<'b> Checker<'b> {
         }
     }
 
-    /// An act matcher: its lexicon words and exceptions are terms, its `with` names known sites.
+    /// An act matcher: its lexicon words and exceptions are terms; its `with` is a `when`.
     fn act(&mut self, p: &str, m: &crate::ActMatcher) {
-        for (lexicon, words) in &m.extend {
-            let lp = key_path(&format!("{p}.extend"), lexicon.as_str());
-            if words.is_empty() {
-                self.push(lp.clone(), "empty list: give at least one word or phrase");
-            }
+        for (lexicon, words) in m.lexicons() {
             for (k, t) in words.iter().enumerate() {
-                self.term(format!("{lp}[{k}]"), t);
+                self.term(format!("{p}.{}[{k}]", lexicon.as_str()), t);
             }
         }
         for (k, t) in m.except.iter().enumerate() {
             self.term(format!("{p}.except[{k}]"), t);
         }
         if let Some(w) = &m.with {
-            self.act_with(&format!("{p}.with"), w);
-        }
-    }
-
-    fn act_with(&mut self, p: &str, w: &crate::ActWith) {
-        if let Some(sites) = &w.sites {
-            if sites.is_empty() {
-                self.push(
-                    format!("{p}.sites"),
-                    "empty list: the rule could never apply",
-                );
-            }
-            for (k, s) in sites.iter().enumerate() {
-                self.known_site(format!("{p}.sites[{k}]"), s);
-            }
-        }
-        if let Some(any) = &w.any {
-            if any.is_empty() {
-                self.push(format!("{p}.any"), "empty list: the rule could never apply");
-            }
-            for (k, sub) in any.iter().enumerate() {
-                self.act_with(&format!("{p}.any[{k}]"), sub);
-            }
+            self.when(&format!("{p}.with"), w);
         }
     }
 
@@ -1426,22 +1400,18 @@ mod tests {
         );
     }
 
-    /// An act matcher: its act name, lexicon keys, terms and `with` sites are checked, each at
+    /// An act matcher: its act name, lexicon words, exceptions and `with` are checked, each at
     /// its path.
     #[test]
     fn act_matchers_are_checked_with_paths() {
         let mut v = value();
         v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse",
-            "extend": {"product": ["CloudSuite", "b*d"], "party": []},
+            "product": ["CloudSuite", "b*d"], "party": ["ok"],
             "except": [""],
-            "with": {"any": [{"official_title": true}, {"sites": ["fb"]}, {"employer": true, "work": true, "account": "official"}]}}});
+            "with": {"any": [{"official_title": true}, {"sites": ["fb"]}, {"employer_reference": true, "work": true, "account": "official"}]}}});
         let ps = problems_of(&v);
         let expect = [
-            (
-                "$.rules[0].match.act.extend.product[1]",
-                "`*` may only end a word",
-            ),
-            ("$.rules[0].match.act.extend.party", "empty list"),
+            ("$.rules[0].match.act.product[1]", "`*` may only end a word"),
             ("$.rules[0].match.act.except[0]", "empty term"),
             (
                 "$.rules[0].match.act.with.any[1].sites[0]",
@@ -1461,13 +1431,11 @@ mod tests {
                     && p.message.contains("urge_vote")),
             "{ps:#?}"
         );
-        v["rules"][0]["match"] =
-            serde_json::json!({"act": {"act": "urge_vote", "extend": {"parties": ["x"]}}});
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "urge_vote", "parties": ["x"]}});
         let ps = problems_of(&v);
         assert!(
-            ps.iter()
-                .any(|p| p.path.starts_with("$.rules[0].match.act.extend")
-                    && p.message.contains("candidate")),
+            ps.iter().any(|p| p.path.starts_with("$.rules[0].match.act")
+                && p.message.contains("unknown field `parties`")),
             "{ps:#?}"
         );
         v["rules"][0]["match"] =

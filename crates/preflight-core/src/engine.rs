@@ -16,7 +16,7 @@ use crate::AccountKind;
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
-use crate::{AccountKindCond, Act, ActWith, Matcher, Severity, Site, Use, Weekday, When};
+use crate::{AccountKindCond, Act, Matcher, Severity, Site, Use, Weekday, When};
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
 pub const MAX_DRAFT_BYTES: usize = 1 << 20;
@@ -94,10 +94,10 @@ enum CompiledMatcher {
 #[derive(Debug)]
 struct CompiledAct {
     act: Act,
-    /// The rule's `extend` words: the lexicon each list adds to.
+    /// The rule's own lexicon words: the lexicon each list adds to.
     extend: Vec<(Lex, PhraseSet)>,
     except: Option<PhraseSet>,
-    with: Option<ActWith>,
+    with: Option<When>,
 }
 
 /// An inline example that did not behave as declared.
@@ -314,9 +314,12 @@ impl Engine {
                 },
                 Matcher::Act(a) => {
                     let mut extend = Vec::new();
-                    for (lexicon, words) in &a.extend {
-                        let lex = Lex::of_bundle(*lexicon).unwrap_or(acts::cue_lexicon(a.act));
-                        let path = format!("{base}.act.extend.{}", lexicon.as_str());
+                    for (lexicon, words) in a.lexicons() {
+                        if words.is_empty() {
+                            continue;
+                        }
+                        let lex = Lex::of_bundle(lexicon).unwrap_or(acts::cue_lexicon(a.act));
+                        let path = format!("{base}.act.{}", lexicon.as_str());
                         if let Some(set) = phrase_set(words, None, &path, &mut problems) {
                             extend.push((lex, set));
                         }
@@ -624,6 +627,7 @@ impl Engine {
                     .collect()
             })
             .unwrap_or_default();
+        let named_slots = employer_slots.clone();
         let mut unnamed_employer = false;
         if let Some((scene, hits)) = &view {
             let unnamed: Vec<_> = acts::employer::unnamed(scene, hits)
@@ -640,6 +644,8 @@ impl Engine {
         }
         let official_title = listed_title || !title_slots.is_empty();
         let employer_reference = mentions_employer || unnamed_employer;
+        let work =
+            employer_reference || official_title || self.lexicons.any_of(&found, &[Lex::Subject]);
 
         // Use: the text classifier, overridden by the registry for official accounts.
         let mut use_ = classify::assess(&UseInput {
@@ -663,6 +669,7 @@ impl Engine {
             mentions_employer,
             employer_reference,
             official_title,
+            work,
             reply: context.reply.unwrap_or(false),
             disclaimer_present: !disclaimer_regions.is_empty(),
         };
@@ -821,6 +828,7 @@ impl Engine {
                         scene,
                         hits,
                         employer: &employer_slots,
+                        named: &named_slots,
                         titles: &title_slots,
                     };
                     let spans = merge_spans(
@@ -1026,6 +1034,8 @@ struct Near<'a, 's> {
     hits: &'a Hits,
     /// Slots of the employer's name and of unnamed references to it.
     employer: &'a [std::ops::Range<usize>],
+    /// Slots of the employer's name only.
+    named: &'a [std::ops::Range<usize>],
     /// Slots of official titles (listed or by pattern).
     titles: &'a [std::ops::Range<usize>],
 }
@@ -1050,9 +1060,15 @@ impl Near<'_, '_> {
             .any(|r| r.start >= w.start && r.end <= w.end)
     }
 
-    fn work(&self, at: usize) -> bool {
+    fn named(&self, at: usize) -> bool {
         let w = self.window(at);
-        self.employer(at) || self.title(at) || self.scene.has_in(self.hits, Lex::Subject, &w)
+        self.named
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn subject(&self, at: usize) -> bool {
+        self.scene.has_in(self.hits, Lex::Subject, &self.window(at))
     }
 }
 
@@ -1065,25 +1081,24 @@ struct WhenFacts<'a> {
     mentions_employer: bool,
     employer_reference: bool,
     official_title: bool,
+    work: bool,
     reply: bool,
     disclaimer_present: bool,
 }
 
 impl WhenFacts<'_> {
-    /// An act's `with`, for the act starting at slot `at`.
-    fn holds_with(&self, w: &ActWith, near: &Near, at: usize) -> bool {
-        if !self.context_holds(w.account, w.sites.as_deref(), w.on_duty, w.reply) {
-            return false;
+    /// An act's `with`, for the act starting at slot `at`: a `when` whose text facts are
+    /// those near the act.
+    fn holds_with(&self, w: &When, near: &Near, at: usize) -> bool {
+        let (employer, title) = (near.employer(at), near.title(at));
+        WhenFacts {
+            mentions_employer: near.named(at),
+            employer_reference: employer,
+            official_title: title,
+            work: employer || title || near.subject(at),
+            ..*self
         }
-        if w.employer.is_some_and(|b| b != near.employer(at))
-            || w.official_title.is_some_and(|b| b != near.title(at))
-            || w.work.is_some_and(|b| b != near.work(at))
-        {
-            return false;
-        }
-        w.any
-            .as_ref()
-            .is_none_or(|any| any.iter().any(|sub| self.holds_with(sub, near, at)))
+        .holds(w)
     }
 
     /// The conditions on the context shared by `when` and an act's `with`.
@@ -1119,6 +1134,7 @@ impl WhenFacts<'_> {
             || w.employer_reference
                 .is_some_and(|b| b != self.employer_reference)
             || w.official_title.is_some_and(|b| b != self.official_title)
+            || w.work.is_some_and(|b| b != self.work)
             || w.reply.is_some_and(|b| b != self.reply)
             || w.disclaimer_present
                 .is_some_and(|b| b != self.disclaimer_present)
@@ -1451,7 +1467,7 @@ mod tests {
         assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
     }
 
-    /// A bundle with an act rule: `extend`, `except` and `with` each do their part, and the
+    /// A bundle with an act rule: its own lexicon words, `except` and `with` each do their part, and the
     /// `employer_reference` condition sees the employer without its name.
     #[test]
     fn act_rules_combine_acts_with_facts() {
@@ -1460,13 +1476,16 @@ mod tests {
             serde_json::json!({"id": "endorse", "element": "legal", "severity": "violation",
                 "message": "m", "why": "w", "reference": {"clause": "5 CFR 2635.702"},
                 "match": {"act": {"act": "endorse",
-                    "extend": {"product": ["widgetron"], "cue": ["top pick"]},
+                    "product": ["widgetron"], "cue": ["top pick"],
                     "except": ["not sponsored"],
                     "with": {"any": [{"official_title": true}, {"account": "official"}]}}}}),
             serde_json::json!({"id": "unnamed", "element": "content", "severity": "advice",
                 "message": "m", "why": "w", "reference": {"clause": "c"},
                 "when": {"employer_reference": true, "mentions_employer": false},
                 "match": {"act": {"act": "delete_records", "with": {"work": true}}}}),
+            serde_json::json!({"id": "named-near", "element": "content", "severity": "advice",
+                "message": "m", "why": "w", "reference": {"clause": "c"},
+                "match": {"act": {"act": "announce_nonpublic", "with": {"mentions_employer": true}}}}),
         ]);
         let e = Engine::new(serde_json::from_value(v).unwrap()).unwrap();
         let me = Context {
@@ -1522,6 +1541,18 @@ mod tests {
             .findings
             .is_empty());
         assert!(!run("My team won the softball game!", &me).disclaimer.needed);
+        // `with` reads the text facts near the act: the employer named two sentences away
+        // is not near a leak.
+        assert_eq!(
+            ids(&run("Between us, DoEx moves HQ in May.", &me)),
+            vec!["named-near"]
+        );
+        assert!(run(
+            "DoEx rocks. Lunch was fine. Tea too. Between us, HQ moves in May.",
+            &me
+        )
+        .findings
+        .is_empty());
     }
 
     /// A suggested disclaimer says that it does not cure a violation in the draft.
@@ -1554,6 +1585,7 @@ mod tests {
             mentions_employer: true,
             employer_reference: true,
             official_title: false,
+            work: true,
             reply: false,
             disclaimer_present,
         };

@@ -112,7 +112,7 @@ impl Lex {
         }
     }
 
-    /// The lexicon a bundle's `extend` key adds to.
+    /// The lexicon a bundle's act field (`party`, `product`...) adds to.
     pub fn of_bundle(l: ActLexicon) -> Option<Lex> {
         // `cue` depends on the act; the engine resolves it.
         Some(match l {

@@ -10,7 +10,7 @@ use crate::phrases::{PhraseMatch, Slot};
 /// A lexicon match: the slots it covers.
 pub(crate) type Hit = Range<usize>;
 
-/// The lexicon matches of one draft (built-in terms, plus a rule's `extend` words).
+/// The lexicon matches of one draft (built-in terms, plus a rule's own lexicon words).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Hits {
     per: Vec<Vec<Hit>>,
