@@ -4,8 +4,8 @@
 //!
 //! The acts themselves are built into the engine (`preflight-core`, `src/acts/`): each is a
 //! family of cue phrases and small lexicons of its arguments. A rule picks one, may add words
-//! to its lexicons (`cue`, `party`, `product`...), cancel it with `except`, and require
-//! conditions around it (`with`, a `when` read near the act).
+//! to its cues (`cue`) and to the lexicon of its argument (`argument`), cancel it with
+//! `except`, and require conditions around it (`with`, a `when` read near the act).
 //! Kept apart from the other matchers so that the format's parts stay easy to merge.
 
 use schemars::JsonSchema;
@@ -66,82 +66,21 @@ impl Act {
     }
 }
 
-/// The lexicons an act is built from, which a rule may extend with its own words (the act
-/// matcher's field of the same name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActLexicon {
-    /// Words that start the act ("recommend", "vote for", "lands at", "delete").
-    Cue,
-    /// Political parties and partisan groups ("Working Families Party").
-    Party,
-    /// Candidates and races ("Maria Lopez", "Measure 12", "city council").
-    Candidate,
-    /// Products, services and businesses ("CloudSuite", "Acme").
-    Product,
-    /// Work subjects whose early release is nonpublic information ("rate decision").
-    Subject,
-    /// Times ("fiscal week 12").
-    Time,
-    /// Places ("Building 7", "the annex").
-    Place,
-    /// Personal or disappearing channels ("Wickr").
-    Channel,
-    /// Posts and records ("case notes").
-    Record,
-}
-
-impl ActLexicon {
-    /// The field name used in bundles, e.g. `party`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActLexicon::Cue => "cue",
-            ActLexicon::Party => "party",
-            ActLexicon::Candidate => "candidate",
-            ActLexicon::Product => "product",
-            ActLexicon::Subject => "subject",
-            ActLexicon::Time => "time",
-            ActLexicon::Place => "place",
-            ActLexicon::Channel => "channel",
-            ActLexicon::Record => "record",
-        }
-    }
-}
-
 /// An act matcher: the rule fires where the draft performs `act` and the `with` conditions
-/// hold. Words in `cue`, `party`, ... `record` are added to the act's built-in lexicons
-/// (phrase syntax: stems, `*` wildcard), e.g. local party names, the agency's vendors, its
-/// buildings.
+/// hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActMatcher {
     pub act: Act,
-    /// More words that start the act.
+    /// More words that start the act (phrase syntax: stems, `*` wildcard).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cue: Vec<String>,
-    /// More parties and partisan groups.
+    /// More words for the act's argument (phrase syntax): products and businesses for
+    /// `endorse`, work subjects for `announce_nonpublic`, parties, candidates and races for
+    /// `solicit_money` and `urge_vote`, places for `disclose_movements`, channels for
+    /// `move_off_channel`, posts and records for `delete_records`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub party: Vec<String>,
-    /// More candidates, races and offices.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub candidate: Vec<String>,
-    /// More products, services and businesses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub product: Vec<String>,
-    /// More work subjects (rule, contract, audit...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subject: Vec<String>,
-    /// More times.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub time: Vec<String>,
-    /// More places.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub place: Vec<String>,
-    /// More personal or disappearing channels.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub channel: Vec<String>,
-    /// More kinds of posts and records.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub record: Vec<String>,
+    pub argument: Vec<String>,
     /// Phrases that cancel the act when they are in its sentence (phrase syntax).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<String>,
@@ -150,21 +89,4 @@ pub struct ActMatcher {
     /// for near the act (its sentence and the ones on either side), the others on the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<crate::When>,
-}
-
-impl ActMatcher {
-    /// The rule's words for each lexicon.
-    pub fn lexicons(&self) -> [(ActLexicon, &[String]); 9] {
-        [
-            (ActLexicon::Cue, &self.cue),
-            (ActLexicon::Party, &self.party),
-            (ActLexicon::Candidate, &self.candidate),
-            (ActLexicon::Product, &self.product),
-            (ActLexicon::Subject, &self.subject),
-            (ActLexicon::Time, &self.time),
-            (ActLexicon::Place, &self.place),
-            (ActLexicon::Channel, &self.channel),
-            (ActLexicon::Record, &self.record),
-        ]
-    }
 }

@@ -22,7 +22,7 @@ mod context;
 mod error;
 pub mod validate;
 
-pub use acts::{Act, ActLexicon, ActMatcher};
+pub use acts::{Act, ActMatcher};
 pub use bundle::{
     AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
     DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,

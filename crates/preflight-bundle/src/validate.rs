@@ -747,9 +747,9 @@ impl<'b> Checker<'b> {
 
     /// An act matcher: its lexicon words and exceptions are terms; its `with` is a `when`.
     fn act(&mut self, p: &str, m: &crate::ActMatcher) {
-        for (lexicon, words) in m.lexicons() {
+        for (field, words) in [("cue", &m.cue), ("argument", &m.argument)] {
             for (k, t) in words.iter().enumerate() {
-                self.term(format!("{p}.{}[{k}]", lexicon.as_str()), t);
+                self.term(format!("{p}.{field}[{k}]"), t);
             }
         }
         for (k, t) in m.except.iter().enumerate() {
@@ -1406,12 +1406,15 @@ mod tests {
     fn act_matchers_are_checked_with_paths() {
         let mut v = value();
         v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse",
-            "product": ["CloudSuite", "b*d"], "party": ["ok"],
+            "argument": ["CloudSuite", "b*d"], "cue": ["ok"],
             "except": [""],
             "with": {"any": [{"official_title": true}, {"sites": ["fb"]}, {"employer_reference": true, "work": true, "account": "official"}]}}});
         let ps = problems_of(&v);
         let expect = [
-            ("$.rules[0].match.act.product[1]", "`*` may only end a word"),
+            (
+                "$.rules[0].match.act.argument[1]",
+                "`*` may only end a word",
+            ),
             ("$.rules[0].match.act.except[0]", "empty term"),
             (
                 "$.rules[0].match.act.with.any[1].sites[0]",

@@ -314,12 +314,15 @@ impl Engine {
                 },
                 Matcher::Act(a) => {
                     let mut extend = Vec::new();
-                    for (lexicon, words) in a.lexicons() {
+                    let lists = [
+                        ("cue", &a.cue, acts::cue_lexicon(a.act)),
+                        ("argument", &a.argument, acts::argument_lexicon(a.act)),
+                    ];
+                    for (field, words, lex) in lists {
                         if words.is_empty() {
                             continue;
                         }
-                        let lex = Lex::of_bundle(lexicon).unwrap_or(acts::cue_lexicon(a.act));
-                        let path = format!("{base}.act.{}", lexicon.as_str());
+                        let path = format!("{base}.act.{field}");
                         if let Some(set) = phrase_set(words, None, &path, &mut problems) {
                             extend.push((lex, set));
                         }
@@ -1476,7 +1479,7 @@ mod tests {
             serde_json::json!({"id": "endorse", "element": "legal", "severity": "violation",
                 "message": "m", "why": "w", "reference": {"clause": "5 CFR 2635.702"},
                 "match": {"act": {"act": "endorse",
-                    "product": ["widgetron"], "cue": ["top pick"],
+                    "argument": ["widgetron"], "cue": ["top pick"],
                     "except": ["not sponsored"],
                     "with": {"any": [{"official_title": true}, {"account": "official"}]}}}}),
             serde_json::json!({"id": "unnamed", "element": "content", "severity": "advice",

@@ -13,91 +13,91 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Delete and hide cues.
-pub(crate) const CUES: &[&str] = &[
-    "delete",
-    "deleting",
-    "scrub",
-    "wipe",
-    "hide",
-    "take down",
-    "taking down",
-    "remove",
-    "removing",
-    "shred",
-    "clear out",
-    "purge",
-    "erase",
-    "get rid of",
-];
+pub(crate) const CUES: &str = "
+delete
+deleting
+scrub
+wipe
+hide
+take down
+taking down
+remove
+removing
+shred
+clear out
+purge
+erase
+get rid of
+";
 
 /// Posts and records.
-pub(crate) const RECORDS: &[&str] = &[
-    "post",
-    "posts",
-    "tweet",
-    "tweets",
-    "reply",
-    "replies",
-    "comment",
-    "comments",
-    "thread",
-    "notes",
-    "folder",
-    "record",
-    "records",
-    "email",
-    "emails",
-    "message",
-    "messages",
-    "chat",
-    "announcement",
-    "account",
-    "shared drive",
-    "files",
-    "texts",
-    "video",
-    "minutes",
-    "documents",
-    "logs",
-];
+pub(crate) const RECORDS: &str = "
+post
+posts
+tweet
+tweets
+reply
+replies
+comment
+comments
+thread
+notes
+folder
+record
+records
+email
+emails
+message
+messages
+chat
+announcement
+account
+shared drive
+files
+texts
+video
+minutes
+documents
+logs
+";
 
 /// Cues of concealment.
-pub(crate) const CONCEALMENT: &[&str] = &[
-    "nobody will remember",
-    "nobody will notice",
-    "no one will notice",
-    "before anyone",
-    "before the hearing",
-    "before the audit",
-    "before legal",
-    "before the secretary",
-    "pretend it never happened",
-    "never happened",
-    "never had that conversation",
-    "no correction",
-    "don't post a correction",
-    "without a correction",
-    "quietly",
-    "investigators",
-    "foia",
-    "if the reporters ask",
-    "making us look bad",
-    "criticizing",
-    "turn off comments",
-    "so no one sees",
-];
+pub(crate) const CONCEALMENT: &str = "
+nobody will remember
+nobody will notice
+no one will notice
+before anyone
+before the hearing
+before the audit
+before legal
+before the secretary
+pretend it never happened
+never happened
+never had that conversation
+no correction
+don't post a correction
+without a correction
+quietly
+investigators
+foia
+if the reporters ask
+making us look bad
+criticizing
+turn off comments
+so no one sees
+";
 
 /// Documented reasons for a removal.
-pub(crate) const DOCUMENTED: &[&str] = &[
-    "comment policy",
-    "per our policy",
-    "correction",
-    "corrected",
-    "updated",
-    "noted the change",
-    "records schedule",
-    "archived",
-];
+pub(crate) const DOCUMENTED: &str = "
+comment policy
+per our policy
+correction
+corrected
+updated
+noted the change
+records schedule
+archived
+";
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();

@@ -18,78 +18,78 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Employer nouns.
-pub(crate) const NOUNS: &[&str] = &[
-    "agency",
-    "department",
-    "bureau",
-    "directorate",
-    "administration",
-    "employer",
-    "field office",
-    "regional office",
-    "office",
-    "division",
-    "headquarters",
-    "federal government",
-    "government",
-];
+pub(crate) const NOUNS: &str = "
+agency
+department
+bureau
+directorate
+administration
+employer
+field office
+regional office
+office
+division
+headquarters
+federal government
+government
+";
 
 /// Words that make a sentence about work.
-pub(crate) const WORK_WORDS: &[&str] = &[
-    "colleague",
-    "colleagues",
-    "coworker",
-    "coworkers",
-    "staff",
-    "backlog",
-    "team effort",
-    "director",
-    "secretary",
-    "budget",
-    "hearing",
-    "hires",
-    "hiring",
-    "onboarding",
-    "telework",
-    "policy",
-    "mission",
-    "training",
-    "inspections",
-    "permit",
-    "permits",
-    "claims",
-    "desk",
-    "award",
-    "customer service",
-    "case system",
-    "paperwork",
-    "grant",
-    "grants",
-    "contract",
-    "contracts",
-    "serve",
-    "shipped",
-    "launched",
-    "rolled out",
-    "work",
-    "worked",
-    "working",
-    "job",
-    "boss",
-    "supervisor",
-    "emails",
-    "meeting",
-    "reorg",
-    "deadline",
-    "program",
-    "career",
-    "years",
-    "applications",
-    "hotline",
-    "veterans",
-    "inspectors",
-    "economists",
-];
+pub(crate) const WORK_WORDS: &str = "
+colleague
+colleagues
+coworker
+coworkers
+staff
+backlog
+team effort
+director
+secretary
+budget
+hearing
+hires
+hiring
+onboarding
+telework
+policy
+mission
+training
+inspections
+permit
+permits
+claims
+desk
+award
+customer service
+case system
+paperwork
+grant
+grants
+contract
+contracts
+serve
+shipped
+launched
+rolled out
+work
+worked
+working
+job
+boss
+supervisor
+emails
+meeting
+reorg
+deadline
+program
+career
+years
+applications
+hotline
+veterans
+inspectors
+economists
+";
 
 /// Words after an employer noun that make it part of another thing.
 pub(crate) const CONTINUATIONS: &[&str] = &[

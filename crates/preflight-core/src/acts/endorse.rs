@@ -13,90 +13,90 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Recommending cues.
-pub(crate) const CUES: &[&str] = &[
-    "recommend",
-    "highly recommend",
-    "can't recommend",
-    "cannot recommend",
-    "endorse",
-    "swear by",
-    "vouch for",
-    "my go to",
-    "worth every penny",
-    "best on the market",
-    "the best",
-    "best in town",
-    "only vendor",
-    "the one to buy",
-    "should be buying",
-    "should buy",
-    "you should hire",
-    "hire them",
-    "switch to",
-    "switch today",
-    "suggest you try",
-    "get yours",
-    "order yours",
-    "use code",
-    "use my code",
-    "promo code",
-    "discount code",
-    "really work",
-    "really works",
-    "official pick",
-    "must have",
-    "game changer",
-    "go get some",
-    "i'd trust",
-    "bank with",
-    "runs on",
-    "changed how",
-    "shop at",
-    "buy from",
-];
+pub(crate) const CUES: &str = "
+recommend
+highly recommend
+can't recommend
+cannot recommend
+endorse
+swear by
+vouch for
+my go to
+worth every penny
+best on the market
+the best
+best in town
+only vendor
+the one to buy
+should be buying
+should buy
+you should hire
+hire them
+switch to
+switch today
+suggest you try
+get yours
+order yours
+use code
+use my code
+promo code
+discount code
+really work
+really works
+official pick
+must have
+game changer
+go get some
+i'd trust
+bank with
+runs on
+changed how
+shop at
+buy from
+";
 
 /// Products, services and businesses.
-pub(crate) const PRODUCTS: &[&str] = &[
-    "app",
-    "software",
-    "platform",
-    "tool",
-    "product",
-    "brand",
-    "vendor",
-    "company",
-    "firm",
-    "shop",
-    "store",
-    "filter",
-    "boots",
-    "shoes",
-    "sunscreen",
-    "supplement",
-    "supplements",
-    "panels",
-    "course",
-    "tablets",
-    "laptop",
-    "laptops",
-    "password manager",
-    "crm",
-    "payroll",
-    "coffee",
-    "meal kits",
-    "gear",
-    "credit union",
-    "bank",
-    "tutoring",
-    "insurance",
-    "subscription",
-    "device",
-    "gadget",
-    "smart meter",
-    "consultancy",
-    "llc",
-    "inc",
-];
+pub(crate) const PRODUCTS: &str = "
+app
+software
+platform
+tool
+product
+brand
+vendor
+company
+firm
+shop
+store
+filter
+boots
+shoes
+sunscreen
+supplement
+supplements
+panels
+course
+tablets
+laptop
+laptops
+password manager
+crm
+payroll
+coffee
+meal kits
+gear
+credit union
+bank
+tutoring
+insurance
+subscription
+device
+gadget
+smart meter
+consultancy
+llc
+inc
+";
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();

@@ -2,12 +2,12 @@
 //! terms: stems, whole words, `*` at the end of a word) in one table, each compiled once per
 //! bundle into the engine's phrase index and searched in its single pass over the draft.
 //!
-//! Act-specific cue families live in the act's own file; the argument lexicons several acts
+//! Each lexicon is one string with a term a line (a table of `&str` would cost the WebAssembly
+//! module a pointer and a length per term). Act-specific cue families live in the act's own file; the argument lexicons several acts
 //! share (times, places, parties, offices, work subjects, titles) live here.
 
 use super::{announce, delete_records, employer, endorse, movements, off_channel, solicit};
 use super::{title, urge_vote};
-use crate::ActLexicon;
 
 /// One lexicon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,8 +78,8 @@ impl Lex {
         Lex::DocumentedReason,
     ];
 
-    /// The built-in terms.
-    pub fn terms(self) -> &'static [&'static str] {
+    /// The built-in terms, one a line.
+    pub fn terms(self) -> &'static str {
         match self {
             Lex::Time => TIME,
             Lex::Place => PLACE,
@@ -111,260 +111,244 @@ impl Lex {
             Lex::DocumentedReason => delete_records::DOCUMENTED,
         }
     }
-
-    /// The lexicon a bundle's act field (`party`, `product`...) adds to.
-    pub fn of_bundle(l: ActLexicon) -> Option<Lex> {
-        // `cue` depends on the act; the engine resolves it.
-        Some(match l {
-            ActLexicon::Cue => return None,
-            ActLexicon::Party => Lex::Party,
-            ActLexicon::Candidate => Lex::Office,
-            ActLexicon::Product => Lex::Product,
-            ActLexicon::Subject => Lex::Subject,
-            ActLexicon::Time => Lex::Time,
-            ActLexicon::Place => Lex::Place,
-            ActLexicon::Channel => Lex::Channel,
-            ActLexicon::Record => Lex::Record,
-        })
-    }
 }
 
 /// Times: days, parts of days, relative dates, clock words. Clock numbers ("9 am", "7:15",
 /// "0800") are read by [`super::Scene::is_clock`].
-pub(crate) const TIME: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "tomorrow",
-    "tonight",
-    "this morning",
-    "this afternoon",
-    "this evening",
-    "next week",
-    "next month",
-    "this weekend",
-    "next weekend",
-    "noon",
-    "midnight",
-    "dawn",
-    "am",
-    "pm",
-    "a.m",
-    "p.m",
-    "o'clock",
-    "all day",
-    "morning",
-    "afternoon",
-    "evening",
-];
+pub(crate) const TIME: &str = "
+monday
+tuesday
+wednesday
+thursday
+friday
+saturday
+sunday
+tomorrow
+tonight
+this morning
+this afternoon
+this evening
+next week
+next month
+this weekend
+next weekend
+noon
+midnight
+dawn
+am
+pm
+a.m
+p.m
+o'clock
+all day
+morning
+afternoon
+evening
+";
 
 /// Place nouns and well-known place names (a capitalised name after "at", "in", "to" is a
 /// place too: [`super::Scene::proper_name`]).
-pub(crate) const PLACE: &[&str] = &[
-    "airport",
-    "terminal",
-    "hotel",
-    "station",
-    "field office",
-    "regional office",
-    "office",
-    "center",
-    "centre",
-    "plant",
-    "hub",
-    "site",
-    "port",
-    "base",
-    "embassy",
-    "capitol",
-    "hq",
-    "headquarters",
-    "residence",
-    "clinic",
-    "convention center",
-    "downtown",
-    "room",
-    "building",
-    "facility",
-    "marriott",
-    "hilton",
-    "hyatt",
-    "westin",
-    "omni",
-    "sheraton",
-    "holiday inn",
-    "o'hare",
-    "dulles",
-    "reagan national",
-    "jfk",
-    "laguardia",
-    "andrews",
-    "union station",
-    "dc",
-    "washington",
-];
+pub(crate) const PLACE: &str = "
+airport
+terminal
+hotel
+station
+field office
+regional office
+office
+center
+centre
+plant
+hub
+site
+port
+base
+embassy
+capitol
+hq
+headquarters
+residence
+clinic
+convention center
+downtown
+room
+building
+facility
+marriott
+hilton
+hyatt
+westin
+omni
+sheraton
+holiday inn
+o'hare
+dulles
+reagan national
+jfk
+laguardia
+andrews
+union station
+dc
+washington
+";
 
 /// Political parties and partisan groups.
-pub(crate) const PARTY: &[&str] = &[
-    "democrat",
-    "democrats",
-    "democratic party",
-    "democratic committee",
-    "dems",
-    "republican",
-    "republicans",
-    "republican party",
-    "gop",
-    "libertarian",
-    "libertarians",
-    "green party",
-    "dnc",
-    "rnc",
-    "dccc",
-    "nrcc",
-    "dscc",
-    "nrsc",
-    "pac",
-    "super pac",
-    "maga",
-    "#maga",
-    "#voteblue",
-    "#votered",
-    "#bluewave",
-    "#redwave",
-];
+pub(crate) const PARTY: &str = "
+democrat
+democrats
+democratic party
+democratic committee
+dems
+republican
+republicans
+republican party
+gop
+libertarian
+libertarians
+green party
+dnc
+rnc
+dccc
+nrcc
+dscc
+nrsc
+pac
+super pac
+maga
+#maga
+#voteblue
+#votered
+#bluewave
+#redwave
+";
 
 /// Offices and races.
-pub(crate) const OFFICE: &[&str] = &[
-    "senate",
-    "congress",
-    "governor",
-    "mayor",
-    "city council",
-    "county commission",
-    "school board",
-    "president",
-    "the house",
-    "district",
-    "ticket",
-    "slate",
-    "incumbent",
-    "candidate",
-    "candidates",
-    "reelection",
-    "re election",
-    "in office",
-    "attorney general",
-    "sheriff",
-    "state senate",
-    "state house",
-];
+pub(crate) const OFFICE: &str = "
+senate
+congress
+governor
+mayor
+city council
+county commission
+school board
+president
+the house
+district
+ticket
+slate
+incumbent
+candidate
+candidates
+reelection
+re election
+in office
+attorney general
+sheriff
+state senate
+state house
+";
 
 /// Campaign words.
-pub(crate) const CAMPAIGN: &[&str] = &[
-    "campaign",
-    "election",
-    "election day",
-    "in november",
-    "the polls",
-    "polls open",
-    "ballot",
-    "primary",
-    "midterm",
-    "midterms",
-    "rally",
-    "yard sign",
-    "race",
-];
+pub(crate) const CAMPAIGN: &str = "
+campaign
+election
+election day
+in november
+the polls
+polls open
+ballot
+primary
+midterm
+midterms
+rally
+yard sign
+race
+";
 
 /// Honorifics before a candidate's name.
-pub(crate) const HONORIFIC: &[&str] = &[
-    "senator",
-    "sen",
-    "governor",
-    "gov",
-    "president",
-    "mayor",
-    "rep",
-    "representative",
-    "congresswoman",
-    "congressman",
-    "councilmember",
-    "councilwoman",
-    "councilman",
-    "commissioner",
-    "sheriff",
-    "judge",
-];
+pub(crate) const HONORIFIC: &str = "
+senator
+sen
+governor
+gov
+president
+mayor
+rep
+representative
+congresswoman
+congressman
+councilmember
+councilwoman
+councilman
+commissioner
+sheriff
+judge
+";
 
 /// Work subjects: what an agency decides, buys, announces or keeps.
-pub(crate) const SUBJECT: &[&str] = &[
-    "rule",
-    "final rule",
-    "regulation",
-    "policy",
-    "contract",
-    "contractor",
-    "contractors",
-    "rfp",
-    "solicitation",
-    "procurement",
-    "vendor",
-    "award",
-    "awards",
-    "grant",
-    "grants",
-    "budget",
-    "layoff",
-    "layoffs",
-    "rif",
-    "positions",
-    "reorg",
-    "reorganization",
-    "memo",
-    "field office",
-    "regional office",
-    "hq",
-    "headquarters",
-    "hiring freeze",
-    "merger",
-    "settlement",
-    "audit",
-    "report",
-    "decision",
-    "interest rate",
-    "fee",
-    "telework",
-    "inspection",
-    "inspections",
-    "results",
-    "trial",
-    "appointment",
-    "nominee",
-    "regional chief",
-    "secretary",
-    "department",
-    "agency",
-    "bureau",
-    "logo",
-    "facilities",
-    "briefing",
-    "investigation",
-    "investigators",
-    "foia",
-    "legal",
-    "case",
-    "claims",
-    "permit",
-    "permits",
-    "dispute",
-    "oversight",
-    "hearing",
-    "work",
-    "office",
-    ".gov",
-];
+pub(crate) const SUBJECT: &str = "
+rule
+final rule
+regulation
+policy
+contract
+contractor
+contractors
+rfp
+solicitation
+procurement
+vendor
+award
+awards
+grant
+grants
+budget
+layoff
+layoffs
+rif
+positions
+reorg
+reorganization
+memo
+field office
+regional office
+hq
+headquarters
+hiring freeze
+merger
+settlement
+audit
+report
+decision
+interest rate
+fee
+telework
+inspection
+inspections
+results
+trial
+appointment
+nominee
+regional chief
+secretary
+department
+agency
+bureau
+logo
+facilities
+briefing
+investigation
+investigators
+foia
+legal
+case
+claims
+permit
+permits
+dispute
+oversight
+hearing
+work
+office
+.gov
+";

@@ -57,6 +57,18 @@ pub(crate) fn cue_lexicon(act: Act) -> Lex {
     }
 }
 
+/// The lexicon of an act's main argument, which a rule's `argument` words extend.
+pub(crate) fn argument_lexicon(act: Act) -> Lex {
+    match act {
+        Act::Endorse => Lex::Product,
+        Act::AnnounceNonpublic => Lex::Subject,
+        Act::SolicitMoney | Act::UrgeVote => Lex::Party,
+        Act::DiscloseMovements => Lex::Place,
+        Act::MoveOffChannel => Lex::Channel,
+        Act::DeleteRecords => Lex::Record,
+    }
+}
+
 /// Lexicons whose hits can start an act on their own (an `urge_vote` also starts at a party
 /// judged, a `move_off_channel` at a channel named with a cue).
 fn starts(act: Act) -> &'static [Lex] {
@@ -102,8 +114,11 @@ impl Lexicons {
     /// Add every lexicon to the index.
     pub fn add(index: &mut PhraseIndexBuilder) -> Result<Self, Vec<TermError>> {
         let mut sets = Vec::with_capacity(Lex::COUNT);
+        let mut terms: Vec<&str> = Vec::new();
         for lex in Lex::ALL {
-            sets.push(index.add_digested(lex.terms(), None)?);
+            terms.clear();
+            terms.extend(lex.terms().lines().filter(|l| !l.is_empty()));
+            sets.push(index.add_digested(&terms, None)?);
         }
         Ok(Self { sets })
     }
@@ -168,9 +183,12 @@ pub(crate) mod testing {
     fn every_lexicon_compiles() {
         let tk = Tokenizer::new("en").unwrap();
         for lex in Lex::ALL {
+            let terms: Vec<&str> = lex.terms().lines().filter(|l| !l.is_empty()).collect();
             let mut b = PhraseIndexBuilder::new(&tk);
-            assert!(b.add(lex.terms()).is_ok(), "{lex:?}");
-            assert!(!lex.terms().is_empty(), "{lex:?}");
+            assert!(b.add(&terms).is_ok(), "{lex:?}");
+            assert!(!terms.is_empty(), "{lex:?}");
+            // One term a line, no stray spaces.
+            assert!(terms.iter().all(|t| t.trim() == *t), "{lex:?}");
         }
     }
 }

@@ -17,99 +17,99 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Travel cues.
-pub(crate) const CUES: &[&str] = &[
-    "land",
-    "lands at",
-    "arrive",
-    "arriving",
-    "fly",
-    "flying",
-    "fly into",
-    "flight",
-    "depart",
-    "departs",
-    "leaving for",
-    "leaves",
-    "heading to",
-    "headed to",
-    "head to",
-    "head straight to",
-    "driving to",
-    "driving up to",
-    "drive to",
-    "visit",
-    "visits",
-    "visiting",
-    "tour",
-    "touring",
-    "will be at",
-    "i'll be at",
-    "stay at",
-    "stays at",
-    "staying at",
-    "check into",
-    "checks into",
-    "motorcade",
-    "presenting at",
-    "speaking at",
-    "catch me at",
-    "site visit",
-    "schedule",
-    "itinerary",
-];
+pub(crate) const CUES: &str = "
+land
+lands at
+arrive
+arriving
+fly
+flying
+fly into
+flight
+depart
+departs
+leaving for
+leaves
+heading to
+headed to
+head to
+head straight to
+driving to
+driving up to
+drive to
+visit
+visits
+visiting
+tour
+touring
+will be at
+i'll be at
+stay at
+stays at
+staying at
+check into
+checks into
+motorcade
+presenting at
+speaking at
+catch me at
+site visit
+schedule
+itinerary
+";
 
 /// Principals and the writer.
-pub(crate) const PRINCIPALS: &[&str] = &[
-    "secretary",
-    "administrator",
-    "commissioner",
-    "director",
-    "boss",
-    "chief of staff",
-    "ambassador",
-    "governor",
-    "principal",
-    "inspector",
-    "delegation",
-    "i",
-    "i'll",
-    "i'm",
-    "me",
-    "we",
-    "we'll",
-    "we're",
-    "our",
-    "my",
-];
+pub(crate) const PRINCIPALS: &str = "
+secretary
+administrator
+commissioner
+director
+boss
+chief of staff
+ambassador
+governor
+principal
+inspector
+delegation
+i
+i'll
+i'm
+me
+we
+we'll
+we're
+our
+my
+";
 
 /// What makes a trip not a disclosure: family and leisure, the past, a public event.
-pub(crate) const CANCEL: &[&str] = &[
-    "kids",
-    "family",
-    "vacation",
-    "spring break",
-    "grandma",
-    "grandpa",
-    "mom",
-    "dad",
-    "road trip",
-    "honeymoon",
-    "my brothers",
-    "my sisters",
-    "yesterday",
-    "last week",
-    "last night",
-    "last month",
-    "ago",
-    "join us",
-    "join the",
-    "all are welcome",
-    "rsvp",
-    "watch live",
-    "livestream",
-    "open to the public",
-    "register at",
-];
+pub(crate) const CANCEL: &str = "
+kids
+family
+vacation
+spring break
+grandma
+grandpa
+mom
+dad
+road trip
+honeymoon
+my brothers
+my sisters
+yesterday
+last week
+last night
+last month
+ago
+join us
+join the
+all are welcome
+rsvp
+watch live
+livestream
+open to the public
+register at
+";
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();

@@ -12,69 +12,68 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Cues that send someone to a channel, and channels that hide records on their own.
-pub(crate) const CUES: &[&str] = &[
-    "dm me on",
-    "message me on",
-    "text me on",
-    "text me at",
-    "text my",
-    "email my",
-    "email me at my",
-    "call my",
-    "reach me on",
-    "reach me at",
-    "hit me up on",
-    "use my",
-    "to my private",
-    "to my personal",
-    "take this to",
-    "move this to",
-    "switch to",
-    "use signal",
-    "use whatsapp",
-    "use telegram",
-    // Record-hiding on their own.
-    "disappearing messages",
-    "auto delete",
-    "ephemeral messages",
-    "off email",
-    "off the books",
-    "don't put it in writing",
-    "do not put it in writing",
-    "burner",
-];
+pub(crate) const CUES: &str = "
+dm me on
+message me on
+text me on
+text me at
+text my
+email my
+email me at my
+call my
+reach me on
+reach me at
+hit me up on
+use my
+to my private
+to my personal
+take this to
+move this to
+switch to
+use signal
+use whatsapp
+use telegram
+disappearing messages
+auto delete
+ephemeral messages
+off email
+off the books
+don't put it in writing
+do not put it in writing
+burner
+";
 
 /// Personal or disappearing channels.
-pub(crate) const CHANNELS: &[&str] = &[
-    "personal email",
-    "personal gmail",
-    "gmail",
-    "yahoo mail",
-    "protonmail",
-    "personal cell",
-    "personal phone",
-    "personal number",
-    "personal account",
-    "personal instagram",
-    "private account",
-    "private telegram",
-    "my cell",
-    "signal",
-    "whatsapp",
-    "telegram",
-    "snapchat",
-    "wickr",
-    "messenger",
-    "instagram",
-    "disappearing messages",
-    "auto delete",
-    "ephemeral messages",
-    "off email",
-    "off the books",
-    "don't put it in writing",
-    "do not put it in writing",
-    "burner",
-];
+pub(crate) const CHANNELS: &str = "
+personal email
+personal gmail
+gmail
+yahoo mail
+protonmail
+personal cell
+personal phone
+personal number
+personal account
+personal instagram
+private account
+private telegram
+my cell
+signal
+whatsapp
+telegram
+snapchat
+wickr
+messenger
+instagram
+disappearing messages
+auto delete
+ephemeral messages
+off email
+off the books
+don't put it in writing
+do not put it in writing
+burner
+";
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();

@@ -11,29 +11,29 @@ use std::ops::Range;
 use super::{Hits, Lex, Scene};
 
 /// Money cues.
-pub(crate) const CUES: &[&str] = &[
-    "donate",
-    "donation",
-    "donations",
-    "contribute",
-    "contribution",
-    "contributions",
-    "chip in",
-    "pitch in",
-    "give what you can",
-    "give to",
-    "few bucks",
-    "venmo me",
-    "cash app",
-    "send money",
-    "every dollar",
-    "match me",
-    "match my donation",
-    "help me raise",
-    "help us raise",
-    "raise money",
-    "fundrais*",
-];
+pub(crate) const CUES: &str = "
+donate
+donation
+donations
+contribute
+contribution
+contributions
+chip in
+pitch in
+give what you can
+give to
+few bucks
+venmo me
+cash app
+send money
+every dollar
+match me
+match my donation
+help me raise
+help us raise
+raise money
+fundrais*
+";
 
 /// The political arguments in `within`: a party, office, race, campaign word or honorific, not
 /// part of a non-partisan phrase ("the campaign to reduce lead pipes", "Combined Federal
