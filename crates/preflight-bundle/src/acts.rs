@@ -11,10 +11,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// What a draft does.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+/// What a draft does. In a bundle it is written by name (`"act": "urge_vote"`); the name is
+/// read as a string and checked by [`Act::from_name`] (a derived enum deserializer would cost
+/// the WebAssembly module a few kilobytes per JSON reader).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Act {
     /// Recommends or endorses a product, service or business ("I highly recommend Acme
@@ -52,6 +52,20 @@ impl Act {
         Act::DeleteRecords,
     ];
 
+    /// The act of a bundle name.
+    pub fn from_name(name: &str) -> Option<Act> {
+        Act::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// The names of all acts, for messages: `` `endorse`, `announce_nonpublic`, … ``.
+    pub fn names() -> String {
+        Act::ALL
+            .iter()
+            .map(|a| format!("`{}`", a.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The name used in bundles, e.g. `urge_vote`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,7 +85,9 @@ impl Act {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActMatcher {
-    pub act: Act,
+    /// Which act (see [`Act`]).
+    #[schemars(with = "Act")]
+    pub act: String,
     /// More words that start the act (phrase syntax: stems, `*` wildcard).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cue: Vec<String>,

@@ -747,6 +747,16 @@ impl<'b> Checker<'b> {
 
     /// An act matcher: its lexicon words and exceptions are terms; its `with` is a `when`.
     fn act(&mut self, p: &str, m: &crate::ActMatcher) {
+        if crate::Act::from_name(&m.act).is_none() {
+            self.push(
+                format!("{p}.act"),
+                format!(
+                    "unknown act `{}`, expected one of {}",
+                    m.act,
+                    crate::Act::names()
+                ),
+            );
+        }
         for (field, words) in [("cue", &m.cue), ("argument", &m.argument)] {
             for (k, t) in words.iter().enumerate() {
                 self.term(format!("{p}.{field}[{k}]"), t);

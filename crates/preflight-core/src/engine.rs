@@ -313,10 +313,17 @@ impl Engine {
                     }
                 },
                 Matcher::Act(a) => {
+                    let Some(act) = Act::from_name(&a.act) else {
+                        problems.push(problem(
+                            format!("{base}.act.act"),
+                            format!("unknown act `{}`, expected one of {}", a.act, Act::names()),
+                        ));
+                        continue;
+                    };
                     let mut extend = Vec::new();
                     let lists = [
-                        ("cue", &a.cue, acts::cue_lexicon(a.act)),
-                        ("argument", &a.argument, acts::argument_lexicon(a.act)),
+                        ("cue", &a.cue, acts::cue_lexicon(act)),
+                        ("argument", &a.argument, acts::argument_lexicon(act)),
                     ];
                     for (field, words, lex) in lists {
                         if words.is_empty() {
@@ -338,7 +345,7 @@ impl Engine {
                         )
                     };
                     acts_compiled.push(CompiledAct {
-                        act: a.act,
+                        act,
                         extend,
                         except,
                         with: a.with.clone(),
