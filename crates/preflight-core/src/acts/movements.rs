@@ -58,7 +58,9 @@ schedule
 itinerary
 ";
 
-/// Principals and the writer.
+/// Principals. The writer ("I", "we", "our"...) is read from the words themselves
+/// ([`WRITER`]): pronouns are in nearly every draft, and as phrase terms they would be matched
+/// in every one.
 pub(crate) const PRINCIPALS: &str = "
 secretary
 administrator
@@ -71,15 +73,6 @@ governor
 principal
 inspector
 delegation
-i
-i'll
-i'm
-me
-we
-we'll
-we're
-our
-my
 ";
 
 /// What makes a trip not a disclosure: family and leisure, the past, a public event.
@@ -111,6 +104,11 @@ open to the public
 register at
 ";
 
+/// The writer, as the traveller.
+const WRITER: &[&str] = &[
+    "i", "i'll", "i'm", "me", "we", "we'll", "we're", "our", "my", "us",
+];
+
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for cue in hits.of(Lex::TravelCue) {
@@ -121,8 +119,9 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         if scene.has_in(hits, Lex::TripCancel, &sentence) {
             continue;
         }
-        let traveller =
-            scene.has_in(hits, Lex::Principal, &sentence) || sentence.start == cue.start;
+        let traveller = scene.has_in(hits, Lex::Principal, &sentence)
+            || sentence.start == cue.start
+            || sentence.clone().any(|k| WRITER.contains(&scene.norm(k)));
         let time =
             scene.has_in(hits, Lex::Time, &sentence) || sentence.clone().any(|k| scene.is_clock(k));
         if traveller && time && has_place(scene, hits, &sentence) {

@@ -11,15 +11,16 @@ use crate::phrases::{PhraseMatch, Slot};
 pub(crate) type Hit = Range<usize>;
 
 /// The lexicon matches of one draft (built-in terms, plus a rule's own lexicon words).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Hits {
-    per: Vec<Vec<Hit>>,
+    /// Per lexicon; most are empty, and an empty `Vec` allocates nothing.
+    per: [Vec<Hit>; Lex::COUNT],
 }
 
 impl Hits {
     pub fn new() -> Self {
         Self {
-            per: vec![Vec::new(); Lex::COUNT],
+            per: std::array::from_fn(|_| Vec::new()),
         }
     }
 

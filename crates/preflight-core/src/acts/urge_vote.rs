@@ -28,8 +28,7 @@ elect
 reelect
 re elect
 support
-backing
-back
+backin*
 stand with
 four more years
 keep
@@ -283,6 +282,8 @@ mod tests {
         )
         .is_empty());
         assert!(acts(Act::UrgeVote, "Back the Bills this Sunday!").is_empty());
+        // "back" is too common a word to be a cue ("my back hurts"); "backing" is one.
+        assert!(acts(Act::UrgeVote, "My back hurts after the Senate hearing.").is_empty());
         // "elect" and "election" share a stem.
         assert!(acts(
             Act::UrgeVote,
