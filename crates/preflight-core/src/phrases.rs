@@ -261,6 +261,15 @@ impl<'t> PhraseIndexBuilder<'t> {
         Ok(PhraseSet { owner })
     }
 
+    /// The compiled words of every term added so far, written out (for tests).
+    #[cfg(test)]
+    pub fn terms_for_tests(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .map(|t| format!("{:?}", t.words))
+            .collect()
+    }
+
     /// Build the lookup tables.
     pub fn build(self) -> PhraseIndex {
         let mut by_stems: FxHashMap<u64, Vec<u32>> = FxHashMap::default();

@@ -11,65 +11,6 @@ use std::ops::Range;
 
 use super::{Hits, Lex, Scene};
 
-/// Secrecy and earliness cues.
-pub(crate) const CUES: &str = "
-can't say much
-cannot say much
-can't go into details
-can't share
-cannot share
-not announced yet
-not public yet
-not public until
-not yet public
-hasn't been announced
-has not been announced
-before it's announced
-before it is announced
-before it's even published
-before it's published
-before the announcement
-before the official release
-before the official announcement
-pre announcement
-not allowed to talk about
-not supposed to share
-not supposed to say
-not supposed to talk
-between you and me
-between us
-keep it quiet
-keep this quiet
-keep it to yourselves
-keep this to yourselves
-keep it under wraps
-don't share this
-do not share this
-don't tell anyone
-you didn't hear it from me
-you didn't get this from me
-you heard it here first
-off the record
-embargo
-embargoed
-insiders know
-inside info
-insider tip
-from inside the building
-scoop
-leak
-leaking
-leaked
-unofficially
-quietly
-early look
-sneak peek
-word from the front office
-a little birdie
-just sat in the briefing
-heard in the briefing
-";
-
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for cue in hits.of(Lex::SecrecyCue) {

@@ -117,8 +117,8 @@ impl Lexicons {
         let mut terms: Vec<&str> = Vec::new();
         for lex in Lex::ALL {
             terms.clear();
-            terms.extend(lex.terms().lines().filter(|l| !l.is_empty()));
-            sets.push(index.add_digested(&terms, None)?);
+            terms.extend(lex.terms());
+            sets.push(index.add_digested(&terms, lex.digest())?);
         }
         Ok(Self { sets })
     }
@@ -183,12 +183,24 @@ pub(crate) mod testing {
     fn every_lexicon_compiles() {
         let tk = Tokenizer::new("en").unwrap();
         for lex in Lex::ALL {
-            let terms: Vec<&str> = lex.terms().lines().filter(|l| !l.is_empty()).collect();
+            let terms: Vec<&str> = lex.terms().collect();
             let mut b = PhraseIndexBuilder::new(&tk);
             assert!(b.add(&terms).is_ok(), "{lex:?}");
             assert!(!terms.is_empty(), "{lex:?}");
             // One term a line, no stray spaces.
             assert!(terms.iter().all(|t| t.trim() == *t), "{lex:?}");
+            // The build-time digest gives what compiling the terms gives.
+            let digest = lex.digest().expect("digested");
+            assert_eq!(digest.split('|').count(), terms.len(), "{lex:?}");
+            let (mut plain, mut digested) =
+                (PhraseIndexBuilder::new(&tk), PhraseIndexBuilder::new(&tk));
+            plain.add(&terms).unwrap();
+            digested.add_digested(&terms, Some(digest)).unwrap();
+            assert_eq!(
+                plain.terms_for_tests(),
+                digested.terms_for_tests(),
+                "{lex:?}"
+            );
         }
     }
 }

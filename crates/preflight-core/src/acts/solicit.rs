@@ -10,31 +10,6 @@ use std::ops::Range;
 
 use super::{Hits, Lex, Scene};
 
-/// Money cues.
-pub(crate) const CUES: &str = "
-donate
-donation
-donations
-contribute
-contribution
-contributions
-chip in
-pitch in
-give what you can
-give to
-few bucks
-venmo me
-cash app
-send money
-every dollar
-match me
-match my donation
-help me raise
-help us raise
-raise money
-fundrais*
-";
-
 /// The political arguments in `within`: a party, office, race, campaign word or honorific, not
 /// part of a non-partisan phrase ("the campaign to reduce lead pipes", "Combined Federal
 /// Campaign", "Democrat or Republican").
@@ -49,8 +24,10 @@ fn political_arguments<'h>(
         .flat_map(|l| hits.of(l))
         .filter(|h| h.start >= within.start && h.end <= within.end)
         .filter(move |h| {
-            !neutral.iter().any(|n| n.start <= h.start && h.end <= n.end)
-                && !(scene.norm(h.start) == "campaign" && scene.norm(h.end) == "to")
+            let in_neutral = neutral.iter().any(|n| n.start <= h.start && h.end <= n.end);
+            // "the campaign to reduce lead pipes" is a cause, not a race.
+            let cause = scene.norm(h.start) == "campaign" && scene.norm(h.end) == "to";
+            !(in_neutral || cause)
         })
 }
 

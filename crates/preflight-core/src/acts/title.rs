@@ -18,57 +18,6 @@ use std::ops::Range;
 use super::employer::CONTINUATIONS;
 use super::{Hits, Lex, Scene};
 
-/// Title words.
-pub(crate) const HEADS: &str = "
-director
-administrator
-secretary
-commissioner
-official
-officer
-inspector
-counsel
-advisor
-adviser
-chief
-manager
-ranger
-attorney
-prosecutor
-spokesperson
-spokesman
-spokeswoman
-supervisor
-undersecretary
-ambassador
-analyst
-scientist
-engineer
-economist
-investigator
-agent
-specialist
-head
-deputy
-coordinator
-auditor
-examiner
-";
-
-/// Roles claimed as the government's.
-pub(crate) const PHRASES: &str = "
-as a federal
-as an federal
-as a government
-as a fed
-as a public servant
-as a civil servant
-as a federal employee
-in my official capacity
-speaking for the agency
-speaking for the department
-";
-
 /// Words of a government body's name.
 const BODIES: &[&str] = &[
     "department",

@@ -18,95 +18,6 @@ use std::ops::Range;
 
 use super::{Hits, Lex, Scene};
 
-/// Vote and support cues.
-pub(crate) const CUES: &str = "
-vote
-vote for
-vote against
-voting for
-elect
-reelect
-re elect
-support
-backin*
-stand with
-four more years
-keep
-defeat
-kick out
-knock doors for
-knocking on doors for
-phone bank
-canvass
-#vote*
-";
-
-/// Cues that are partisan without a named target.
-pub(crate) const STRONG: &str = "
-vote them out
-vote him out
-vote her out
-flip the senate
-flip the house
-take back the house
-take back the senate
-straight ticket
-earned your vote
-deserve your vote
-vote accordingly
-";
-
-/// Judgements that make a party mention partisan.
-pub(crate) const JUDGEMENTS: &str = "
-deliver
-earned
-deserve
-only party
-serious about
-lose
-win
-beat
-defeat
-rally
-ticket
-slate
-vote
-voting
-support
-proud
-great
-remember
-in november
-are the
-is the
-ruin
-destroy
-can't be trusted
-";
-
-/// Non-partisan phrases: they name no side.
-pub(crate) const NEUTRAL: &str = "
-democrat or republican
-republican or democrat
-democrats and republicans
-republicans and democrats
-both parties
-either party
-any party
-bipartisan
-nonpartisan
-non partisan
-polling place
-register to vote
-combined federal campaign
-cfc
-charity race
-fun run
-5k race
-relay race
-race for the cure
-";
-
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let neutral = |r: &Range<usize>| {
@@ -206,7 +117,11 @@ fn candidate_argument(
         .into_iter()
         .flat_map(|l| hits.of(l))
         .filter(|h| h.start >= within.start && h.end <= within.end)
-        .any(|h| !neutral(h) && !(scene.norm(h.start) == "president" && scene.norm(h.end) == "of"))
+        .any(|h| {
+            // "the president of the club" is no candidate.
+            let of_something = scene.norm(h.start) == "president" && scene.norm(h.end) == "of";
+            !(neutral(h) || of_something)
+        })
 }
 
 #[cfg(test)]
