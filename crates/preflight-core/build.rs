@@ -50,6 +50,13 @@ fn main() {
     .expect("write the phrase digest");
 
     let text = fs::read_to_string(lexicons).expect("read src/acts/lexicons.txt");
+    // The engine embeds the lexicons without their comment lines.
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    fs::write(Path::new(&out).join("lexicons.min.txt"), bare).expect("write the lexicons");
     fs::write(
         Path::new(&out).join("lexicon-digest.txt"),
         lexicon_digest(&text),

@@ -8,8 +8,9 @@
 //! module a pointer and a length per term). Act-specific cue families live in the act's own file; the argument lexicons several acts
 //! share (times, places, parties, offices, work subjects, titles) live here.
 
-/// The lexicons' terms: one section a lexicon (`[time]`), one term a line.
-static LEXICONS: &str = include_str!("lexicons.txt");
+/// The lexicons' terms: one section a lexicon (`[time]`), one term a line (`lexicons.txt`
+/// without its comment lines, from `build.rs`).
+static LEXICONS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicons.min.txt"));
 
 /// What `build.rs` computed for them: one line per section, `name\tentries`.
 static LEXICON_DIGEST: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon-digest.txt"));
