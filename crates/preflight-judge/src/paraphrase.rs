@@ -159,9 +159,8 @@ fn tally(
     Ok(t)
 }
 
-/// The markdown of this section.
-pub fn section(args: &Args) -> Result<String, JudgeError> {
-    let dir = Path::new(&args.paraphrase);
+/// The table rows and the list of wrong drafts of one suite directory.
+fn run_suite(engine: &Engine, dir: &Path) -> Result<(String, String), JudgeError> {
     let index = dir.join("families.json");
     let text = std::fs::read_to_string(&index)
         .map_err(|e| JudgeError::Io(index.display().to_string(), e))?;
@@ -170,41 +169,15 @@ pub fn section(args: &Args) -> Result<String, JudgeError> {
         line: e.line(),
         message: e.to_string(),
     })?;
-    let engine = Engine::default_bundle().map_err(|e| JudgeError::Engine(e.to_string()))?;
-
-    let mut out =
-        String::from("## Paraphrase suite: policy rules on drafts worded their own way\n\n");
-    out.push_str(
-        "Drafts in `tests/paraphrase/` (one JSONL file per rule family), written fresh for the \
-         suite and not taken from the rules' inline examples: per family, drafts that must be \
-         flagged and near misses that must not (a restaurant recommendation, a rule already \
-         published, a non-partisan reminder to vote, a family trip, a version number). Every \
-         draft runs on duty and off duty with the embedded default bundle, from a personal \
-         account on X unless the row gives a context (official-account drafts do). A draft is \
-         flagged when one of the family's rules fires (for the unnamed-employer family: when a \
-         disclaimer is needed). Drafts marked `flag_on_duty` (partisan posts from a personal \
-         account without a title) must be flagged on duty and count as near misses off duty. \
-         About a fifth of the rows (`held: true`) were kept out of tuning: they are counted \
-         separately in the last two columns. The suite and the act matchers were written by \
-         the same author, so these figures are an upper bound on what unseen drafts will get.\n\n",
-    );
-    let _ = writeln!(
-        out,
-        "Thresholds (enforced by `cargo test -p preflight-core --test paraphrase`): recall ≥ \
-         {MIN_RECALL:.2} and false alarms ≤ {MAX_FALSE_ALARMS:.2} per family and duty state.\n"
-    );
-    out.push_str(
-        "| family | duty | recall | false alarms | held-back recall | held-back false alarms |\n\
-         |---|---|---|---|---|---|\n",
-    );
+    let mut rows_md = String::new();
     let mut notes = String::new();
     for family in &families.families {
         let rows = read_rows(&dir.join(&family.file))?;
         for on_duty in [true, false] {
-            let t = tally(&engine, family, &rows, on_duty)?;
+            let t = tally(engine, family, &rows, on_duty)?;
             let duty = if on_duty { "on" } else { "off" };
             let _ = writeln!(
-                out,
+                rows_md,
                 "| {} | {duty} | {:.2} ({}/{}) | {:.2} ({}/{}) | {:.2} ({}/{}) | {:.2} ({}/{}) |",
                 family.name,
                 ratio(t.caught, t.flags),
@@ -225,12 +198,68 @@ pub fn section(args: &Args) -> Result<String, JudgeError> {
             }
         }
     }
+    Ok((rows_md, notes))
+}
+
+const HEADER: &str = "| family | duty | recall | false alarms | held-back recall | held-back false alarms |\n|---|---|---|---|---|---|\n";
+
+/// The markdown of this section.
+pub fn section(args: &Args) -> Result<String, JudgeError> {
+    let dir = Path::new(&args.paraphrase);
+    let engine = Engine::default_bundle().map_err(|e| JudgeError::Engine(e.to_string()))?;
+
+    let mut out =
+        String::from("## Paraphrase suite: policy rules on drafts worded their own way\n\n");
+    out.push_str(
+        "Drafts in `tests/paraphrase/` (one JSONL file per rule family), written fresh for the \
+         suite and not taken from the rules' inline examples: per family, drafts that must be \
+         flagged and near misses that must not (a restaurant recommendation, a rule already \
+         published, a non-partisan reminder to vote, a family trip, a version number). Every \
+         draft runs on duty and off duty with the embedded default bundle, from a personal \
+         account on X unless the row gives a context (official-account drafts do). A draft is \
+         flagged when one of the family's rules fires (for the unnamed-employer family: when a \
+         disclaimer is needed). Drafts marked `flag_on_duty` (partisan posts from a personal \
+         account without a title) must be flagged on duty and count as near misses off duty. \
+         The drafts were written before the act matchers were tuned; about a fifth of the rows \
+         (`held: true`) were kept out of tuning and are counted apart in the last two columns \
+         (one of them, a false alarm, was looked at and led to a fix: \"elect\" and \"election\" \
+         share a stem). The suite and the matchers have the same author, so read the second \
+         table, below, as the better estimate for unseen drafts.\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "Thresholds (enforced on this suite by `cargo test -p preflight-core --test \
+         paraphrase`): recall ≥ {MIN_RECALL:.2} and false alarms ≤ {MAX_FALSE_ALARMS:.2} per \
+         family and duty state.\n"
+    );
+    let (rows, notes) = run_suite(&engine, dir)?;
+    out.push_str(HEADER);
+    out.push_str(&rows);
     out.push('\n');
     if notes.is_empty() {
         out.push_str("Every draft behaved as expected.\n");
     } else {
         out.push_str("Drafts the rules got wrong:\n\n");
         out.push_str(&notes);
+    }
+
+    let late = dir.join("late");
+    if late.join("families.json").exists() {
+        out.push_str(
+            "\n### Written after the matchers, never tuned on\n\n\
+             `tests/paraphrase/late/`: six drafts to flag and six near misses per family, \
+             written once the act matchers were done and not used to change them. Small, \
+             but the honest figure: where recall is low here, the act's cues and arguments \
+             are still narrower than the ways people write.\n\n",
+        );
+        let (rows, notes) = run_suite(&engine, &late)?;
+        out.push_str(HEADER);
+        out.push_str(&rows);
+        out.push('\n');
+        if !notes.is_empty() {
+            out.push_str("Drafts the rules got wrong:\n\n");
+            out.push_str(&notes);
+        }
     }
     out.push_str(
         "\nRegenerate: `cargo run -q -p preflight-judge -- --only paraphrase` (from the \
