@@ -82,11 +82,7 @@ impl Act {
 
 /// An act matcher: the rule fires where the draft performs `act` and the `with` conditions
 /// hold.
-///
-/// Read through a JSON value by hand ([`ActMatcher::from_value`]) rather than by a derived
-/// deserializer: a derived one is compiled once per JSON reader the bundle crate uses, and the
-/// WebAssembly module is short of room.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActMatcher {
     /// Which act (see [`Act`]).
@@ -109,94 +105,4 @@ pub struct ActMatcher {
     /// for near the act (its sentence and the ones on either side), the others on the draft.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<crate::When>,
-}
-
-/// The fields of an act matcher, for messages.
-const FIELDS: &str = "`act`, `cue`, `argument`, `except`, `with`";
-
-impl ActMatcher {
-    /// Read an act matcher from its JSON value, with the checks a derived deserializer with
-    /// `deny_unknown_fields` makes: an object, `act` a string, the lists lists of strings, no
-    /// other field. Errors name the field.
-    pub fn from_value(v: serde_json::Value) -> Result<Self, String> {
-        let serde_json::Value::Object(map) = v else {
-            return Err(format!(
-                "invalid type: {}, expected an act matcher object",
-                kind(&v)
-            ));
-        };
-        let mut m = ActMatcher {
-            act: String::new(),
-            cue: Vec::new(),
-            argument: Vec::new(),
-            except: Vec::new(),
-            with: None,
-        };
-        let mut has_act = false;
-        for (key, value) in map {
-            match key.as_str() {
-                "act" => match value {
-                    serde_json::Value::String(s) => {
-                        m.act = s;
-                        has_act = true;
-                    }
-                    other => {
-                        return Err(format!(
-                            "act: invalid type: {}, expected a string",
-                            kind(&other)
-                        ))
-                    }
-                },
-                "cue" => m.cue = strings(&key, value)?,
-                "argument" => m.argument = strings(&key, value)?,
-                "except" => m.except = strings(&key, value)?,
-                "with" => {
-                    m.with = Some(serde_json::from_value(value).map_err(|e| format!("with: {e}"))?)
-                }
-                other => return Err(format!("unknown field `{other}`, expected one of {FIELDS}")),
-            }
-        }
-        if !has_act {
-            return Err("missing field `act`".into());
-        }
-        Ok(m)
-    }
-}
-
-fn kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
-    }
-}
-
-fn strings(key: &str, v: serde_json::Value) -> Result<Vec<String>, String> {
-    let serde_json::Value::Array(items) = v else {
-        return Err(format!(
-            "{key}: invalid type: {}, expected a list of strings",
-            kind(&v)
-        ));
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            serde_json::Value::String(s) => Ok(s),
-            other => Err(format!(
-                "{key}[{i}]: invalid type: {}, expected a string",
-                kind(&other)
-            )),
-        })
-        .collect()
-}
-
-impl<'de> Deserialize<'de> for ActMatcher {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(deserializer)?;
-        ActMatcher::from_value(v).map_err(serde::de::Error::custom)
-    }
 }

@@ -1455,34 +1455,11 @@ mod tests {
             serde_json::json!({"act": {"act": "urge_vote", "with": {"duty": true}}});
         let ps = problems_of(&v);
         assert!(
-            ps.iter().any(|p| p.path.starts_with("$.rules[0].match.act")
-                && p.message.contains("with: unknown field `duty`")),
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act.with")
+                    && p.message.contains("unknown field `duty`")),
             "{ps:#?}"
         );
-        for (bad, needle) in [
-            (serde_json::json!({"cue": ["x"]}), "missing field `act`"),
-            (serde_json::json!({"act": 3}), "act: invalid type: number"),
-            (
-                serde_json::json!({"act": "endorse", "cue": "x"}),
-                "cue: invalid type: string",
-            ),
-            (
-                serde_json::json!({"act": "endorse", "except": ["a", 1]}),
-                "except[1]: invalid type",
-            ),
-            (
-                serde_json::json!(["endorse"]),
-                "expected an act matcher object",
-            ),
-        ] {
-            v["rules"][0]["match"] = serde_json::json!({"act": bad});
-            let ps = problems_of(&v);
-            assert!(
-                ps.iter()
-                    .any(|p| p.path.starts_with("$.rules[0].match") && p.message.contains(needle)),
-                "{needle}: {ps:#?}"
-            );
-        }
     }
 
     #[test]
