@@ -11,6 +11,9 @@
 //! The sources stay readable in the repository; the decoding is tested in
 //! `detectors::accessibility`.
 //!
+//! `lexicon-digest.txt` is the same for the acts' lexicons (`src/acts/lexicons.txt`): one line
+//! per section, its name, a tab, then its terms' entries.
+//!
 //! It also writes `phrase-digest.txt`, what loading the default bundle would otherwise compute
 //! for most of its ~1,200 phrase terms (their Snowball stems): loading it is the cold start
 //! of the WebAssembly engine, where every first run of code is slow. One line per rule of the
@@ -28,7 +31,9 @@ fn main() {
     let out = env::var("OUT_DIR").expect("OUT_DIR");
     let bundle = "../../model/default-bundle.json";
     let words = "src/detectors/words_en.txt";
+    let lexicons = "src/acts/lexicons.txt";
     println!("cargo:rerun-if-changed={bundle}");
+    println!("cargo:rerun-if-changed={lexicons}");
     println!("cargo:rerun-if-changed={words}");
 
     let text = fs::read_to_string(bundle).expect("read model/default-bundle.json");
@@ -43,6 +48,20 @@ fn main() {
         phrase_digest(&text),
     )
     .expect("write the phrase digest");
+
+    let text = fs::read_to_string(lexicons).expect("read src/acts/lexicons.txt");
+    // The engine embeds the lexicons without their comment lines.
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    fs::write(Path::new(&out).join("lexicons.min.txt"), bare).expect("write the lexicons");
+    fs::write(
+        Path::new(&out).join("lexicon-digest.txt"),
+        lexicon_digest(&text),
+    )
+    .expect("write the lexicon digest");
 
     let text = fs::read_to_string(words).expect("read words_en.txt");
     fs::write(Path::new(&out).join("words_en.fc"), front_code(&text))
@@ -104,41 +123,7 @@ fn phrase_digest(json: &str) -> String {
         return String::new();
     }
     let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
-    let term = |t: &serde_json::Value| -> String {
-        let mut codes = Vec::new();
-        for w in t.as_str().unwrap_or("").split_whitespace() {
-            let b = w.as_bytes();
-            let lower = w.to_ascii_lowercase();
-            let tail = |from: usize| {
-                b.len() > from
-                    && b[from..]
-                        .iter()
-                        .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-            };
-            if b.iter().all(u8::is_ascii_alphabetic) {
-                let stem = stemmer.stem(&lower);
-                codes.push(if stem == lower {
-                    String::new()
-                } else if lower.starts_with(stem.as_ref()) {
-                    (lower.len() - stem.len()).to_string()
-                } else {
-                    stem.into_owned()
-                });
-            } else if (b.len() > 1
-                && b[b.len() - 1] == b'*'
-                && b[..b.len() - 1].iter().all(u8::is_ascii_alphabetic))
-                || (matches!(b.first(), Some(b'#' | b'@')) && tail(1))
-            {
-                codes.push(String::new());
-            } else {
-                return "?".into();
-            }
-        }
-        if codes.is_empty() {
-            return "?".into();
-        }
-        codes.join(" ")
-    };
+    let term = |t: &serde_json::Value| digest_term(&stemmer, t.as_str().unwrap_or(""));
     let list = |v: &serde_json::Value| -> String {
         let terms = v.as_array().map_or(&[][..], Vec::as_slice);
         terms.iter().map(term).collect::<Vec<_>>().join("|")
@@ -151,6 +136,63 @@ fn phrase_digest(json: &str) -> String {
             out.push('\t');
             out.push_str(&list(&p["except"]));
         }
+        out.push('\n');
+    }
+    out
+}
+
+/// The digest entry of one phrase term (see the module comment).
+fn digest_term(stemmer: &rust_stemmers::Stemmer, t: &str) -> String {
+    let mut codes = Vec::new();
+    for w in t.split_whitespace() {
+        let b = w.as_bytes();
+        let lower = w.to_ascii_lowercase();
+        let tail = |from: usize| {
+            b.len() > from
+                && b[from..]
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        };
+        if b.iter().all(u8::is_ascii_alphabetic) {
+            let stem = stemmer.stem(&lower);
+            codes.push(if stem == lower {
+                String::new()
+            } else if lower.starts_with(stem.as_ref()) {
+                (lower.len() - stem.len()).to_string()
+            } else {
+                stem.into_owned()
+            });
+        } else if (b.len() > 1
+            && b[b.len() - 1] == b'*'
+            && b[..b.len() - 1].iter().all(u8::is_ascii_alphabetic))
+            || (matches!(b.first(), Some(b'#' | b'@')) && tail(1))
+        {
+            codes.push(String::new());
+        } else {
+            return "?".into();
+        }
+    }
+    if codes.is_empty() {
+        return "?".into();
+    }
+    codes.join(" ")
+}
+
+/// The digest of the acts' lexicons (`src/acts/lexicons.txt`): one line per section, its name,
+/// a tab, and an entry per term (as in the phrase digest).
+fn lexicon_digest(text: &str) -> String {
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let mut out = String::new();
+    for section in text.split("\n[").skip(1) {
+        let (name, body) = section.split_once("]\n").unwrap_or((section, ""));
+        let entries: Vec<String> = body
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|t| digest_term(&stemmer, t))
+            .collect();
+        out.push_str(name);
+        out.push('\t');
+        out.push_str(&entries.join("|"));
         out.push('\n');
     }
     out

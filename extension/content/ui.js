@@ -90,6 +90,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
   button.close { font: inherit; background: none; border: none; cursor: pointer; font-size: 18px; line-height: 1; color: inherit; padding: 2px 6px; }
   .disclaimer { background: #e8f0fe; border-radius: 8px; padding: 8px; margin: 8px 0; }
   .disclaimer q { display: block; font-style: italic; margin: 4px 0; }
+  .disclaimer .note { margin: 4px 0; font-weight: 600; color: #a50e0e; }
   .foot { color: #5f6368; font-size: 11px; margin-top: 10px; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   .overlay { position: fixed; pointer-events: none; overflow: hidden; color: transparent; z-index: 2147483645; }
@@ -105,6 +106,7 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
     .why { color: #d0d0d0; }
     li.finding { background: #2a2a2a; }
     .disclaimer { background: #0f2a4d; }
+    .disclaimer .note { color: #f28b82; }
     a { color: #a8c7fa; }
     button.act.secondary { color: #a8c7fa; border-color: #a8c7fa; }
     .ok { color: #6dd58c; }
@@ -314,6 +316,8 @@ var PF = globalThis.__preflight || (globalThis.__preflight = {});
         if (d.present) box.append(el('span', { text: 'Disclaimer present.' }));
         else {
           box.append(el('span', { text: d.reason || 'A disclaimer is suggested.' }));
+          // A disclaimer does not cure a violation: the engine says so when the draft has one.
+          if (d.note) box.append(el('p', { class: 'note', text: d.note }));
           if (d.suggestion) {
             box.append(el('q', { text: d.suggestion.text }));
             box.append(el('button', {

@@ -302,9 +302,18 @@ pub struct When {
     /// The draft names (true) or does not name (false) the organization or an alias.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentions_employer: Option<bool>,
-    /// The draft uses (true) or does not use (false) an official title.
+    /// The draft uses (true) or does not use (false) an official title: one of
+    /// `official_titles`, or a title pattern ("Deputy Director at the Department of …").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub official_title: Option<bool>,
+    /// The draft refers (true) or does not refer (false) to the employer, by name or without
+    /// it ("my agency", "the department I work for", "our office" with work words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer_reference: Option<bool>,
+    /// The draft does (true) or does not (false) concern work: a work subject (rule, contract,
+    /// audit, vendor, budget...), the employer or an official title is in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work: Option<bool>,
     /// The draft is (true) or is not (false) a reply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<bool>,
@@ -385,6 +394,8 @@ pub enum Matcher {
     Regex(RegexMatcher),
     Detector(DetectorMatcher),
     TextUse(TextUseMatcher),
+    /// What the draft does, with the facts it must come with (see [`crate::ActMatcher`]).
+    Act(crate::ActMatcher),
 }
 
 /// A suggested fix.

@@ -16,11 +16,13 @@
 //! optimised for size while the engine is optimised for speed (the WebAssembly build's
 //! per-crate opt-levels: docs/BENCHMARKS.md, "Size").
 
+mod acts;
 mod bundle;
 mod context;
 mod error;
 pub mod validate;
 
+pub use acts::{Act, ActMatcher};
 pub use bundle::{
     AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
     DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,

@@ -312,7 +312,7 @@ fn path_error(base: &str, e: serde_path_to_error::Error<serde_json::Error>) -> P
         message.truncate(i);
     }
     if path.ends_with(".match") && message.contains("expected map with a single key") {
-        message = "expected exactly one matcher: `phrases`, `regex` or `detector`".into();
+        message = "expected exactly one matcher: `phrases`, `regex`, `detector` or `act`".into();
     }
     unlocated(&path, message)
 }
@@ -715,6 +715,7 @@ impl<'b> Checker<'b> {
                     }
                 }
             }
+            Matcher::Act(m) => self.act(&format!("{p}.match.act"), m),
             Matcher::Detector(m) => {
                 let mp = format!("{p}.match.detector");
                 if !self.support.detectors.contains(&m.detector.as_str()) {
@@ -755,6 +756,31 @@ impl<'b> Checker<'b> {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// An act matcher: its lexicon words and exceptions are terms; its `with` is a `when`.
+    fn act(&mut self, p: &str, m: &crate::ActMatcher) {
+        if crate::Act::from_name(&m.act).is_none() {
+            self.push(
+                format!("{p}.act"),
+                format!(
+                    "unknown act `{}`, expected one of {}",
+                    m.act,
+                    crate::Act::names()
+                ),
+            );
+        }
+        for (field, words) in [("cue", &m.cue), ("argument", &m.argument)] {
+            for (k, t) in words.iter().enumerate() {
+                self.term(format!("{p}.{field}[{k}]"), t);
+            }
+        }
+        for (k, t) in m.except.iter().enumerate() {
+            self.term(format!("{p}.except[{k}]"), t);
+        }
+        if let Some(w) = &m.with {
+            self.when(&format!("{p}.with"), w);
         }
     }
 
@@ -1392,8 +1418,60 @@ mod tests {
             has(
                 &ps,
                 "$.rules[1].match",
-                "exactly one matcher: `phrases`, `regex` or `detector`"
+                "exactly one matcher: `phrases`, `regex`, `detector` or `act`"
             ),
+            "{ps:#?}"
+        );
+    }
+
+    /// An act matcher: its act name, lexicon words, exceptions and `with` are checked, each at
+    /// its path.
+    #[test]
+    fn act_matchers_are_checked_with_paths() {
+        let mut v = value();
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse",
+            "argument": ["CloudSuite", "b*d"], "cue": ["ok"],
+            "except": [""],
+            "with": {"any": [{"official_title": true}, {"sites": ["fb"]}, {"employer_reference": true, "work": true, "account": "official"}]}}});
+        let ps = problems_of(&v);
+        let expect = [
+            (
+                "$.rules[0].match.act.argument[1]",
+                "`*` may only end a word",
+            ),
+            ("$.rules[0].match.act.except[0]", "empty term"),
+            (
+                "$.rules[0].match.act.with.any[1].sites[0]",
+                "unknown site `fb`",
+            ),
+        ];
+        for (path, needle) in expect {
+            assert!(has(&ps, path, needle), "{path}: {ps:#?}");
+        }
+        assert_eq!(ps.len(), expect.len(), "{ps:#?}");
+
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "endorse_everything"}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act")
+                    && p.message.contains("urge_vote")),
+            "{ps:#?}"
+        );
+        v["rules"][0]["match"] = serde_json::json!({"act": {"act": "urge_vote", "parties": ["x"]}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter().any(|p| p.path.starts_with("$.rules[0].match.act")
+                && p.message.contains("unknown field `parties`")),
+            "{ps:#?}"
+        );
+        v["rules"][0]["match"] =
+            serde_json::json!({"act": {"act": "urge_vote", "with": {"duty": true}}});
+        let ps = problems_of(&v);
+        assert!(
+            ps.iter()
+                .any(|p| p.path.starts_with("$.rules[0].match.act.with")
+                    && p.message.contains("unknown field `duty`")),
             "{ps:#?}"
         );
     }

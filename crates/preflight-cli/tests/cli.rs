@@ -81,7 +81,7 @@ fn draft_from_stdin_without_its_final_newline() {
 
 #[test]
 fn json_output_has_byte_spans_and_utf16_on_request() {
-    let text = "😀 chip in now";
+    let text = "😀 chip in to my campaign now";
     let out = preflight()
         .args(["check", "--json", text])
         .output()
@@ -95,7 +95,7 @@ fn json_output_has_byte_spans_and_utf16_on_request() {
         f["spans"][0]["start"].as_u64().unwrap() as usize,
         f["spans"][0]["end"].as_u64().unwrap() as usize,
     );
-    assert_eq!(&text[s..e], "chip in");
+    assert_eq!(&text[s..e], "chip in to my campaign");
     assert_eq!(s, 5, "bytes: the emoji is 4 bytes, then a space");
 
     let out = preflight()
@@ -391,7 +391,7 @@ fn jsonl_streams_many_lines() {
     let input: String = (0..n)
         .map(|i| {
             if i % 2 == 0 {
-                "\"chip in\"\n"
+                "\"chip in to my campaign\"\n"
             } else {
                 "{\"text\": \"lunch\"}\n"
             }

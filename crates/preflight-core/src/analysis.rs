@@ -108,6 +108,10 @@ pub struct DisclaimerDecision {
     /// The longest variant that fits; `None` when none is needed, one is present, or none fits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<DisclaimerSuggestion>,
+    /// When a disclaimer is needed and the draft has a violation: that a disclaimer does not
+    /// cure it (the card shows it beside the suggestion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The analysis of one draft.
@@ -126,6 +130,9 @@ pub struct Analysis {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_unit: Option<String>,
     pub mentions_employer: bool,
+    /// The draft refers to the employer, by name or without it ("my agency").
+    pub employer_reference: bool,
+    /// An official title is used: one of the bundle's, or a title pattern.
     pub official_title: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_duty: Option<bool>,
@@ -227,11 +234,13 @@ mod tests {
                 reason: String::new(),
                 chars_left: None,
                 suggestion: None,
+                note: None,
             },
             site: None,
             account_kind: AccountKind::Unknown,
             account_unit: None,
             mentions_employer: false,
+            employer_reference: false,
             official_title: false,
             on_duty: None,
             length: 5,

@@ -32,6 +32,9 @@ pub(crate) fn site_length(text: &str, tokens: &[Token], site: Option<&Site>) -> 
     }
 }
 
+/// What the card says beside a suggested disclaimer when the draft has a violation.
+pub(crate) const VIOLATION_NOTE: &str = "A disclaimer does not cure a violation: saying the views are your own does not make an endorsement, a partisan appeal or a leak allowed. Fix the findings marked as violations first.";
+
 /// Inputs of the decision, resolved by the engine.
 pub(crate) struct Facts<'a> {
     pub text: &'a str,
@@ -39,8 +42,12 @@ pub(crate) struct Facts<'a> {
     pub site: Option<&'a Site>,
     pub account_kind: AccountKind,
     pub mentions_employer: bool,
+    /// The draft refers to the employer without naming it ("my agency").
+    pub unnamed_employer: bool,
     pub official_title: bool,
     pub present_span: Option<Span>,
+    /// Some finding is a violation: a disclaimer does not cure it.
+    pub violation: bool,
     pub organization: &'a str,
 }
 
@@ -64,6 +71,7 @@ pub(crate) fn decide(facts: &Facts<'_>, variants: &[DisclaimerVariants]) -> Disc
         reason: String::new(),
         chars_left,
         suggestion: None,
+        note: None,
     };
     if facts.account_kind == AccountKind::Official {
         decision.reason = "Posted from an official account: it speaks for the organization, so no personal disclaimer.".into();
@@ -71,7 +79,7 @@ pub(crate) fn decide(facts: &Facts<'_>, variants: &[DisclaimerVariants]) -> Disc
     }
     let situation = if facts.official_title {
         DisclaimerSituation::OfficialTitle
-    } else if facts.mentions_employer {
+    } else if facts.mentions_employer || facts.unnamed_employer {
         DisclaimerSituation::NamesEmployer
     } else {
         decision.reason =
@@ -79,10 +87,16 @@ pub(crate) fn decide(facts: &Facts<'_>, variants: &[DisclaimerVariants]) -> Disc
         return decision;
     };
     decision.needed = true;
+    if facts.violation {
+        decision.note = Some(VIOLATION_NOTE.into());
+    }
     decision.situation = Some(situation);
     let why = match situation {
         DisclaimerSituation::OfficialTitle => {
             "The draft uses your official title in personal writing"
+        }
+        DisclaimerSituation::NamesEmployer if !facts.mentions_employer => {
+            "The draft refers to your employer from a personal account"
         }
         DisclaimerSituation::NamesEmployer => {
             "The draft names your organization from a personal account"

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use lazy_regex::{Gates, LazyRegex, Starts};
 
+use crate::acts::{self, Hits, Lex, Lexicons, Scene};
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::classify::{self, UseInput};
 use crate::detectors;
@@ -15,7 +16,7 @@ use crate::AccountKind;
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
-use crate::{AccountKindCond, Matcher, Severity, Site, Use, Weekday, When};
+use crate::{AccountKindCond, Act, Matcher, Severity, Site, Use, Weekday, When};
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
 pub const MAX_DRAFT_BYTES: usize = 1 << 20;
@@ -41,6 +42,10 @@ pub struct Engine {
     employer: PhraseSet,
     titles: Option<PhraseSet>,
     disclaimer_present: PhraseSet,
+    /// The lexicons of acts and text facts, in the same phrase index.
+    lexicons: Lexicons,
+    /// The act matchers of the rules.
+    acts: Vec<CompiledAct>,
     registry: Vec<RegistryEntry>,
     /// Duty windows: (day bitmask, start minute, end minute).
     duty: Vec<(u8, u16, u16)>,
@@ -75,6 +80,8 @@ enum CompiledMatcher {
     },
     /// Index into `Engine::regexes`.
     Regex(usize),
+    /// Index into `Engine::acts`.
+    Act(usize),
     Detector {
         name: &'static str,
         /// The set holding only this detector, so `analyze` need not look the name up.
@@ -87,6 +94,16 @@ enum CompiledMatcher {
         use_: usize,
         min_probability: Option<f32>,
     },
+}
+
+/// A rule's act matcher, compiled.
+#[derive(Debug)]
+struct CompiledAct {
+    act: Act,
+    /// The rule's own lexicon words: the lexicon each list adds to.
+    extend: Vec<(Lex, PhraseSet)>,
+    except: Option<PhraseSet>,
+    with: Option<When>,
 }
 
 /// An inline example that did not behave as declared.
@@ -225,6 +242,7 @@ impl Engine {
 
         // Rules.
         let mut rules = Vec::new();
+        let mut acts_compiled = Vec::new();
         let mut whens: Vec<When> = Vec::new();
         let mut regexes = Vec::new();
         for (i, rule) in bundle.rules.iter().enumerate() {
@@ -304,6 +322,46 @@ impl Engine {
                     use_: Use::ALL.iter().position(|u| *u == t.use_).unwrap_or(0),
                     min_probability: t.min_probability,
                 },
+                Matcher::Act(a) => {
+                    let Some(act) = Act::from_name(&a.act) else {
+                        problems.push(problem(
+                            format!("{base}.act.act"),
+                            format!("unknown act `{}`, expected one of {}", a.act, Act::names()),
+                        ));
+                        continue;
+                    };
+                    let mut extend = Vec::new();
+                    let lists = [
+                        ("cue", &a.cue, acts::cue_lexicon(act)),
+                        ("argument", &a.argument, acts::argument_lexicon(act)),
+                    ];
+                    for (field, words, lex) in lists {
+                        if words.is_empty() {
+                            continue;
+                        }
+                        let path = format!("{base}.act.{field}");
+                        if let Some(set) = phrase_set(words, None, &path, &mut problems) {
+                            extend.push((lex, set));
+                        }
+                    }
+                    let except = if a.except.is_empty() {
+                        None
+                    } else {
+                        phrase_set(
+                            &a.except,
+                            None,
+                            &format!("{base}.act.except"),
+                            &mut problems,
+                        )
+                    };
+                    acts_compiled.push(CompiledAct {
+                        act,
+                        extend,
+                        except,
+                        with: a.with.clone(),
+                    });
+                    CompiledMatcher::Act(acts_compiled.len() - 1)
+                }
                 Matcher::Detector(d) => match detectors::NAMES.iter().find(|n| **n == d.detector) {
                     Some(name) => CompiledMatcher::Detector {
                         name,
@@ -371,6 +429,13 @@ impl Engine {
             "$.disclaimers.present_phrases",
             &mut problems,
         );
+        // The built-in lexicons compile by construction (`acts::testing::every_lexicon_compiles`).
+        let lexicons = Lexicons::add(&mut index).map_err(|_| BundleErrors {
+            problems: vec![problem(
+                "$".into(),
+                "built-in act lexicons could not be compiled",
+            )],
+        })?;
 
         let registry = bundle
             .registry
@@ -418,6 +483,8 @@ impl Engine {
             employer,
             titles,
             disclaimer_present,
+            lexicons,
+            acts: acts_compiled,
             registry,
             duty,
         })
@@ -539,12 +606,66 @@ impl Engine {
             .of(self.employer)
             .iter()
             .any(|m| outside(m.span.start, m.span.end));
-        let official_title = self.titles.is_some_and(|t| {
+        let listed_title = self.titles.is_some_and(|t| {
             found
                 .of(t)
                 .iter()
                 .any(|m| outside(m.span.start, m.span.end))
         });
+
+        // Acts and text facts read the draft's sentences: built only when a lexicon that
+        // starts one of them matched.
+        let wants_view = self.lexicons.any_of(&found, acts::FACT_TRIGGERS)
+            || self.acts.iter().any(|a| {
+                acts::triggers(a.act).any(|l| self.lexicons.any_of(&found, &[l]))
+                    || a.extend.iter().any(|(_, set)| !found.of(*set).is_empty())
+            });
+        let view = wants_view.then(|| {
+            let hits = self.lexicons.hits(&found);
+            let scene = Scene::new(text, &stream.slots);
+            (scene, hits)
+        });
+        let outside_slots = |scene: &Scene, r: &std::ops::Range<usize>| {
+            let span = scene.span(r.clone());
+            outside(span.start, span.end)
+        };
+        // Where the employer is referred to (by name, or unnamed) and titles are used.
+        let mut employer_slots: Vec<std::ops::Range<usize>> = found
+            .of(self.employer)
+            .iter()
+            .filter(|m| outside(m.span.start, m.span.end))
+            .map(|m| m.slots.clone())
+            .collect();
+        let mut title_slots: Vec<std::ops::Range<usize>> = self
+            .titles
+            .map(|t| {
+                found
+                    .of(t)
+                    .iter()
+                    .filter(|m| outside(m.span.start, m.span.end))
+                    .map(|m| m.slots.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let named_slots = employer_slots.clone();
+        let mut unnamed_employer = false;
+        if let Some((scene, hits)) = &view {
+            let unnamed: Vec<_> = acts::employer::unnamed(scene, hits)
+                .into_iter()
+                .filter(|r| outside_slots(scene, r))
+                .collect();
+            unnamed_employer = !unnamed.is_empty();
+            employer_slots.extend(unnamed);
+            title_slots.extend(
+                acts::title::patterns(scene, hits, &employer_slots)
+                    .into_iter()
+                    .filter(|r| outside_slots(scene, r)),
+            );
+        }
+        let official_title = listed_title || !title_slots.is_empty();
+        let employer_reference = mentions_employer || unnamed_employer;
+        let work =
+            employer_reference || official_title || self.lexicons.any_of(&found, &[Lex::Subject]);
 
         // Use: the text classifier, overridden by the registry for official accounts.
         let mut use_ = classify::assess(&UseInput {
@@ -566,7 +687,9 @@ impl Engine {
             site: site.map(|s| s.id.as_str()),
             on_duty,
             mentions_employer,
+            employer_reference,
             official_title,
+            work,
             reply: context.reply.unwrap_or(false),
             disclaimer_present: !disclaimer_regions.is_empty(),
         };
@@ -725,6 +848,56 @@ impl Engine {
                         findings.push(finding(Vec::new(), spec.severity, None, spec.fix.clone()));
                     }
                 }
+                CompiledMatcher::Act(k) => {
+                    let Some((scene, hits)) = &view else { continue };
+                    let act = &self.acts[*k];
+                    // A rule's own words join the built-in lexicons.
+                    let extended;
+                    let hits = if act.extend.iter().any(|(_, set)| !found.of(*set).is_empty()) {
+                        let mut h = hits.clone();
+                        for (lex, set) in &act.extend {
+                            h.add(*lex, found.of(*set));
+                        }
+                        extended = h;
+                        &extended
+                    } else {
+                        hits
+                    };
+                    if !acts::may_occur(act.act, hits) {
+                        continue;
+                    }
+                    let excepted = act.except.map_or(&[][..], |e| found.of(e));
+                    let near = Near {
+                        scene,
+                        hits,
+                        employer: &employer_slots,
+                        named: &named_slots,
+                        titles: &title_slots,
+                    };
+                    let spans = merge_spans(
+                        acts::find(act.act, scene, hits)
+                            .into_iter()
+                            .filter(|r| outside_slots(scene, r))
+                            .filter(|r| {
+                                let sentence = scene.sentence(r.start);
+                                !excepted.iter().any(|x| {
+                                    x.slots.start >= sentence.start && x.slots.end <= sentence.end
+                                })
+                            })
+                            .filter(|r| {
+                                act.with
+                                    .as_ref()
+                                    .is_none_or(|w| facts.holds_with(w, &near, r.start))
+                            })
+                            .map(|r| {
+                                let s = scene.span(r);
+                                s.start..s.end
+                            }),
+                    );
+                    if !spans.is_empty() {
+                        findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
+                    }
+                }
                 CompiledMatcher::Detector {
                     name, min_score, ..
                 } => {
@@ -779,9 +952,11 @@ impl Engine {
                 site,
                 account_kind,
                 mentions_employer,
+                unnamed_employer,
                 official_title,
                 present_span,
                 organization: &self.bundle.metadata.organization,
+                violation: counts.violation > 0,
             },
             &self.bundle.disclaimers.variants,
         );
@@ -794,6 +969,7 @@ impl Engine {
             account_kind,
             account_unit: official.map(|e| e.unit.clone()),
             mentions_employer,
+            employer_reference,
             official_title,
             on_duty,
             length: disclaimer::site_length(text, &tokens, site),
@@ -909,6 +1085,50 @@ fn merge_spans(spans: impl Iterator<Item = std::ops::Range<usize>>) -> Vec<Span>
     out
 }
 
+/// The text facts around an act, for its `with`.
+struct Near<'a, 's> {
+    scene: &'a Scene<'s>,
+    hits: &'a Hits,
+    /// Slots of the employer's name and of unnamed references to it.
+    employer: &'a [std::ops::Range<usize>],
+    /// Slots of the employer's name only.
+    named: &'a [std::ops::Range<usize>],
+    /// Slots of official titles (listed or by pattern).
+    titles: &'a [std::ops::Range<usize>],
+}
+
+impl Near<'_, '_> {
+    /// The act's window: its sentence and the ones on either side.
+    fn window(&self, at: usize) -> std::ops::Range<usize> {
+        self.scene.window(at, 1, 1)
+    }
+
+    fn employer(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.employer
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn title(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.titles
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn named(&self, at: usize) -> bool {
+        let w = self.window(at);
+        self.named
+            .iter()
+            .any(|r| r.start >= w.start && r.end <= w.end)
+    }
+
+    fn subject(&self, at: usize) -> bool {
+        self.scene.has_in(self.hits, Lex::Subject, &self.window(at))
+    }
+}
+
 /// What the `when` conditions are evaluated against.
 struct WhenFacts<'a> {
     use_: Option<Use>,
@@ -916,41 +1136,62 @@ struct WhenFacts<'a> {
     site: Option<&'a str>,
     on_duty: Option<bool>,
     mentions_employer: bool,
+    employer_reference: bool,
     official_title: bool,
+    work: bool,
     reply: bool,
     disclaimer_present: bool,
 }
 
 impl WhenFacts<'_> {
+    /// An act's `with`, for the act starting at slot `at`: a `when` whose text facts are
+    /// those near the act.
+    fn holds_with(&self, w: &When, near: &Near, at: usize) -> bool {
+        let (employer, title) = (near.employer(at), near.title(at));
+        WhenFacts {
+            mentions_employer: near.named(at),
+            employer_reference: employer,
+            official_title: title,
+            work: employer || title || near.subject(at),
+            ..*self
+        }
+        .holds(w)
+    }
+
+    /// The conditions on the context shared by `when` and an act's `with`.
+    fn context_holds(
+        &self,
+        account: Option<AccountKindCond>,
+        sites: Option<&[String]>,
+        on_duty: Option<bool>,
+        reply: Option<bool>,
+    ) -> bool {
+        let account_ok = account.is_none_or(|acc| match acc {
+            AccountKindCond::Official => self.account_kind == AccountKind::Official,
+            AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
+            AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
+        });
+        account_ok
+            && sites.is_none_or(|sites| self.site.is_some_and(|s| sites.iter().any(|x| x == s)))
+            && on_duty.is_none_or(|d| self.on_duty == Some(d))
+            && reply.is_none_or(|r| r == self.reply)
+    }
+
     fn holds(&self, w: &When) -> bool {
         if let Some(uses) = &w.uses {
             if !self.use_.is_some_and(|u| uses.contains(&u)) {
                 return false;
             }
         }
-        if let Some(acc) = w.account {
-            let ok = match acc {
-                AccountKindCond::Official => self.account_kind == AccountKind::Official,
-                AccountKindCond::Personal => self.account_kind == AccountKind::Personal,
-                AccountKindCond::NotOfficial => self.account_kind != AccountKind::Official,
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(sites) = &w.sites {
-            if !self.site.is_some_and(|s| sites.iter().any(|x| x == s)) {
-                return false;
-            }
-        }
-        if let Some(d) = w.on_duty {
-            if self.on_duty != Some(d) {
-                return false;
-            }
+        if !self.context_holds(w.account, w.sites.as_deref(), w.on_duty, None) {
+            return false;
         }
         if w.mentions_employer
             .is_some_and(|b| b != self.mentions_employer)
+            || w.employer_reference
+                .is_some_and(|b| b != self.employer_reference)
             || w.official_title.is_some_and(|b| b != self.official_title)
+            || w.work.is_some_and(|b| b != self.work)
             || w.reply.is_some_and(|b| b != self.reply)
             || w.disclaimer_present
                 .is_some_and(|b| b != self.disclaimer_present)
@@ -1283,6 +1524,114 @@ mod tests {
         assert_eq!(a.disclaimer.suggestion.unwrap().id, "title");
     }
 
+    /// A bundle with an act rule: its own lexicon words, `except` and `with` each do their part, and the
+    /// `employer_reference` condition sees the employer without its name.
+    #[test]
+    fn act_rules_combine_acts_with_facts() {
+        let mut v: serde_json::Value = serde_json::from_str(BUNDLE).unwrap();
+        v["rules"].as_array_mut().unwrap().extend([
+            serde_json::json!({"id": "endorse", "element": "legal", "severity": "violation",
+                "message": "m", "why": "w", "reference": {"clause": "5 CFR 2635.702"},
+                "match": {"act": {"act": "endorse",
+                    "argument": ["widgetron"], "cue": ["top pick"],
+                    "except": ["not sponsored"],
+                    "with": {"any": [{"official_title": true}, {"account": "official"}]}}}}),
+            serde_json::json!({"id": "unnamed", "element": "content", "severity": "advice",
+                "message": "m", "why": "w", "reference": {"clause": "c"},
+                "when": {"employer_reference": true, "mentions_employer": false},
+                "match": {"act": {"act": "delete_records", "with": {"work": true}}}}),
+            serde_json::json!({"id": "named-near", "element": "content", "severity": "advice",
+                "message": "m", "why": "w", "reference": {"clause": "c"},
+                "match": {"act": {"act": "announce_nonpublic", "with": {"mentions_employer": true}}}}),
+        ]);
+        let e = Engine::new(serde_json::from_value(v).unwrap()).unwrap();
+        let me = Context {
+            site: Some("x".into()),
+            account: Some("@jo".into()),
+            ..Context::default()
+        };
+        let official = Context {
+            account: Some("@DeptExamples".into()),
+            ..me.clone()
+        };
+        let run = |t: &str, c: &Context| e.analyze(t, c).unwrap();
+        // A title (listed, or by pattern) or an official account makes a recommendation an
+        // endorsement; a lexicon word added by the bundle is a product.
+        let a = run("As Deputy Director I recommend the widgetron to all.", &me);
+        assert_eq!(ids(&a), vec!["endorse"]);
+        assert_eq!(a.findings[0].matched, vec!["recommend"]);
+        assert_eq!(
+            ids(&run(
+                "Senior analyst at the Department of Examples: widgetron is my top pick.",
+                &me
+            )),
+            vec!["endorse"]
+        );
+        assert_eq!(
+            ids(&run("We recommend the widgetron.", &official)),
+            vec!["endorse"]
+        );
+        assert!(run("I recommend the widgetron.", &me).findings.is_empty());
+        // The title must be near the act: another paragraph's title does not count.
+        assert!(run(
+            "Deputy Director at the Department of Examples. Retired now. Gardening every day. I recommend the widgetron.",
+            &me
+        )
+        .findings
+        .is_empty());
+        // `except` in the act's sentence cancels it.
+        assert!(run("We recommend the widgetron, not sponsored.", &official)
+            .findings
+            .is_empty());
+
+        // An unnamed employer reference is a fact of its own; the disclaimer decision sees it.
+        let a = run("Delete the audit emails from my agency before Friday.", &me);
+        assert_eq!(ids(&a), vec!["unnamed"]);
+        assert!(a.employer_reference && !a.mentions_employer);
+        assert!(a.disclaimer.needed);
+        assert!(
+            a.disclaimer.reason.contains("refers to your employer"),
+            "{}",
+            a.disclaimer.reason
+        );
+        assert!(run("Delete the audit emails from DoEx before Friday.", &me)
+            .findings
+            .is_empty());
+        assert!(!run("My team won the softball game!", &me).disclaimer.needed);
+        // `with` reads the text facts near the act: the employer named two sentences away
+        // is not near a leak.
+        assert_eq!(
+            ids(&run("Between us, DoEx moves HQ in May.", &me)),
+            vec!["named-near"]
+        );
+        assert!(run(
+            "DoEx rocks. Lunch was fine. Tea too. Between us, HQ moves in May.",
+            &me
+        )
+        .findings
+        .is_empty());
+    }
+
+    /// A suggested disclaimer says that it does not cure a violation in the draft.
+    #[test]
+    fn disclaimer_note_when_the_draft_has_a_violation() {
+        let e = engine();
+        let me = Context {
+            site: Some("x".into()),
+            account: Some("@jo".into()),
+            ..Context::default()
+        };
+        let a = e.analyze("DoEx staff: chip in for my race", &me).unwrap();
+        assert!(a.counts.violation > 0 && a.disclaimer.needed);
+        assert!(a
+            .disclaimer
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("does not cure")));
+        let a = e.analyze("DoEx staff: great quarter", &me).unwrap();
+        assert!(a.disclaimer.needed && a.disclaimer.note.is_none());
+    }
+
     #[test]
     fn when_conditions_not_official_and_disclaimer_present() {
         let facts = |account_kind, disclaimer_present| WhenFacts {
@@ -1291,7 +1640,9 @@ mod tests {
             site: None,
             on_duty: None,
             mentions_employer: true,
+            employer_reference: true,
             official_title: false,
+            work: true,
             reply: false,
             disclaimer_present,
         };

@@ -89,11 +89,11 @@ impl<'t> Stream<'t> {
 }
 
 impl Slot<'_> {
-    fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         &self.stem
     }
 
-    fn norm(&self) -> &str {
+    pub(crate) fn norm(&self) -> &str {
         &self.norm
     }
 }
@@ -259,6 +259,15 @@ impl<'t> PhraseIndexBuilder<'t> {
         self.owners += 1;
         self.terms.extend(compiled);
         Ok(PhraseSet { owner })
+    }
+
+    /// The compiled words of every term added so far, written out (for tests).
+    #[cfg(test)]
+    pub fn terms_for_tests(&self) -> Vec<String> {
+        self.terms
+            .iter()
+            .map(|t| format!("{:?}", t.words))
+            .collect()
     }
 
     /// Build the lookup tables.

@@ -35,6 +35,9 @@ pub struct Args {
     /// PII form cases (`{"id","kind","text","expect"}` per line) for the `pii` section.
     #[arg(long, default_value = "tests/judgement/pii.jsonl")]
     pub pii_cases: String,
+    /// The paraphrase suite: `families.json` and one JSONL file per rule family.
+    #[arg(long, default_value = "tests/paraphrase")]
+    pub paraphrase: String,
 }
 
 fn main() -> ExitCode {
