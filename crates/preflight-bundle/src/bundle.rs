@@ -375,8 +375,8 @@ pub struct TermContext {
     /// cleared, whatever else is near.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub standalone: bool,
-    /// The draft's learned abuse score (0–1, see the `abuse` matcher) confirms or clears the
-    /// match.
+    /// The draft's learned abuse score (0–1, see the `abuse` matcher), read without the
+    /// term's own words (so the rest of the draft decides), confirms or clears the match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abuse: Option<AbuseContext>,
 }

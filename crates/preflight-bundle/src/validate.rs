@@ -1622,7 +1622,10 @@ mod tests {
         v["rules"][2]["match"] = serde_json::json!({"abuse": {"warning": 0.6, "violation": 0.9}});
         let ps = problems_of(&v);
         assert!(has(&ps, "$.rules[1].severity", "differs"), "{ps:#?}");
-        assert!(!ps.iter().any(|p| p.path.starts_with("$.rules[2]")), "{ps:#?}");
+        assert!(
+            !ps.iter().any(|p| p.path.starts_with("$.rules[2]")),
+            "{ps:#?}"
+        );
         // A good context passes.
         v["rules"][0]["match"]["phrases"]["context"] = serde_json::json!({
             "chip in": {"clear": ["potato", "snack*"], "confirm": ["campaign"], "window": 3,

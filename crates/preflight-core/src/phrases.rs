@@ -89,11 +89,11 @@ impl<'t> Stream<'t> {
 }
 
 impl Slot<'_> {
-    fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         &self.stem
     }
 
-    fn norm(&self) -> &str {
+    pub(crate) fn norm(&self) -> &str {
         &self.norm
     }
 }

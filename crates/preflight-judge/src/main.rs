@@ -32,6 +32,19 @@ pub struct Args {
     /// Labelled conduct rows (`{"text","label","source"}`), e.g. ../shared/data/conduct.jsonl.
     #[arg(long)]
     pub conduct: Option<String>,
+    /// Which conduct rows to measure: `held-out` (the report) or `validation` (where the
+    /// default bundle's thresholds are tuned).
+    #[arg(long, default_value = "held-out")]
+    pub conduct_split: String,
+    /// The Node script that runs alex over JSONL.
+    #[arg(long, default_value = "scripts/alex-jsonl.mjs")]
+    pub alex_script: String,
+    /// Rule bundle for the conduct section (default: the embedded default bundle).
+    #[arg(long)]
+    pub conduct_bundle: Option<String>,
+    /// Leave alex out of the conduct section.
+    #[arg(long)]
+    pub no_alex: bool,
 }
 
 fn main() -> ExitCode {

@@ -6,6 +6,8 @@
 //! (grouped k-fold and leave-one-source-out), calibrates a temperature on out-of-fold
 //! scores, picks the blurred threshold, and writes the compact model file the core reads.
 
+pub mod conduct;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
