@@ -4,7 +4,5 @@ use crate::{Args, JudgeError};
 
 /// The markdown of this section.
 pub fn section(_args: &Args) -> Result<String, JudgeError> {
-    Err(JudgeError::Engine(
-        "section 'paraphrase' is not built yet".into(),
-    ))
+    Err(JudgeError::Engine("section 'paraphrase' is not built yet".into()))
 }
