@@ -1182,6 +1182,64 @@ mod tests {
         assert_eq!(engine().test_examples(), vec![]);
     }
 
+    /// The abuse matcher: the finding's severity is the highest threshold the draft's score
+    /// reaches, its spans the words that raised the score most.
+    #[test]
+    fn abuse_rule_grades_by_score_and_highlights_the_strongest_words() {
+        let json = BUNDLE.replace(
+            r#"{"phrases": {"terms": ["chip in", "donate to my campaign"]}}"#,
+            r#"{"abuse": {"advice": 0.3, "warning": 0.75, "violation": 0.97}}"#,
+        );
+        let e = Engine::from_json(&json).unwrap();
+        let model = abuse::embedded_model().unwrap();
+        let matcher = crate::AbuseMatcher {
+            advice: Some(0.3),
+            warning: Some(0.75),
+            violation: Some(0.97),
+        };
+        let texts = [
+            "what a stupid ugly disgusting pig you are",
+            "go crawl back under your rock you worthless idiot",
+            "Our office will be closed Monday for the holiday.",
+            "Thank you to everyone who came to the career fair today!",
+            "",
+        ];
+        let mut seen = Vec::new();
+        for text in texts {
+            let a = e.analyze(text, &Context::default()).unwrap();
+            let found: Vec<_> = a
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == "solicit")
+                .collect();
+            let toks = e.tokenizer.tokenize(text);
+            let want = matcher.severity_of(model.score(&toks).probability);
+            assert_eq!(found.first().map(|f| f.severity), want, "{text:?}");
+            seen.push(want);
+            if let Some(f) = found.first() {
+                let strongest = model.strongest_tokens(&toks, ABUSE_SPANS);
+                for s in &f.spans {
+                    assert!(
+                        strongest
+                            .iter()
+                            .any(|&k| toks[k].span.start <= s.start && s.end <= toks[k].span.end)
+                            || (strongest.is_empty() && s.end > s.start),
+                        "{text:?}: {s:?}"
+                    );
+                }
+            }
+        }
+        // The drafts span the severities (or the test would not test the grading).
+        assert!(seen.contains(&Some(Severity::Violation)), "{seen:?}");
+        assert!(seen.contains(&None), "{seen:?}");
+        // An empty draft has no finding, whatever the intercept.
+        assert!(e
+            .analyze("", &Context::default())
+            .unwrap()
+            .findings
+            .is_empty());
+    }
+
     #[test]
     fn phrase_rule_fires_with_span() {
         let e = engine();

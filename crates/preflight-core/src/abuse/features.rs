@@ -27,9 +27,11 @@
 use crate::{Token, TokenKind};
 
 /// Version of the mapping from tokens to terms.
-pub const FEATURE_VERSION: u32 = 2;
-/// Hashed terms live in `0..2^HASH_BITS`.
-pub const HASH_BITS: u8 = 16;
+pub const FEATURE_VERSION: u32 = 3;
+/// Hashed terms live in `0..2^HASH_BITS`: a wide space, so that the few hundred weights the
+/// model keeps seldom share a bucket with an unrelated term (the model stores only its
+/// buckets, so the width costs nothing at inference).
+pub const HASH_BITS: u8 = 22;
 /// Number of buckets.
 pub const N_BUCKETS: usize = 1 << HASH_BITS;
 /// Tokens read from the start of a draft.
@@ -88,25 +90,19 @@ fn bucket(h: u64) -> u32 {
 /// a woman describing herself. What is said about the group decides.
 pub const GROUP_WORDS: &[&str] = &[
     "immigr",
-    "immigrant",
     "migrant",
     "refuge",
-    "refugee",
     "asylum",
     "foreign",
-    "foreigner",
     "women",
     "woman",
     "men",
     "man",
     "girl",
-    "girls",
     "boy",
-    "boys",
     "femal",
     "male",
     "muslim",
-    "islam",
     "islam",
     "jew",
     "jewish",
@@ -265,27 +261,36 @@ mod tests {
     fn words_and_pairs_on_stems() {
         let plain = Options::default();
         // Inflections share their stem's terms.
-        assert_eq!(terms("hating people", plain), terms("hates peoples", plain));
+        assert_eq!(terms("hating fools", plain), terms("hates fool", plain));
         // Two words, one pair.
-        assert_eq!(terms("you people", plain).len(), 3);
+        assert_eq!(terms("you fools", plain).len(), 3);
         // Order matters for the pair.
-        assert_ne!(terms("you people", plain), terms("people you", plain));
+        assert_ne!(terms("you fools", plain), terms("fools you", plain));
         // Mentions, URLs, numbers and a leading RT are no term and break pairs.
-        let t = terms("RT @someone: you 42 people https://x.example/a", plain);
+        let t = terms("RT @someone: you 42 fools https://x.example/a", plain);
         assert_eq!(t.len(), 2, "{t:?}");
         let you = terms("you", plain)[0].bucket;
-        let people = terms("people", plain)[0].bucket;
+        let fools = terms("fools", plain)[0].bucket;
         assert_eq!(
             t.iter().map(|t| t.bucket).collect::<Vec<_>>(),
-            vec![you, people]
+            vec![you, fools]
         );
-        // A hashtag stands for its words.
+        // A group word is no term and breaks the pair.
         assert_eq!(
-            terms("#YouPeople", plain)
+            terms("stupid women", plain)
                 .iter()
                 .map(|t| t.bucket)
                 .collect::<Vec<_>>(),
-            terms("you people", plain)
+            vec![terms("stupid", plain)[0].bucket]
+        );
+        assert!(terms("refugees immigrants muslims", plain).is_empty());
+        // A hashtag stands for its words.
+        assert_eq!(
+            terms("#YouFools", plain)
+                .iter()
+                .map(|t| t.bucket)
+                .collect::<Vec<_>>(),
+            terms("you fools", plain)
                 .iter()
                 .map(|t| t.bucket)
                 .collect::<Vec<_>>()
@@ -310,18 +315,82 @@ mod tests {
         assert_eq!(Options::from_bits(4), None);
     }
 
+    /// Every group word is the stem of a word (or the stemmer would never produce it).
+    #[test]
+    fn group_words_are_stems() {
+        let tk = Tokenizer::new("en").unwrap();
+        let words = [
+            "immigrants",
+            "migrants",
+            "refugees",
+            "asylum",
+            "foreign",
+            "foreigners",
+            "women",
+            "woman",
+            "men",
+            "man",
+            "girl",
+            "girls",
+            "boy",
+            "boys",
+            "females",
+            "males",
+            "muslims",
+            "islam",
+            "jews",
+            "jewish",
+            "christians",
+            "catholic",
+            "hindu",
+            "sikh",
+            "black",
+            "white",
+            "asian",
+            "african",
+            "arab",
+            "mexican",
+            "latino",
+            "latina",
+            "hispanic",
+            "gay",
+            "lesbian",
+            "bisexual",
+            "trans",
+            "transgender",
+            "lgbt",
+            "lgbtq",
+            "queer",
+            "feminists",
+            "feminism",
+            "disabled",
+            "autistic",
+            "people",
+            "citizens",
+            "nations",
+            "immigration",
+        ];
+        let stems: Vec<String> = words.iter().map(|w| tk.stem_word(w)).collect();
+        for g in GROUP_WORDS {
+            assert!(stems.iter().any(|s| s == g), "{g} is no stem of the list");
+        }
+        for (w, s) in words.iter().zip(&stems) {
+            assert!(GROUP_WORDS.contains(&s.as_str()), "{w} → {s}");
+        }
+    }
+
     #[test]
     fn masked_tokens_are_left_out() {
         let tk = Tokenizer::new("en").unwrap();
-        let text = "you awful people";
+        let text = "you awful fools";
         let toks = tk.tokenize(text);
         let mut masked = Vec::new();
         extract_masked(&toks, Options::default(), 4..9, &mut masked);
         let mut plain = Vec::new();
         extract(&tk.tokenize("you"), Options::default(), &mut plain);
-        let mut people = Vec::new();
-        extract(&tk.tokenize("people"), Options::default(), &mut people);
-        let want: Vec<u32> = plain.iter().chain(&people).map(|t| t.bucket).collect();
+        let mut fools = Vec::new();
+        extract(&tk.tokenize("fools"), Options::default(), &mut fools);
+        let want: Vec<u32> = plain.iter().chain(&fools).map(|t| t.bucket).collect();
         assert_eq!(masked.iter().map(|t| t.bucket).collect::<Vec<_>>(), want);
     }
 

@@ -17,8 +17,9 @@
 //! | calibration | `f32` a, `f32` b: the score is `sigmoid(a × logit + b)` (Platt) |
 //! | weights | `u32` count, then each bucket as the LEB128 gap from the previous one (the first from 0; strictly increasing) + `i8` |
 //!
-//! Only the buckets the trainer kept are stored. At load they fill a table of `2^HASH_BITS`
-//! bytes, so scoring a term is one indexed load.
+//! Only the buckets the trainer kept are stored. At load they fill a small open-addressing
+//! table (twice as many slots as weights, a power of two), so scoring a term is a hash and,
+//! nearly always, one probe.
 
 use super::features::{self, Options, Term, FEATURE_VERSION, HASH_BITS, N_BUCKETS};
 use crate::{Error, Token};
@@ -39,7 +40,53 @@ pub struct AbuseModel {
     /// `(bucket, quantised weight)`, buckets strictly increasing, no zero weight.
     pub sparse: Vec<(u32, i8)>,
     /// Bucket → quantised weight (built from `sparse`).
-    table: Vec<i8>,
+    table: Table,
+}
+
+/// Open-addressing map from bucket to weight, linear probing; an empty slot holds
+/// [`Table::EMPTY`] (no bucket is that large).
+#[derive(Clone, PartialEq)]
+struct Table {
+    keys: Vec<u32>,
+    values: Vec<i8>,
+    mask: usize,
+}
+
+impl Table {
+    const EMPTY: u32 = u32::MAX;
+
+    fn new(sparse: &[(u32, i8)]) -> Self {
+        let slots = (sparse.len() * 2).next_power_of_two().max(2);
+        let mut t = Table {
+            keys: vec![Self::EMPTY; slots],
+            values: vec![0; slots],
+            mask: slots - 1,
+        };
+        for &(b, q) in sparse {
+            let mut i = Self::slot(b, t.mask);
+            while t.keys[i] != Self::EMPTY {
+                i = (i + 1) & t.mask;
+            }
+            t.keys[i] = b;
+            t.values[i] = q;
+        }
+        t
+    }
+
+    fn slot(bucket: u32, mask: usize) -> usize {
+        (bucket.wrapping_mul(0x9e37_79b9) >> 7) as usize & mask
+    }
+
+    fn get(&self, bucket: u32) -> i8 {
+        let mut i = Self::slot(bucket, self.mask);
+        loop {
+            match self.keys[i] {
+                k if k == bucket => return self.values[i],
+                Self::EMPTY => return 0,
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for AbuseModel {
@@ -176,12 +223,10 @@ impl AbuseModel {
         platt: (f32, f32),
         sparse: Vec<(u32, i8)>,
     ) -> Result<Self, Error> {
-        let mut table = vec![0i8; N_BUCKETS];
-        for &(b, q) in &sparse {
-            *table
-                .get_mut(b as usize)
-                .ok_or_else(|| Error::Model(format!("bucket {b} is out of range")))? = q;
+        if let Some(&(b, _)) = sparse.iter().find(|(b, _)| *b as usize >= N_BUCKETS) {
+            return Err(Error::Model(format!("bucket {b} is out of range")));
         }
+        let table = Table::new(&sparse);
         Ok(Self {
             options,
             data_sha256,
@@ -286,16 +331,14 @@ impl AbuseModel {
 
     /// The weight of one bucket as stored (dequantised).
     pub fn weight(&self, bucket: u32) -> f32 {
-        self.table
-            .get(bucket as usize)
-            .map_or(0.0, |&q| f32::from(q) * self.scale)
+        f32::from(self.table.get(bucket)) * self.scale
     }
 
     /// The uncalibrated logit of a list of terms.
     pub fn logit_of(&self, terms: &[Term]) -> f32 {
         let sum: i32 = terms
             .iter()
-            .map(|t| i32::from(self.table.get(t.bucket as usize).copied().unwrap_or(0)))
+            .map(|t| i32::from(self.table.get(t.bucket)))
             .sum();
         self.intercept + sum as f32 * self.scale * features::term_value(terms.len())
     }
@@ -323,8 +366,8 @@ impl AbuseModel {
     }
 
     /// The tokens that raised the score most: up to `n` token indices with the largest
-    /// positive contribution (each term counts for its token; a pair for its first word),
-    /// strongest first.
+    /// positive contribution (each term counts for its token; a pair for its first word), at
+    /// least a quarter of the strongest one's, strongest first.
     pub fn strongest_tokens(&self, tokens: &[Token<'_>], n: usize) -> Vec<usize> {
         let mut terms = Vec::new();
         features::extract(tokens, self.options, &mut terms);
@@ -340,6 +383,12 @@ impl AbuseModel {
             .filter(|(_, v)| *v > 0.0)
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().take(n).map(|(k, _)| k).collect()
+        let top = ranked.first().map_or(0.0, |r| r.1);
+        ranked
+            .into_iter()
+            .take_while(|r| r.1 >= top / 4.0)
+            .take(n)
+            .map(|(k, _)| k)
+            .collect()
     }
 }

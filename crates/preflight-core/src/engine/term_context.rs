@@ -175,3 +175,216 @@ impl CompiledContext {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Engine, Severity};
+
+    /// A bundle with one phrase rule whose `context` is `ctx` (JSON).
+    fn engine_with(terms: &str, ctx: &str) -> Result<Engine, crate::BundleErrors> {
+        Engine::from_json(&format!(
+            r#"{{"format": 1,
+              "metadata": {{"id": "t", "version": "1.0.0", "organization": "Dept", "language": "en"}},
+              "disclaimers": {{"variants": [], "present_phrases": ["views my own"]}},
+              "rules": [{{"id": "r", "element": "employee_conduct", "severity": "warning",
+                "message": "m", "why": "w", "reference": {{"clause": "c"}},
+                "match": {{"phrases": {{"terms": {terms}, "context": {ctx}}}}}}}]}}"#
+        ))
+    }
+
+    fn flags(e: &Engine, text: &str) -> bool {
+        !e.analyze(text, &Context::default())
+            .unwrap()
+            .findings
+            .is_empty()
+    }
+
+    #[test]
+    fn clear_words_in_the_window_clear_and_confirm_words_win() {
+        let e = engine_with(
+            r#"["cracker"]"#,
+            r#"{"cracker": {"clear": ["cheese", "snack*"], "confirm": ["stupid"], "window": 3}}"#,
+        )
+        .unwrap();
+        assert!(!flags(&e, "crackers with cheese"));
+        assert!(!flags(&e, "Cheeses, then the crackers"));
+        assert!(!flags(&e, "crackers and snacks"), "wildcard");
+        assert!(flags(&e, "you cracker"));
+        // Outside the window (3 words) the clearing word does not count.
+        assert!(flags(&e, "cracker one two three four cheese"));
+        assert!(!flags(&e, "cracker one two cheese"));
+        // A confirming word keeps the match though a clearing word is near.
+        assert!(flags(&e, "stupid cracker eating cheese"));
+    }
+
+    #[test]
+    fn a_standalone_number_inside_a_longer_digit_run_is_cleared() {
+        let e = engine_with(r#"["1488"]"#, r#"{"1488": {"standalone": true}}"#).unwrap();
+        for run in [
+            "Order 1488-2231-09 shipped",
+            "tracking 9400 1488 2231",
+            "account 55.1488",
+            "call 555-1488",
+            "ref 1488/22",
+            "item 12:1488",
+        ] {
+            assert!(!flags(&e, run), "{run}");
+        }
+        for alone in [
+            "1488",
+            "heil 1488!",
+            "they wrote 1488 on the wall",
+            "1488, brothers",
+        ] {
+            assert!(flags(&e, alone), "{alone}");
+        }
+    }
+
+    #[test]
+    fn the_abuse_score_without_the_term_confirms_or_clears() {
+        // Confirm at 0: any score confirms, whatever the clearing words say.
+        let e = engine_with(
+            r#"["hoe"]"#,
+            r#"{"hoe": {"clear": ["garden"], "abuse": {"confirm_at": 0.0}}}"#,
+        )
+        .unwrap();
+        assert!(flags(&e, "hoe in the garden"));
+        // Clear below 1: any score clears when nothing confirms.
+        let e = engine_with(
+            r#"["hoe"]"#,
+            r#"{"hoe": {"confirm": ["stupid"], "abuse": {"clear_below": 1.0}}}"#,
+        )
+        .unwrap();
+        assert!(!flags(&e, "she is a hoe"));
+        assert!(flags(&e, "stupid hoe"));
+        // The score read is the draft's without the term: a term the model weighs heavily
+        // does not confirm itself.
+        let m = crate::abuse::embedded_model().unwrap();
+        let tk = crate::Tokenizer::new("en").unwrap();
+        let text = "hoe hoe hoe in the garden";
+        let toks = tk.tokenize(text);
+        let without = m.score_masked(&toks, 0..11).probability;
+        let garden = m.score(&tk.tokenize("in the garden")).probability;
+        assert!((without - garden).abs() < 1e-6, "{without} {garden}");
+    }
+
+    #[test]
+    fn bad_context_words_are_reported_with_paths() {
+        let err = engine_with(r#"["cracker"]"#, r#"{"nope": {"clear": ["x"]}}"#).unwrap_err();
+        assert_eq!(
+            err.problems[0].path, "$.rules[0].match.phrases.context.nope",
+            "{err:?}"
+        );
+        // A word the tokenizer splits is found when the context is compiled.
+        let err = engine_with(
+            r#"["cracker"]"#,
+            r#"{"cracker": {"clear": ["salt-and-pepper", "ok"]}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.problems.len(), 1, "{err:?}");
+        assert_eq!(
+            err.problems[0].path, "$.rules[0].match.phrases.context.cracker.clear[0]",
+            "{err:?}"
+        );
+        assert!(err.problems[0].message.contains("give one word"), "{err:?}");
+    }
+
+    /// Every ambiguity the default bundle resolves by context, in both senses.
+    #[test]
+    fn default_bundle_word_senses() {
+        let e = Engine::default_bundle().unwrap();
+        let worst = |text: &str, rule: &str| {
+            e.analyze(text, &Context::default())
+                .unwrap()
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == rule)
+                .map(|f| f.severity)
+                .max()
+        };
+        let cases: &[(&str, &str, bool)] = &[
+            // Food words clear "cracker".
+            (
+                "conduct.slur",
+                "Grabbed cheese and a sleeve of crackers for the hike",
+                false,
+            ),
+            (
+                "conduct.slur",
+                "Saltine crackers and soup for lunch today",
+                false,
+            ),
+            ("conduct.slur", "get out of here you dumb cracker", true),
+            // Vehicle words clear "tranny".
+            (
+                "conduct.slur",
+                "The tranny on my old Ford is slipping between gears",
+                false,
+            ),
+            (
+                "conduct.slur",
+                "Flushed the tranny fluid before the road trip",
+                false,
+            ),
+            ("conduct.slur", "that tranny is a freak", true),
+            // Animal and hunting words clear "coon".
+            (
+                "conduct.slur",
+                "Found coon tracks near the chicken coop again",
+                false,
+            ),
+            (
+                "conduct.slur",
+                "Took the hounds out coon hunting last night",
+                false,
+            ),
+            ("conduct.slur", "look at that coon over there", true),
+            // A sports-team context clears a team name.
+            (
+                "conduct.slur",
+                "Redskins win in overtime, what a game",
+                false,
+            ),
+            ("conduct.slur", "those drunk redskins again", true),
+            // Garden words clear "hoe".
+            (
+                "conduct.profanity",
+                "Borrowed a hoe to weed the tomato beds",
+                false,
+            ),
+            ("conduct.profanity", "she is such a hoe", true),
+            // Cigarettes clear "fag" (British English), milk clears "homo", water "dyke".
+            (
+                "conduct.slur",
+                "Stepped outside for a fag and a lighter",
+                false,
+            ),
+            ("conduct.slur", "Picked up homo milk and bread", false),
+            (
+                "conduct.slur",
+                "The sea dyke held through the storm tide",
+                false,
+            ),
+            ("conduct.slur", "what a fag", true),
+            // A hate number must stand alone.
+            ("conduct.slur", "Order 1488-2231-09 shipped today", false),
+            (
+                "conduct.slur",
+                "Your tracking number is 9400 1488 2231 0000",
+                false,
+            ),
+            ("conduct.slur", "Invoice 1488 is attached", false),
+            ("conduct.slur", "heil 1488 brothers", true),
+            ("conduct.slur", "1488", true),
+        ];
+        for (rule, text, flagged) in cases {
+            let got = worst(text, rule);
+            assert_eq!(got.is_some(), *flagged, "{rule}: {text:?} gave {got:?}");
+        }
+        // The graded severity is kept when a term stands.
+        assert_eq!(
+            worst("look at that coon over there", "conduct.slur"),
+            Some(Severity::Violation)
+        );
+    }
+}

@@ -42,6 +42,8 @@ pub fn short_dataset(d: &str) -> &str {
         "OLID"
     } else if d.contains("HatEval") {
         "HatEval"
+    } else if d == "posts" {
+        "work posts"
     } else {
         d
     }
@@ -68,6 +70,43 @@ pub fn load(path: &str) -> Result<(Vec<Row>, [u8; 32]), TrainError> {
             )));
         }
         rows.push(row);
+    }
+    Ok((rows, sha))
+}
+
+/// Clean rows in the register of the job: the organizational and professional `train` rows
+/// of the use classifier's data (`posts.jsonl`: agency, police, university and congressional
+/// accounts, scientists, LinkedIn authors), relabelled `clean` with source `posts:<label>`.
+/// The conduct sources are tweets by the public: without these, words of public life
+/// ("secretary", "deputy", "immigration") lean abusive because the conduct data meets them
+/// mostly in insults. Returns the rows and the SHA-256 of the file.
+pub fn load_register(path: &str) -> Result<(Vec<Row>, [u8; 32]), TrainError> {
+    #[derive(serde::Deserialize)]
+    struct Post {
+        text: String,
+        label: String,
+        #[serde(default)]
+        split: Option<String>,
+    }
+    let bytes = std::fs::read(path).map_err(|e| TrainError::Io(format!("{path}: {e}")))?;
+    let sha: [u8; 32] = Sha256::digest(&bytes).into();
+    let text =
+        String::from_utf8(bytes).map_err(|_| TrainError::Data(format!("{path}: not UTF-8")))?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let p: Post = serde_json::from_str(line)
+            .map_err(|e| TrainError::Data(format!("{path}:{}: {e}", i + 1)))?;
+        let work = matches!(p.label.as_str(), "organizational" | "professional");
+        if work && p.split.as_deref().is_none_or(|s| s == "train") {
+            rows.push(Row {
+                text: p.text,
+                label: "clean".into(),
+                source: format!("posts:{}", p.label),
+            });
+        }
     }
     Ok((rows, sha))
 }

@@ -27,6 +27,25 @@ pub struct Hyper {
     pub seed: u64,
 }
 
+/// Fewest fitted rows a bucket must appear in for its weight to be kept.
+pub const MIN_ROWS: u32 = 5;
+
+/// Rows per bucket (document frequency) of `rows`.
+pub fn row_counts(rows: &[Example]) -> Vec<u32> {
+    let mut df = vec![0u32; N_BUCKETS];
+    let mut seen: Vec<u32> = Vec::new();
+    for r in rows {
+        seen.clear();
+        seen.extend(r.terms.iter().map(|t| t.bucket));
+        seen.sort_unstable();
+        seen.dedup();
+        for &b in &seen {
+            df[b as usize] += 1;
+        }
+    }
+    df
+}
+
 /// A fitted linear model (full precision).
 #[derive(Debug, Clone)]
 pub struct Linear {
@@ -61,17 +80,16 @@ impl Linear {
                 * v
     }
 
-    /// Keep the `keep` largest weights by magnitude; the rest become 0.
-    pub fn pruned(&self, keep: usize) -> Linear {
+    /// Keep the `keep` weights that matter most on the data: of the buckets seen in at least
+    /// [`MIN_ROWS`] fitted rows (`df`: rows per bucket), the largest by `|w| × sqrt(df)`.
+    /// AdaGrad gives a rare term a large weight quickly, so magnitude alone would keep the
+    /// words of a handful of rows ("deputy" in two tweets) over the words of thousands.
+    pub fn pruned(&self, keep: usize, df: &[u32]) -> Linear {
+        let importance = |i: usize| self.weights[i].abs() * (df[i] as f32).sqrt();
         let mut idx: Vec<usize> = (0..self.weights.len())
-            .filter(|&i| self.weights[i] != 0.0)
+            .filter(|&i| self.weights[i] != 0.0 && df[i] >= MIN_ROWS)
             .collect();
-        idx.sort_by(|&a, &b| {
-            self.weights[b]
-                .abs()
-                .total_cmp(&self.weights[a].abs())
-                .then(a.cmp(&b))
-        });
+        idx.sort_by(|&a, &b| importance(b).total_cmp(&importance(a)).then(a.cmp(&b)));
         let mut weights = vec![0.0; self.weights.len()];
         for &i in idx.iter().take(keep) {
             weights[i] = self.weights[i];
@@ -238,7 +256,9 @@ mod tests {
             "{:?}",
             &m.weights[..3]
         );
-        let p = m.pruned(2);
+        let df = row_counts(&rows);
+        assert!(m.pruned(2, &vec![0; N_BUCKETS]).sparse().is_empty());
+        let p = m.pruned(2, &df);
         assert_eq!(p.sparse().len(), 2);
         assert!(p.weights[1] != 0.0 && p.weights[2] != 0.0);
         let scores: Vec<f32> = rows.iter().map(|r| m.logit(&r.terms)).collect();

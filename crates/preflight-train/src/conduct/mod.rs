@@ -63,6 +63,11 @@ pub struct Args {
     pub seed: u64,
     #[arg(long, default_value_t = 8)]
     pub epochs: usize,
+    /// Clean rows in the register of the job, added to every split as their own cell: the
+    /// organizational and professional train rows of the use data (e.g.
+    /// ../shared/data/posts.jsonl; see `data::load_register`).
+    #[arg(long)]
+    pub register: Option<String>,
     /// Weight of a (dataset, label) cell ∝ its size to this power (0: cells weigh the same).
     #[arg(long, default_value_t = 0.5)]
     pub cell_power: f64,
@@ -71,7 +76,7 @@ pub struct Args {
 /// L2 penalties tried.
 pub const L2_GRID: [f32; 3] = [1e-5, 1e-4, 1e-3];
 /// Weight budgets tried (non-zero weights kept).
-pub const BUDGETS: [usize; 5] = [500, 1000, 2000, 4000, 8000];
+pub const BUDGETS: [usize; 4] = [500, 1000, 2000, 4000];
 /// A budget is good enough when its validation metric ([`target_recall`]) is within this of
 /// the best budget's.
 pub const AUC_SLACK: f64 = 0.005;
@@ -192,7 +197,14 @@ fn to_model(
 
 /// Run the whole pipeline and write the model and the report.
 pub fn run(args: &Args) -> Result<(), ConductError> {
-    let (rows, sha) = data::load(&args.data)?;
+    let (mut rows, mut sha) = data::load(&args.data)?;
+    if let Some(path) = &args.register {
+        let (extra, extra_sha) = data::load_register(path)?;
+        rows.extend(extra);
+        // The model's data digest covers both files.
+        use sha2::Digest as _;
+        sha = sha2::Sha256::digest([sha, extra_sha].concat()).into();
+    }
     let tokenizer = Tokenizer::new("en").map_err(|e| ConductError::Core(e.to_string()))?;
     let splits = data::splits(&rows);
     let part = |s: Split| splits.get(&s).cloned().unwrap_or_default();
@@ -214,6 +226,7 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
     let mut best: Option<(f64, usize, Options, f32, fit::Linear)> = None;
     for options in [Options { char_grams: false }, Options { char_grams: true }] {
         let fit_rows = examples(&rows, &fit_idx, &w_fit, &tokenizer, options);
+        let df = fit::row_counts(&fit_rows);
         let val_rows = examples(&rows, &val_idx, &w_val, &tokenizer, options);
         let val_scored: Vec<&Example> = val_rows.iter().filter(|e| e.weight > 0.0).collect();
         let ys: Vec<f32> = val_scored.iter().map(|e| e.y).collect();
@@ -238,7 +251,7 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
             let full_metric = target_recall(&full, &cells);
             let mut budgets = Vec::new();
             for budget in BUDGETS {
-                let model = to_model(&lin.pruned(budget), options, sha, 0, &val_rows)?;
+                let model = to_model(&lin.pruned(budget, &df), options, sha, 0, &val_rows)?;
                 let s: Vec<f32> = val_scored
                     .iter()
                     .map(|e| model.logit_of(&e.terms))
@@ -261,7 +274,7 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
                     || ((auc - b_auc).abs() <= AUC_SLACK / 2.0 && budget < *b_budget)
             });
             if better {
-                best = Some((auc, budget, options, l2, lin.pruned(budget)));
+                best = Some((auc, budget, options, l2, lin.pruned(budget, &df)));
             }
             candidates.push(Candidate {
                 options,
