@@ -264,6 +264,48 @@ pub fn section(args: &Args) -> Result<String, JudgeError> {
         );
     }
 
+    // The issue's target, stated against what the table shows.
+    let share = |name: &str, alex: bool| {
+        groups.get(name).map(|idx| {
+            let k = idx
+                .iter()
+                .filter(|&&i| {
+                    if alex {
+                        calls[i].alex == Some(true)
+                    } else {
+                        calls[i].flagged
+                    }
+                })
+                .count();
+            k as f64 / idx.len().max(1) as f64
+        })
+    };
+    if let (Some(recall), Some(olid)) = (
+        share("all · hate + offensive", false),
+        share("OLID · clean", false),
+    ) {
+        let met = recall >= 0.90 && olid <= 0.05;
+        let _ = writeln!(
+            s,
+            "\n**Target** (issue 14): recall ≥ 0.90 on hate + offensive with ≤ 5 % flags on clean \
+             OLID tweets. preflight: recall {:.1} %, clean OLID {:.1} %: **{}**.{}\n",
+            recall * 100.0,
+            olid * 100.0,
+            if met { "met" } else { "not met" },
+            match (
+                share("all · hate + offensive", true),
+                share("OLID · clean", true)
+            ) {
+                (Some(r), Some(o)) if has_alex => format!(
+                    " alex: recall {:.1} %, clean OLID {:.1} %.",
+                    r * 100.0,
+                    o * 100.0
+                ),
+                _ => String::new(),
+            }
+        );
+    }
+
     // Davidson's "neither" rows that are not clean.
     let davidson_clean: Vec<usize> = rows
         .iter()

@@ -94,6 +94,30 @@ pub fn render(o: &Outcome) -> String {
         HELD_OUT_SHARE * 100.0,
         VALIDATION_SHARE * 100.0
     );
+    if let Some(register) = &o.args.register {
+        let _ = writeln!(
+            s,
+            "Register rows (`--register {register}`): the organizational and professional `train` \
+             rows of the use classifier's data, labelled clean (`posts:*` below). The conduct \
+             sources are tweets by the public, in which the words of public life (\"secretary\", \
+             \"deputy\", \"immigration\") occur mostly in insults; without these rows such words \
+             lean abusive. They are split by the same hash; the judge does not score them.\n"
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Features: word stems and neighbouring pairs{} of the first {} tokens, hashed; words \
+         that name a group of people (`GROUP_WORDS`: \"women\", \"refugees\", \"Muslims\", \
+         \"gay\", …) are no feature and break pairs, since the data has hate about some groups and \
+         no neutral text about them: a weight on the group would learn the topic and flag the \
+         news.\n",
+        if o.chosen.0.char_grams {
+            ", character 4-grams of long words"
+        } else {
+            ""
+        },
+        preflight_core::abuse::features::MAX_TOKENS
+    );
     let mut by_source: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
     for (sp, idx) in &o.splits {
         for &i in idx {
