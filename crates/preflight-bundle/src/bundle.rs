@@ -353,8 +353,8 @@ pub const CONTEXT_WINDOW_DEFAULT: usize = 5;
 ///
 /// A match of the term is decided in this order: a `standalone` number that touches another
 /// number is cleared; a `confirm` word in the window, or an abuse score at or above
-/// `abuse.confirm_at`, keeps it; a `clear` word in the window clears it; an abuse score
-/// below `abuse.clear_below` clears it; otherwise it stands.
+/// `abuse_confirm_at`, keeps it; a `clear` word in the window clears it; an abuse score
+/// below `abuse_clear_below` clears it; otherwise it stands.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermContext {
@@ -376,21 +376,13 @@ pub struct TermContext {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub standalone: bool,
     /// The draft's learned abuse score (0–1, see the `abuse` matcher), read without the
-    /// term's own words (so the rest of the draft decides), confirms or clears the match.
+    /// term's own words (so the rest of the draft decides): at or above this, it confirms the
+    /// match as a `confirm` word would.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abuse: Option<AbuseContext>,
-}
-
-/// How the abuse score bears on an ambiguous term.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AbuseContext {
-    /// A score at or above this (0–1) confirms the match, as a `confirm` word would.
+    pub abuse_confirm_at: Option<f32>,
+    /// The same score: below this, it clears the match when nothing confirms it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirm_at: Option<f32>,
-    /// A score below this (0–1) clears the match when nothing confirms it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clear_below: Option<f32>,
+    pub abuse_clear_below: Option<f32>,
 }
 
 /// The learned abuse score of a draft (0–1, calibrated: the share of drafts with that score

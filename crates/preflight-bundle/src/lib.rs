@@ -22,11 +22,11 @@ mod error;
 pub mod validate;
 
 pub use bundle::{
-    AbuseContext, AbuseMatcher, AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet,
-    DisclaimerSituation, DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples,
-    FixSpec, LengthCounting, Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference,
-    RegexMatcher, Rule, Severity, Site, SiteKind, TermContext, Use, Weekday, When,
-    BUNDLE_SCHEMA_VERSION, CONTEXT_WINDOW_DEFAULT, CONTEXT_WINDOW_MAX,
+    AbuseMatcher, AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
+    DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,
+    Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference, RegexMatcher, Rule, Severity,
+    Site, SiteKind, TermContext, Use, Weekday, When, BUNDLE_SCHEMA_VERSION, CONTEXT_WINDOW_DEFAULT,
+    CONTEXT_WINDOW_MAX,
 };
 pub use context::{AccountKind, Context, LocalTime};
 pub use error::{BundleErrors, Problem};

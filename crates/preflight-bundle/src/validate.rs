@@ -783,31 +783,32 @@ impl<'b> Checker<'b> {
             );
         }
         let mut decides = c.standalone || !c.clear.is_empty() || !c.confirm.is_empty();
-        if let Some(a) = &c.abuse {
-            for (field, v) in [("confirm_at", a.confirm_at), ("clear_below", a.clear_below)] {
-                if let Some(v) = v {
-                    decides = true;
-                    if !(0.0..=1.0).contains(&v) {
-                        self.push(
-                            format!("{p}.abuse.{field}"),
-                            format!("{field} {v} is outside 0..=1"),
-                        );
-                    }
-                }
-            }
-            if let (Some(hi), Some(lo)) = (a.confirm_at, a.clear_below) {
-                if lo > hi {
+        for (field, v) in [
+            ("abuse_confirm_at", c.abuse_confirm_at),
+            ("abuse_clear_below", c.abuse_clear_below),
+        ] {
+            if let Some(v) = v {
+                decides = true;
+                if !(0.0..=1.0).contains(&v) {
                     self.push(
-                        format!("{p}.abuse.clear_below"),
-                        format!("clear_below {lo} is above confirm_at {hi}"),
+                        format!("{p}.{field}"),
+                        format!("{field} {v} is outside 0..=1"),
                     );
                 }
+            }
+        }
+        if let (Some(hi), Some(lo)) = (c.abuse_confirm_at, c.abuse_clear_below) {
+            if lo > hi {
+                self.push(
+                    format!("{p}.abuse_clear_below"),
+                    format!("abuse_clear_below {lo} is above abuse_confirm_at {hi}"),
+                );
             }
         }
         if !decides {
             self.push(
                 p.to_string(),
-                "empty context: give `clear` or `confirm` words, `standalone` or `abuse`",
+                "empty context: give `clear` or `confirm` words, `standalone` or an abuse threshold",
             );
         }
     }
@@ -1589,7 +1590,7 @@ mod tests {
         let mut v = value();
         v["rules"][0]["match"]["phrases"]["context"] = serde_json::json!({
             "chip in": {"clear": ["potato", "two words", "*"], "window": 30, "standalone": true},
-            "fundrais*": {"abuse": {"confirm_at": 0.2, "clear_below": 0.5}},
+            "fundrais*": {"abuse_confirm_at": 0.2, "abuse_clear_below": 0.5},
             "donate": {},
             "fundrais* now": {"confirm": ["give"]}
         });
@@ -1604,8 +1605,8 @@ mod tests {
             (format!("{c}[\"chip in\"].window"), "between 1 and 20"),
             (format!("{c}[\"chip in\"].standalone"), "has no digits"),
             (
-                format!("{c}[\"fundrais*\"].abuse.clear_below"),
-                "above confirm_at",
+                format!("{c}[\"fundrais*\"].abuse_clear_below"),
+                "above abuse_confirm_at",
             ),
             (format!("{c}.donate"), "not one of the terms"),
             (format!("{c}.donate"), "empty context"),
@@ -1629,7 +1630,7 @@ mod tests {
         // A good context passes.
         v["rules"][0]["match"]["phrases"]["context"] = serde_json::json!({
             "chip in": {"clear": ["potato", "snack*"], "confirm": ["campaign"], "window": 3,
-                        "abuse": {"confirm_at": 0.8, "clear_below": 0.2}}
+                        "abuse_confirm_at": 0.8, "abuse_clear_below": 0.2}
         });
         v["rules"][1]["severity"] = "violation".into();
         let text = serde_json::to_string_pretty(&v).unwrap();

@@ -45,9 +45,9 @@ pub use analysis::{
 pub use engine::{Engine, ExampleFailure};
 pub use error::Error;
 pub use preflight_bundle::{
-    bundle_schema, AbuseContext, AbuseMatcher, AccountKind, AccountKindCond, Bundle, BundleErrors,
-    Context, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants, DutyHours,
-    DutyWindow, Element, Example, Examples, FixSpec, LengthCounting, LocalTime, Matcher, Metadata,
+    bundle_schema, AbuseMatcher, AccountKind, AccountKindCond, Bundle, BundleErrors, Context,
+    DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants, DutyHours, DutyWindow,
+    Element, Example, Examples, FixSpec, LengthCounting, LocalTime, Matcher, Metadata,
     OfficialAccount, PhraseMatcher, Problem, Reference, RegexMatcher, Rule, Severity, Site,
     SiteKind, TermContext, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
 };

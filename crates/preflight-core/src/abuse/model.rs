@@ -199,7 +199,7 @@ impl AbuseModel {
             .map(|&(b, w)| (b, (w / scale).round().clamp(-127.0, 127.0) as i8))
             .filter(|(_, q)| *q != 0)
             .collect();
-        sparse.sort_by_key(|s| s.0);
+        sparse.sort_unstable_by_key(|s| s.0);
         if sparse.windows(2).any(|w| w[0].0 == w[1].0) {
             return Err(Error::Model("a bucket is given twice".into()));
         }
@@ -377,18 +377,26 @@ impl AbuseModel {
                 *slot += self.weight(t.bucket);
             }
         }
-        let mut ranked: Vec<(usize, f32)> = by_token
-            .into_iter()
-            .enumerate()
-            .filter(|(_, v)| *v > 0.0)
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let top = ranked.first().map_or(0.0, |r| r.1);
-        ranked
-            .into_iter()
-            .take_while(|r| r.1 >= top / 4.0)
-            .take(n)
-            .map(|(k, _)| k)
-            .collect()
+        // Repeated selection of the largest (a draft has at most MAX_TOKENS tokens, and a
+        // sort would add its code to the WebAssembly module for three picks).
+        let mut picked = Vec::with_capacity(n);
+        let mut top = None;
+        while picked.len() < n {
+            let best = by_token
+                .iter()
+                .enumerate()
+                .filter(|(k, v)| **v > 0.0 && !picked.contains(k))
+                .fold(None, |m: Option<(usize, f32)>, (k, &v)| match m {
+                    Some((_, mv)) if mv >= v => m,
+                    _ => Some((k, v)),
+                });
+            let Some((k, v)) = best else { break };
+            let top = *top.get_or_insert(v);
+            if v < top / 4.0 {
+                break;
+            }
+            picked.push(k);
+        }
+        picked
     }
 }

@@ -102,8 +102,8 @@ impl CompiledContext {
             confirm,
             window: c.window.unwrap_or(CONTEXT_WINDOW_DEFAULT),
             standalone: c.standalone,
-            confirm_at: c.abuse.as_ref().and_then(|a| a.confirm_at),
-            clear_below: c.abuse.as_ref().and_then(|a| a.clear_below),
+            confirm_at: c.abuse_confirm_at,
+            clear_below: c.abuse_clear_below,
         })
     }
 
@@ -245,14 +245,14 @@ mod tests {
         // Confirm at 0: any score confirms, whatever the clearing words say.
         let e = engine_with(
             r#"["hoe"]"#,
-            r#"{"hoe": {"clear": ["garden"], "abuse": {"confirm_at": 0.0}}}"#,
+            r#"{"hoe": {"clear": ["garden"], "abuse_confirm_at": 0.0}}"#,
         )
         .unwrap();
         assert!(flags(&e, "hoe in the garden"));
         // Clear below 1: any score clears when nothing confirms.
         let e = engine_with(
             r#"["hoe"]"#,
-            r#"{"hoe": {"confirm": ["stupid"], "abuse": {"clear_below": 1.0}}}"#,
+            r#"{"hoe": {"confirm": ["stupid"], "abuse_clear_below": 1.0}}"#,
         )
         .unwrap();
         assert!(!flags(&e, "she is a hoe"));

@@ -135,7 +135,8 @@ impl SlurCheck {
             rule.when = Default::default();
             if let Matcher::Phrases(p) = &mut rule.matcher {
                 for c in p.context.values_mut() {
-                    c.abuse = None;
+                    c.abuse_confirm_at = None;
+                    c.abuse_clear_below = None;
                 }
             }
         }
