@@ -27,7 +27,7 @@
 use crate::{Token, TokenKind};
 
 /// Version of the mapping from tokens to terms.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 /// Hashed terms live in `0..2^HASH_BITS`: a wide space, so that the few hundred weights the
 /// model keeps seldom share a bucket with an unrelated term (the model stores only its
 /// buckets, so the width costs nothing at inference).
@@ -136,13 +136,32 @@ pub const GROUP_WORDS: &[&str] = &[
     "nation",
 ];
 
+/// Hash of a word pair from the two words' hashes (order matters): one multiply-xorshift
+/// mix, since hashing the 8 bytes of the second hash again would cost as much as the rest of
+/// the extractor.
+fn pair(first: u64, second: u64) -> u64 {
+    let x = first.rotate_left(23) ^ second.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let x = (x ^ (x >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+    x ^ (x >> 29)
+}
+
 /// Seeds that keep the kinds of term apart (a word and a 4-gram with the same letters).
 const SEED_WORD: u64 = FNV_OFFSET;
 const SEED_GRAM: u64 = FNV_OFFSET ^ 0x5bd1_e995;
 const SEED_EMOJI: u64 = FNV_OFFSET ^ 0x27d4_eb2f;
 
-fn is_group_word(stem: &str) -> bool {
-    GROUP_WORDS.contains(&stem)
+/// The word hashes of [`GROUP_WORDS`], sorted: a draft's words are checked by the hash the
+/// extractor computes anyway (a binary search of 45 numbers, not 45 string comparisons).
+fn group_hashes() -> &'static [u64] {
+    static HASHES: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    HASHES.get_or_init(|| {
+        let mut v: Vec<u64> = GROUP_WORDS
+            .iter()
+            .map(|w| fnv(SEED_WORD, w.as_bytes()))
+            .collect();
+        v.sort_unstable();
+        v
+    })
 }
 
 /// The terms of a draft's tokens, appended to `out` (cleared first). Never panics.
@@ -159,6 +178,7 @@ pub fn extract_masked(
     out: &mut Vec<Term>,
 ) {
     out.clear();
+    let groups = group_hashes();
     // Hash of the previous word, for pairs; `None` after a non-word.
     let mut prev: Option<u64> = None;
     let mut first = true;
@@ -195,18 +215,18 @@ pub fn extract_masked(
         }
         first = false;
         let stem = t.stem.as_str().trim_start_matches('#');
-        if is_group_word(stem) {
+        let h = fnv(SEED_WORD, stem.as_bytes());
+        if groups.binary_search(&h).is_ok() && GROUP_WORDS.contains(&stem) {
             prev = None;
             continue;
         }
-        let h = fnv(SEED_WORD, stem.as_bytes());
         out.push(Term {
             bucket: bucket(h),
             token,
         });
         if let Some(p) = prev {
             out.push(Term {
-                bucket: bucket(fnv(fnv(p, &[0x1f]), &h.to_le_bytes())),
+                bucket: bucket(pair(p, h)),
                 token: token - 1,
             });
         }
