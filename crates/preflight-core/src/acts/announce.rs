@@ -34,7 +34,7 @@ mod tests {
                 Act::AnnounceNonpublic,
                 "Can't say much but the new rule drops next Tuesday"
             ),
-            vec!["Can't say much"]
+            vec!["Can't say much", "drops next"]
         );
         assert_eq!(
             acts(

@@ -37,6 +37,10 @@ pub(crate) const CONTINUATIONS: &[&str] = &[
     "desk",
     "door",
     "kitchen",
+    "drawer",
+    "drawers",
+    "top",
+    "mirror",
 ];
 
 /// First-person possessives.
