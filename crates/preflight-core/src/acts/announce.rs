@@ -34,7 +34,7 @@ mod tests {
                 Act::AnnounceNonpublic,
                 "Can't say much but the new rule drops next Tuesday"
             ),
-            vec!["Can't say much", "drops next"]
+            vec!["Can't say much"]
         );
         assert_eq!(
             acts(
@@ -57,5 +57,26 @@ mod tests {
             "The final rule was published today; comments closed in May."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn the_ways_people_say_it_is_not_out_yet() {
+        for text in [
+            "Psst, the contract award goes to Beacon Systems next week.",
+            "Heard internally the grants budget is getting slashed 40%.",
+            "Not supposed to post this but the settlement is $2M, press release Monday.",
+            "Under wraps for now: the field office in Boise closes in June.",
+            "FYI ahead of the press release, the recall covers every 2021 model.",
+        ] {
+            assert!(!acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
+        }
+        for text in [
+            "Not public yet but I'm engaged!! Telling family first.",
+            "My new mixtape drops next week, been working on it all year.",
+            "We fill most positions internally, so check our careers page.",
+            "Under the weather today, no work for me.",
+        ] {
+            assert!(acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
+        }
     }
 }

@@ -82,4 +82,29 @@ mod tests {
         )
         .is_empty());
     }
+
+    #[test]
+    fn the_ways_people_push_a_product() {
+        for text in [
+            "Go with Lumen Networks for your fiber, hands down.",
+            "You need the Kestrel dashcam, best $90 I've spent.",
+            "Shoutout to Blue Door Catering! Book them for your next event.",
+            "Our crews swear by Ironclad gloves. Grab a pair.",
+            "Every office should be on Slack, nothing else comes close.",
+            "Ridgeline Solar did our roof. Use code SUN10 for 10% off.",
+        ] {
+            assert!(!acts(Act::Endorse, text).is_empty(), "{text}");
+        }
+        for text in [
+            // The government's own sites and services are not products.
+            "You need a Login.gov account to apply for benefits online.",
+            "You need to renew your passport six months before travel.",
+            "Sign up for text alerts about your application status.",
+            "Go with the online form: it is faster than mailing paper.",
+            // "account" is not "accountant"; "print" is not a print shop.
+            "Print your account summary before the office visit.",
+        ] {
+            assert!(acts(Act::Endorse, text).is_empty(), "{text}");
+        }
+    }
 }
