@@ -88,9 +88,9 @@ mod tests {
         for text in [
             "Go with Lumen Networks for your fiber, hands down.",
             "You need the Kestrel dashcam, best $90 I've spent.",
-            "Shoutout to Blue Door Catering! Book them for your next event.",
+            "Shoutout to Blue Door Catering! Tell them we sent you.",
             "Our crews swear by Ironclad gloves. Grab a pair.",
-            "Every office should be on Slack, nothing else comes close.",
+            "Our field office runs on Slack, nothing else comes close.",
             "Ridgeline Solar did our roof. Use code SUN10 for 10% off.",
         ] {
             assert!(!acts(Act::Endorse, text).is_empty(), "{text}");
@@ -101,6 +101,8 @@ mod tests {
             "You need to renew your passport six months before travel.",
             "Sign up for text alerts about your application status.",
             "Go with the online form: it is faster than mailing paper.",
+            "You need your Social Security card to apply.",
+            "Hands down the best part of the day was meeting the kids at Lincoln Elementary.",
             // "account" is not "accountant"; "print" is not a print shop.
             "Print your account summary before the office visit.",
         ] {
