@@ -2,7 +2,7 @@
 //!
 //! A secrecy or earliness cue ("can't say much", "not announced yet", "between you and me",
 //! "embargoed", "you didn't hear it from me", "got an early look", "before the official
-//! release", "leaking") with a work subject (a rule, contract, award, budget, layoffs, a field
+//! release", "under wraps", "heard internally", "leaking") with a work subject (a rule, contract, award, budget, layoffs, a field
 //! office, the department…: the `subject` lexicon) in its sentence or a neighbouring one. The
 //! cue alone is gossip ("between you and me, the lasagna is better"); the subject alone is news
 //! ("the rule was published today").

@@ -1,7 +1,7 @@
 //! Act `endorse`: the draft recommends or endorses a product, service or business.
 //!
 //! A recommending cue ("highly recommend", "swear by", "the only vendor I'd trust", "should be
-//! buying", "worth every penny") not negated just before it ("does not endorse"), with a
+//! buying", "worth every penny", "you need", "go with", "nothing else comes close", "use code") not negated just before it ("does not endorse"), with a
 //! product argument in its sentence or the one before: a product or business noun (app,
 //! platform, vendor, boots, credit union…) or a private name ("Acme CloudSuite", "Trello").
 //! Names of the government's own (a "Department", "Administration", "Secretary") are not
