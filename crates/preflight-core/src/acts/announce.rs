@@ -67,6 +67,7 @@ mod tests {
             "Not supposed to post this but the settlement is $2M, press release Monday.",
             "Under wraps for now: the field office in Boise closes in June.",
             "FYI ahead of the press release, the recall covers every 2021 model.",
+            "Keep it on the down low: the new contract goes to Northwind.",
         ] {
             assert!(!acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
         }
@@ -75,6 +76,7 @@ mod tests {
             "My new mixtape drops next week, been working on it all year.",
             "We fill most positions internally, so check our careers page.",
             "Under the weather today, no work for me.",
+            "Keep it on the down low, I'm planning a surprise party.",
         ] {
             assert!(acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
         }

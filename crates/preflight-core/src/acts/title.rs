@@ -157,6 +157,7 @@ mod tests {
             titles("As an FDA investigator I only buy one brand."),
             vec!["FDA investigator"]
         );
+        assert!(!titles("As a GS-13 at the EPA I'll tell you this.").is_empty());
         assert_eq!(
             titles("Contract specialist at GSA here."),
             vec!["specialist"]
