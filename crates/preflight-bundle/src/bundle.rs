@@ -346,6 +346,86 @@ pub struct PhraseMatcher {
     /// Require this many distinct terms to match before the rule fires (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_matches: Option<usize>,
+    /// Context for ambiguous terms: term → the words around it that clear it (its everyday
+    /// sense: "cheese" near "cracker") or confirm it. Only a term that matched has its
+    /// context read.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub context: std::collections::BTreeMap<String, TermContext>,
+}
+
+/// Largest `window` of a [`TermContext`].
+pub const CONTEXT_WINDOW_MAX: usize = 20;
+/// `window` of a [`TermContext`] that does not give one.
+pub const CONTEXT_WINDOW_DEFAULT: usize = 5;
+
+/// What clears or confirms one ambiguous term of a phrase list.
+///
+/// A match of the term is decided in this order: a `standalone` number that touches another
+/// number is cleared; a `confirm` word in the window, or an abuse score at or above
+/// `abuse_confirm_at`, keeps it; a `clear` word in the window clears it; an abuse score
+/// below `abuse_clear_below` clears it; otherwise it stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermContext {
+    /// Words that clear the match when one is within `window` words either side. One word
+    /// each, stemmed like the draft (`cheese` also finds "cheeses"); a trailing `*` matches
+    /// any word that starts with it (`snack*`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clear: Vec<String>,
+    /// Words that confirm the match when one is within the window (same form as `clear`):
+    /// the match stands even when a clearing word is near too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub confirm: Vec<String>,
+    /// Words either side of the match to look at: 1 to 20, default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
+    /// The term is a number that must stand alone: a match joined to another number by a
+    /// space, `-`, `.`, `/`, `,` or `:` (an order, tracking, account or phone number) is
+    /// cleared, whatever else is near.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub standalone: bool,
+    /// The draft's learned abuse score (0–1, see the `abuse` matcher), read without the
+    /// term's own words (so the rest of the draft decides): at or above this, it confirms the
+    /// match as a `confirm` word would.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abuse_confirm_at: Option<f32>,
+    /// The same score: below this, it clears the match when nothing confirms it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abuse_clear_below: Option<f32>,
+}
+
+/// The learned abuse score of a draft (0–1, calibrated: the share of drafts with that score
+/// that people labelled hateful or offensive), with a threshold per severity. The finding
+/// takes the highest severity whose threshold the score reaches; its spans are the words that
+/// raised the score most. Give at least one threshold; a higher severity needs a higher one,
+/// and the rule's `severity` is the highest severity given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbuseMatcher {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<f32>,
+}
+
+impl AbuseMatcher {
+    /// The thresholds given, from the highest severity down.
+    pub fn thresholds(&self) -> impl Iterator<Item = (Severity, f32)> + '_ {
+        [
+            (Severity::Violation, self.violation),
+            (Severity::Warning, self.warning),
+            (Severity::Advice, self.advice),
+        ]
+        .into_iter()
+        .filter_map(|(s, t)| t.map(|t| (s, t)))
+    }
+
+    /// The severity a score reaches, if any.
+    pub fn severity_of(&self, score: f32) -> Option<Severity> {
+        self.thresholds().find(|(_, t)| score >= *t).map(|(s, _)| s)
+    }
 }
 
 /// A regular expression (`regex-lite` syntax: linear time, no look-around or back-references;
@@ -396,6 +476,7 @@ pub enum Matcher {
     TextUse(TextUseMatcher),
     /// What the draft does, with the facts it must come with (see [`crate::ActMatcher`]).
     Act(crate::ActMatcher),
+    Abuse(AbuseMatcher),
 }
 
 /// A suggested fix.

@@ -24,10 +24,11 @@ pub mod validate;
 
 pub use acts::{Act, ActMatcher};
 pub use bundle::{
-    AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
+    AbuseMatcher, AccountKindCond, Bundle, DetectorMatcher, DisclaimerSet, DisclaimerSituation,
     DisclaimerVariants, DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting,
     Matcher, Metadata, OfficialAccount, PhraseMatcher, Reference, RegexMatcher, Rule, Severity,
-    Site, SiteKind, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
+    Site, SiteKind, TermContext, Use, Weekday, When, BUNDLE_SCHEMA_VERSION, CONTEXT_WINDOW_DEFAULT,
+    CONTEXT_WINDOW_MAX,
 };
 pub use context::{AccountKind, Context, LocalTime};
 pub use error::{BundleErrors, Problem};

@@ -21,8 +21,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::{
-    Bundle, BundleErrors, DisclaimerSet, DutyHours, Matcher, Metadata, OfficialAccount, Problem,
-    Rule, Site, When, BUNDLE_SCHEMA_VERSION,
+    AbuseMatcher, Bundle, BundleErrors, DisclaimerSet, DutyHours, Matcher, Metadata,
+    OfficialAccount, Problem, Rule, Severity, Site, TermContext, When, BUNDLE_SCHEMA_VERSION,
+    CONTEXT_WINDOW_MAX,
 };
 
 /// What the engine that will run a bundle supports, for the checks that depend on it: the
@@ -688,6 +689,13 @@ impl<'b> Checker<'b> {
                         );
                     }
                 }
+                for (key, c) in &m.context {
+                    let cp = key_path(&format!("{mp}.context"), key);
+                    if !terms.contains(key.as_str()) {
+                        self.push(cp.clone(), format!("`{key}` is not one of the terms"));
+                    }
+                    self.term_context(&cp, key, c);
+                }
             }
             Matcher::Regex(m) => {
                 let path = format!("{p}.match.regex.pattern");
@@ -716,6 +724,7 @@ impl<'b> Checker<'b> {
                 }
             }
             Matcher::Act(m) => self.act(&format!("{p}.match.act"), m),
+            Matcher::Abuse(m) => self.abuse(p, rule, m),
             Matcher::Detector(m) => {
                 let mp = format!("{p}.match.detector");
                 if !self.support.detectors.contains(&m.detector.as_str()) {
@@ -781,6 +790,109 @@ impl<'b> Checker<'b> {
         }
         if let Some(w) = &m.with {
             self.when(&format!("{p}.with"), w);
+        }
+    }
+
+    /// The context of one ambiguous term (`p`: its path).
+    fn term_context(&mut self, p: &str, term: &str, c: &TermContext) {
+        for (field, words) in [("clear", &c.clear), ("confirm", &c.confirm)] {
+            for (k, w) in words.iter().enumerate() {
+                let path = format!("{p}.{field}[{k}]");
+                if w.split_whitespace().count() > 1 {
+                    self.push(
+                        path,
+                        format!("`{w}` is more than one word: give each word on its own"),
+                    );
+                } else {
+                    self.term(path, w);
+                }
+            }
+        }
+        if let Some(n) = c.window {
+            if n == 0 || n > CONTEXT_WINDOW_MAX {
+                self.push(
+                    format!("{p}.window"),
+                    format!("window {n} must be between 1 and {CONTEXT_WINDOW_MAX} words"),
+                );
+            }
+        }
+        if c.standalone && !term.chars().any(|ch| ch.is_ascii_digit()) {
+            self.push(
+                format!("{p}.standalone"),
+                format!("`{term}` has no digits: `standalone` is for numbers"),
+            );
+        }
+        let mut decides = c.standalone || !c.clear.is_empty() || !c.confirm.is_empty();
+        for (field, v) in [
+            ("abuse_confirm_at", c.abuse_confirm_at),
+            ("abuse_clear_below", c.abuse_clear_below),
+        ] {
+            if let Some(v) = v {
+                decides = true;
+                if !(0.0..=1.0).contains(&v) {
+                    self.push(
+                        format!("{p}.{field}"),
+                        format!("{field} {v} is outside 0..=1"),
+                    );
+                }
+            }
+        }
+        if let (Some(hi), Some(lo)) = (c.abuse_confirm_at, c.abuse_clear_below) {
+            if lo > hi {
+                self.push(
+                    format!("{p}.abuse_clear_below"),
+                    format!("abuse_clear_below {lo} is above abuse_confirm_at {hi}"),
+                );
+            }
+        }
+        if !decides {
+            self.push(
+                p.to_string(),
+                "empty context: give `clear` or `confirm` words, `standalone` or an abuse threshold",
+            );
+        }
+    }
+
+    /// The thresholds of an abuse matcher (`p`: the rule's path).
+    fn abuse(&mut self, p: &str, rule: &Rule, m: &AbuseMatcher) {
+        let mp = format!("{p}.match.abuse");
+        let mut top: Option<Severity> = None;
+        let mut above: Option<(Severity, f32)> = None;
+        for (sev, t) in m.thresholds() {
+            let name = severity_name(sev);
+            top.get_or_insert(sev);
+            if !(t > 0.0 && t <= 1.0) {
+                self.push(
+                    format!("{mp}.{name}"),
+                    format!("threshold {t} is outside 0 (excluded) to 1"),
+                );
+            } else if let Some((hs, ht)) = above {
+                if t > ht {
+                    self.push(
+                        format!("{mp}.{name}"),
+                        format!(
+                            "threshold {t} is above the {} threshold {ht}: a higher severity needs a higher score",
+                            severity_name(hs)
+                        ),
+                    );
+                }
+            }
+            above = Some((sev, t));
+        }
+        match top {
+            None => self.push(
+                mp,
+                "no threshold: give at least one of `advice`, `warning`, `violation`",
+            ),
+            Some(top) if top != rule.severity => self.push(
+                format!("{p}.severity"),
+                format!(
+                    "severity `{}` differs from the highest threshold given (`{}`): the rule's severity is its highest",
+                    severity_name(rule.severity),
+                    severity_name(top)
+                ),
+            ),
+            Some(_) => {}
         }
     }
 
@@ -1002,6 +1114,15 @@ impl Index {
 }
 
 /// `$.a.b[2]` → `$.a.b`; `$.a["x y"]` → `$.a`; `$` → None.
+/// The JSON name of a severity.
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Advice => "advice",
+        Severity::Warning => "warning",
+        Severity::Violation => "violation",
+    }
+}
+
 fn parent(path: &str) -> Option<&str> {
     if path == "$" {
         return None;
@@ -1557,6 +1678,64 @@ mod tests {
     }
 
     #[test]
+    fn term_contexts_and_abuse_thresholds_are_checked() {
+        let mut v = value();
+        v["rules"][0]["match"]["phrases"]["context"] = serde_json::json!({
+            "chip in": {"clear": ["potato", "two words", "*"], "window": 30, "standalone": true},
+            "fundrais*": {"abuse_confirm_at": 0.2, "abuse_clear_below": 0.5},
+            "donate": {},
+            "fundrais* now": {"confirm": ["give"]}
+        });
+        v["rules"][1]["severity"] = "warning".into();
+        v["rules"][1]["match"] = serde_json::json!({"abuse": {"advice": 0.9, "warning": 0.6}});
+        v["rules"][2]["match"] = serde_json::json!({"abuse": {}});
+        let ps = problems_of(&v);
+        let c = "$.rules[0].match.phrases.context";
+        let expect = [
+            (format!("{c}[\"chip in\"].clear[1]"), "more than one word"),
+            (format!("{c}[\"chip in\"].clear[2]"), "would match any word"),
+            (format!("{c}[\"chip in\"].window"), "between 1 and 20"),
+            (format!("{c}[\"chip in\"].standalone"), "has no digits"),
+            (
+                format!("{c}[\"fundrais*\"].abuse_clear_below"),
+                "above abuse_confirm_at",
+            ),
+            (format!("{c}.donate"), "not one of the terms"),
+            (format!("{c}.donate"), "empty context"),
+            (format!("{c}[\"fundrais* now\"]"), "not one of the terms"),
+            ("$.rules[1].match.abuse.advice".into(), "above the warning"),
+            ("$.rules[2].match.abuse".into(), "no threshold"),
+        ];
+        for (path, needle) in &expect {
+            assert!(has(&ps, path, needle), "missing {path}: {needle}\n{ps:#?}");
+        }
+        assert_eq!(ps.len(), expect.len(), "{ps:#?}");
+        // The rule's severity is its highest threshold's.
+        v["rules"][1]["match"] = serde_json::json!({"abuse": {"violation": 0.9}});
+        v["rules"][2]["match"] = serde_json::json!({"abuse": {"warning": 0.6, "violation": 0.9}});
+        let ps = problems_of(&v);
+        assert!(has(&ps, "$.rules[1].severity", "differs"), "{ps:#?}");
+        assert!(
+            !ps.iter().any(|p| p.path.starts_with("$.rules[2]")),
+            "{ps:#?}"
+        );
+        // A good context passes.
+        v["rules"][0]["match"]["phrases"]["context"] = serde_json::json!({
+            "chip in": {"clear": ["potato", "snack*"], "confirm": ["campaign"], "window": 3,
+                        "abuse_confirm_at": 0.8, "abuse_clear_below": 0.2}
+        });
+        v["rules"][1]["severity"] = "violation".into();
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let b = parse(&text).unwrap();
+        let Matcher::Abuse(m) = &b.rules[2].matcher else {
+            panic!("{:?}", b.rules[2].matcher)
+        };
+        assert_eq!(m.severity_of(0.95), Some(Severity::Violation));
+        assert_eq!(m.severity_of(0.7), Some(Severity::Warning));
+        assert_eq!(m.severity_of(0.5), None);
+    }
+
+    #[test]
     fn check_works_without_text() {
         let mut b = parse(GOOD).unwrap();
         b.rules[0].matcher = Matcher::Phrases(crate::PhraseMatcher {
@@ -1565,6 +1744,7 @@ mod tests {
             grades: Default::default(),
             replacements: Default::default(),
             min_matches: None,
+            context: Default::default(),
         });
         let ps = check(&b);
         assert_eq!(ps.len(), 1);

@@ -1,12 +1,17 @@
 //! The compiled bundle and `analyze`.
 
 mod lazy_regex;
+mod term_context;
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
+
+use term_context::CompiledContext;
 
 use lazy_regex::{Gates, LazyRegex, Starts};
 
 use crate::acts::{self, Hits, Lex, Lexicons, Scene};
+use crate::abuse;
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::classify::{self, UseInput};
 use crate::detectors;
@@ -16,10 +21,13 @@ use crate::AccountKind;
 use crate::{
     validate, Analysis, Bundle, BundleErrors, Context, Error, FixSpec, Problem, Tokenizer,
 };
-use crate::{AccountKindCond, Act, Matcher, Severity, Site, Use, Weekday, When};
+use crate::{AbuseMatcher, AccountKindCond, Act, Matcher, Severity, Site, Use, Weekday, When};
 
 /// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
 pub const MAX_DRAFT_BYTES: usize = 1 << 20;
+
+/// Words an abuse finding highlights at most (those that raised the score most).
+const ABUSE_SPANS: usize = 3;
 
 /// Regex size limit per pattern (compiled program), so a bundle cannot blow up memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -76,8 +84,12 @@ enum CompiledMatcher {
         grades: Vec<Option<Severity>>,
         /// Per term: suggested replacement.
         replacements: Vec<Option<String>>,
+        /// Per term: the context that clears or confirms it (ambiguous terms only).
+        contexts: Vec<Option<Box<CompiledContext>>>,
         min_matches: usize,
     },
+    /// The learned abuse score with a threshold per severity.
+    Abuse(AbuseMatcher),
     /// Index into `Engine::regexes`.
     Regex(usize),
     /// Index into `Engine::acts`.
@@ -283,6 +295,32 @@ impl Engine {
                             )),
                         }
                     }
+                    let mut contexts: Vec<Option<Box<CompiledContext>>> = vec![None; p.terms.len()];
+                    for (term, c) in &p.context {
+                        let mut path = format!("{base}.phrases.context");
+                        validate::push_key(&mut path, term);
+                        let Some(k) = p.terms.iter().position(|t| t == term) else {
+                            problems.push(problem(
+                                path,
+                                format!("term {term:?} of `context` is not in `terms`"),
+                            ));
+                            continue;
+                        };
+                        match CompiledContext::compile(&tokenizer, c) {
+                            Ok(cc) => {
+                                if cc.uses_abuse() {
+                                    if let Err(e) = abuse::embedded_model() {
+                                        problems.push(problem(path.clone(), e.to_string()));
+                                    }
+                                }
+                                contexts[k] = Some(Box::new(cc));
+                            }
+                            Err(errs) => problems.extend(
+                                errs.into_iter()
+                                    .map(|(field, m)| problem(format!("{path}.{field}"), m)),
+                            ),
+                        }
+                    }
                     if matches!(p.min_matches, Some(0)) {
                         problems.push(problem(
                             format!("{base}.phrases.min_matches"),
@@ -294,8 +332,16 @@ impl Engine {
                         except,
                         grades,
                         replacements,
+                        contexts,
                         min_matches: p.min_matches.unwrap_or(1).max(1),
                     }
+                }
+                Matcher::Abuse(a) => {
+                    if let Err(e) = abuse::embedded_model() {
+                        problems.push(problem(format!("{base}.abuse"), e.to_string()));
+                        continue;
+                    }
+                    CompiledMatcher::Abuse(a.clone())
                 }
                 // The default bundle's compile on the first draft holding their gate (its
                 // tests check them).
@@ -724,6 +770,23 @@ impl Engine {
             Vec::new()
         };
 
+        // The abuse score, computed on first need (an abuse rule, or an ambiguous term whose
+        // context reads it); `None` without a model.
+        let abuse_score: OnceCell<Option<f32>> = OnceCell::new();
+        let abuse = || {
+            *abuse_score.get_or_init(|| {
+                abuse::embedded_model()
+                    .ok()
+                    .map(|m| m.score(&tokens).probability)
+            })
+        };
+        // The score without an ambiguous term's own words, for its context.
+        let abuse_without = |mask: std::ops::Range<usize>| {
+            abuse::embedded_model()
+                .ok()
+                .map(|m| m.score_masked(&tokens, mask).probability)
+        };
+
         let mut findings = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             let spec = &self.bundle.rules[rule.index];
@@ -761,6 +824,7 @@ impl Engine {
                     except,
                     grades,
                     replacements,
+                    contexts,
                     min_matches,
                 } => {
                     let excepted = except.map_or(&[][..], |e| found.of(e));
@@ -772,6 +836,11 @@ impl Engine {
                             !excepted
                                 .iter()
                                 .any(|x| x.span.start <= m.span.start && m.span.end <= x.span.end)
+                        })
+                        .filter(|m| {
+                            contexts[m.term]
+                                .as_ref()
+                                .is_none_or(|c| c.keeps(m, &stream, text, &abuse_without))
                         })
                         .collect();
                     let mut distinct: Vec<usize> = hits.iter().map(|m| m.term).collect();
@@ -897,6 +966,32 @@ impl Engine {
                     if !spans.is_empty() {
                         findings.push(finding(spans, spec.severity, None, spec.fix.clone()));
                     }
+                }
+                CompiledMatcher::Abuse(a) => {
+                    let Some(score) = abuse() else { continue };
+                    let Some(severity) = a.severity_of(score) else {
+                        continue;
+                    };
+                    // The words that raised the score most; the whole draft if none did.
+                    let strongest = abuse::embedded_model()
+                        .map(|m| m.strongest_tokens(&tokens, ABUSE_SPANS))
+                        .unwrap_or_default();
+                    let mut spans = merge_spans(
+                        strongest
+                            .iter()
+                            .filter_map(|&k| tokens.get(k))
+                            .map(|t| t.span.clone())
+                            .filter(|s| outside(s.start, s.end)),
+                    );
+                    if spans.is_empty() {
+                        let lead = text.len() - text.trim_start().len();
+                        let end = text.trim_end().len();
+                        if lead >= end || !outside(lead, end) {
+                            continue;
+                        }
+                        spans.push(Span { start: lead, end });
+                    }
+                    findings.push(finding(spans, severity, None, spec.fix.clone()));
                 }
                 CompiledMatcher::Detector {
                     name, min_score, ..
@@ -1373,6 +1468,64 @@ mod tests {
     #[test]
     fn examples_pass() {
         assert_eq!(engine().test_examples(), vec![]);
+    }
+
+    /// The abuse matcher: the finding's severity is the highest threshold the draft's score
+    /// reaches, its spans the words that raised the score most.
+    #[test]
+    fn abuse_rule_grades_by_score_and_highlights_the_strongest_words() {
+        let json = BUNDLE.replace(
+            r#"{"phrases": {"terms": ["chip in", "donate to my campaign"]}}"#,
+            r#"{"abuse": {"advice": 0.3, "warning": 0.75, "violation": 0.97}}"#,
+        );
+        let e = Engine::from_json(&json).unwrap();
+        let model = abuse::embedded_model().unwrap();
+        let matcher = crate::AbuseMatcher {
+            advice: Some(0.3),
+            warning: Some(0.75),
+            violation: Some(0.97),
+        };
+        let texts = [
+            "what a stupid ugly disgusting pig you are",
+            "go crawl back under your rock you worthless idiot",
+            "Our office will be closed Monday for the holiday.",
+            "Thank you to everyone who came to the career fair today!",
+            "",
+        ];
+        let mut seen = Vec::new();
+        for text in texts {
+            let a = e.analyze(text, &Context::default()).unwrap();
+            let found: Vec<_> = a
+                .findings
+                .iter()
+                .filter(|f| f.rule_id == "solicit")
+                .collect();
+            let toks = e.tokenizer.tokenize(text);
+            let want = matcher.severity_of(model.score(&toks).probability);
+            assert_eq!(found.first().map(|f| f.severity), want, "{text:?}");
+            seen.push(want);
+            if let Some(f) = found.first() {
+                let strongest = model.strongest_tokens(&toks, ABUSE_SPANS);
+                for s in &f.spans {
+                    assert!(
+                        strongest
+                            .iter()
+                            .any(|&k| toks[k].span.start <= s.start && s.end <= toks[k].span.end)
+                            || (strongest.is_empty() && s.end > s.start),
+                        "{text:?}: {s:?}"
+                    );
+                }
+            }
+        }
+        // The drafts span the severities (or the test would not test the grading).
+        assert!(seen.contains(&Some(Severity::Violation)), "{seen:?}");
+        assert!(seen.contains(&None), "{seen:?}");
+        // An empty draft has no finding, whatever the intercept.
+        assert!(e
+            .analyze("", &Context::default())
+            .unwrap()
+            .findings
+            .is_empty());
     }
 
     #[test]

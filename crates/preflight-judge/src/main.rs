@@ -38,6 +38,19 @@ pub struct Args {
     /// The paraphrase suite: `families.json` and one JSONL file per rule family.
     #[arg(long, default_value = "tests/paraphrase")]
     pub paraphrase: String,
+    /// Which conduct rows to measure: `held-out` (the report) or `validation` (where the
+    /// default bundle's thresholds are tuned).
+    #[arg(long, default_value = "held-out")]
+    pub conduct_split: String,
+    /// The Node script that runs alex over JSONL.
+    #[arg(long, default_value = "scripts/alex-jsonl.mjs")]
+    pub alex_script: String,
+    /// Rule bundle for the conduct section (default: the embedded default bundle).
+    #[arg(long)]
+    pub conduct_bundle: Option<String>,
+    /// Leave alex out of the conduct section.
+    #[arg(long)]
+    pub no_alex: bool,
 }
 
 fn main() -> ExitCode {

@@ -14,6 +14,7 @@
 
 pub mod calibrate;
 pub mod columns;
+pub mod conduct;
 pub mod data;
 pub mod embed;
 mod error;

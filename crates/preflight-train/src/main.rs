@@ -58,6 +58,9 @@ enum Cmd {
         #[arg(long)]
         model: Option<String>,
     },
+    /// Train the abuse score on labelled conduct rows: writes model/abuse-model.bin and
+    /// model/ABUSE-REPORT.md.
+    Conduct(preflight_train::conduct::Args),
     /// Classify one draft (argument) or every row of a JSONL file; prints JSON lines.
     Classify {
         text: Option<String>,
@@ -139,6 +142,7 @@ fn real_main() -> Result<(), String> {
             );
             Ok(())
         }
+        Cmd::Conduct(args) => preflight_train::conduct::run(&args).map_err(|e| e.to_string()),
         Cmd::Eval { jsonl, model } => {
             let m = load_model(model.as_deref())?;
             let text = std::fs::read_to_string(&jsonl).map_err(|e| format!("{jsonl}: {e}"))?;
