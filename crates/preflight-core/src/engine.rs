@@ -10,8 +10,8 @@ use term_context::CompiledContext;
 
 use lazy_regex::{Gates, LazyRegex, Starts};
 
-use crate::acts::{self, Hits, Lex, Lexicons, Scene};
 use crate::abuse;
+use crate::acts::{self, Hits, Lex, Lexicons, Scene};
 use crate::analysis::{Finding, SeverityCounts, Span};
 use crate::classify::{self, UseInput};
 use crate::detectors;

@@ -24,8 +24,8 @@
 //!
 //! No public function panics on input: fallible calls return [`Result`] with a typed [`Error`].
 
-mod acts;
 pub mod abuse;
+mod acts;
 mod analysis;
 mod byte_pairs;
 pub mod classify;
@@ -47,11 +47,11 @@ pub use analysis::{
 pub use engine::{Engine, ExampleFailure};
 pub use error::Error;
 pub use preflight_bundle::{
-    bundle_schema, AbuseMatcher, AccountKind, AccountKindCond, Act, ActMatcher, Bundle, BundleErrors, Context,
-    DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants, DutyHours, DutyWindow,
-    Element, Example, Examples, FixSpec, LengthCounting, LocalTime, Matcher, Metadata,
-    OfficialAccount, PhraseMatcher, Problem, Reference, RegexMatcher, Rule, Severity, Site,
-    SiteKind, TermContext, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
+    bundle_schema, AbuseMatcher, AccountKind, AccountKindCond, Act, ActMatcher, Bundle,
+    BundleErrors, Context, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants,
+    DutyHours, DutyWindow, Element, Example, Examples, FixSpec, LengthCounting, LocalTime, Matcher,
+    Metadata, OfficialAccount, PhraseMatcher, Problem, Reference, RegexMatcher, Rule, Severity,
+    Site, SiteKind, TermContext, Use, Weekday, When, BUNDLE_SCHEMA_VERSION,
 };
 pub use text::{set_host_nfkc, Token, TokenKind, TokenText, Tokenizer};
 

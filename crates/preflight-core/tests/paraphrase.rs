@@ -6,7 +6,7 @@
 //! `preflight-judge --only paraphrase` writes the same figures into docs/JUDGEMENT.md.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use preflight_core::{Analysis, Context, Engine};
 use serde::Deserialize;
@@ -55,14 +55,17 @@ fn flagged(family: &Family, a: &Analysis) -> bool {
     })
 }
 
-#[test]
-fn every_family_flags_its_drafts_and_spares_its_near_misses() {
+/// Runs every family of the suite in `dir` on duty and off duty: prints recall and false
+/// alarms per family and duty state, and returns, per family and duty state, the figures
+/// and the drafts it got wrong. Panics on a malformed suite or a family with fewer than
+/// `min_rows` drafts to flag or near misses.
+fn run_suite(dir: &Path, min_rows: usize) -> Vec<(String, f64, f64, Vec<String>)> {
     let engine = Engine::default_bundle().unwrap();
     let families: Families =
-        serde_json::from_str(&fs::read_to_string(dir().join("families.json")).unwrap()).unwrap();
-    let mut problems = Vec::new();
+        serde_json::from_str(&fs::read_to_string(dir.join("families.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
     for family in &families.families {
-        let text = fs::read_to_string(dir().join(&family.file)).unwrap();
+        let text = fs::read_to_string(dir.join(&family.file)).unwrap();
         let rows: Vec<Row> = text
             .lines()
             .filter(|l| !l.trim().is_empty())
@@ -103,7 +106,7 @@ fn every_family_flags_its_drafts_and_spares_its_near_misses() {
                 }
             }
             assert!(
-                flags >= 20 && passes >= 20,
+                flags >= min_rows && passes >= min_rows,
                 "{}: too few drafts",
                 family.name
             );
@@ -114,16 +117,45 @@ fn every_family_flags_its_drafts_and_spares_its_near_misses() {
                 "{:<17} {duty:<8} recall {recall:.2} ({caught}/{flags})  false alarms {false_alarms:.2} ({alarms}/{passes})",
                 family.name
             );
-            if recall < 0.85 || false_alarms > 0.05 {
-                problems.push(format!(
-                    "{} {duty}: recall {recall:.2}, false alarms {false_alarms:.2}\n{}",
-                    family.name,
-                    wrong.join("\n")
-                ));
-            } else if !wrong.is_empty() {
+            out.push((
+                format!("{} {duty}", family.name),
+                recall,
+                false_alarms,
+                wrong,
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_family_flags_its_drafts_and_spares_its_near_misses() {
+    let mut problems = Vec::new();
+    for (name, recall, false_alarms, wrong) in run_suite(&dir(), 20) {
+        if recall < 0.85 || false_alarms > 0.05 {
+            problems.push(format!(
+                "{name}: recall {recall:.2}, false alarms {false_alarms:.2}\n{}",
+                wrong.join("\n")
+            ));
+        } else if !wrong.is_empty() {
+            println!("{}", wrong.join("\n"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The held-out batches (`late/`: six and six per family; `fresh/`: ten and ten for
+/// endorsement, nonpublic and political) are reported, not held to the thresholds: they
+/// measure how far the matchers generalise. The test still fails on a malformed batch or
+/// one that shrank below its size.
+#[test]
+fn held_out_batches_are_well_formed_and_reported() {
+    for (sub, min_rows) in [("late", 6), ("fresh", 10)] {
+        println!("--- {sub}");
+        for (_, _, _, wrong) in run_suite(&dir().join(sub), min_rows) {
+            if !wrong.is_empty() {
                 println!("{}", wrong.join("\n"));
             }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -2,7 +2,7 @@
 //!
 //! A secrecy or earliness cue ("can't say much", "not announced yet", "between you and me",
 //! "embargoed", "you didn't hear it from me", "got an early look", "before the official
-//! release", "leaking") with a work subject (a rule, contract, award, budget, layoffs, a field
+//! release", "under wraps", "heard internally", "leaking") with a work subject (a rule, contract, award, budget, layoffs, a field
 //! office, the department…: the `subject` lexicon) in its sentence or a neighbouring one. The
 //! cue alone is gossip ("between you and me, the lasagna is better"); the subject alone is news
 //! ("the rule was published today").
@@ -57,5 +57,28 @@ mod tests {
             "The final rule was published today; comments closed in May."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn the_ways_people_say_it_is_not_out_yet() {
+        for text in [
+            "Psst, the contract award goes to Beacon Systems next week.",
+            "Heard internally the grants budget is getting slashed 40%.",
+            "Not supposed to post this but the settlement is $2M, press release Monday.",
+            "Under wraps for now: the field office in Boise closes in June.",
+            "FYI ahead of the press release, the recall covers every 2021 model.",
+            "Keep it on the down low: the new contract goes to Northwind.",
+        ] {
+            assert!(!acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
+        }
+        for text in [
+            "Not public yet but I'm engaged!! Telling family first.",
+            "My new mixtape drops next week, been working on it all year.",
+            "We fill most positions internally, so check our careers page.",
+            "Under the weather today, no work for me.",
+            "Keep it on the down low, I'm planning a surprise party.",
+        ] {
+            assert!(acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
+        }
     }
 }

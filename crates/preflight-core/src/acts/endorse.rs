@@ -1,7 +1,7 @@
 //! Act `endorse`: the draft recommends or endorses a product, service or business.
 //!
 //! A recommending cue ("highly recommend", "swear by", "the only vendor I'd trust", "should be
-//! buying", "worth every penny") not negated just before it ("does not endorse"), with a
+//! buying", "worth every penny", "you need", "go with", "nothing else comes close", "use code") not negated just before it ("does not endorse"), with a
 //! product argument in its sentence or the one before: a product or business noun (app,
 //! platform, vendor, boots, credit union…) or a private name ("Acme CloudSuite", "Trello").
 //! Names of the government's own (a "Department", "Administration", "Secretary") are not
@@ -81,5 +81,32 @@ mod tests {
             "We recommend the free guides of the Small Business Administration."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn the_ways_people_push_a_product() {
+        for text in [
+            "Go with Lumen Networks for your fiber, hands down.",
+            "You need the Kestrel dashcam, best $90 I've spent.",
+            "Shoutout to Blue Door Catering! Tell them we sent you.",
+            "Our crews swear by Ironclad gloves. Grab a pair.",
+            "Our field office runs on Slack, nothing else comes close.",
+            "Ridgeline Solar did our roof. Use code SUN10 for 10% off.",
+        ] {
+            assert!(!acts(Act::Endorse, text).is_empty(), "{text}");
+        }
+        for text in [
+            // The government's own sites and services are not products.
+            "You need a Login.gov account to apply for benefits online.",
+            "You need to renew your passport six months before travel.",
+            "Sign up for text alerts about your application status.",
+            "Go with the online form: it is faster than mailing paper.",
+            "You need your Social Security card to apply.",
+            "Hands down the best part of the day was meeting the kids at Lincoln Elementary.",
+            // "account" is not "accountant"; "print" is not a print shop.
+            "Print your account summary before the office visit.",
+        ] {
+            assert!(acts(Act::Endorse, text).is_empty(), "{text}");
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! | act | file | reads |
 //! |---|---|---|
 //! | `endorse` | [`endorse`] | a recommending cue + a product, service or business |
-//! | `announce_nonpublic` | [`announce`] | a secrecy cue or an early "drops next Tuesday" about a work subject |
+//! | `announce_nonpublic` | [`announce`] | a secrecy or earliness cue ("under wraps", "before it's announced") about a work subject |
 //! | `solicit_money` | [`solicit`] | a money cue + a campaign, candidate, party or race |
 //! | `urge_vote` | [`urge_vote`] | a vote/support cue + a candidate or office, or a party judged |
 //! | `disclose_movements` | [`movements`] | a principal or the writer + a travel cue + a time + a place |

@@ -95,6 +95,8 @@ mod tests {
             "Great visit to the Denver office last week.",
             "Join us Monday at 6 pm at the Riverside Center: the Secretary will visit.",
             "Heading to bed, long day.",
+            "Flying to Tampa next week for my cousin's wedding!",
+            "Driving to Boise on Friday with my wife and the grandkids.",
         ] {
             assert!(acts(Act::DiscloseMovements, text).is_empty(), "{text}");
         }

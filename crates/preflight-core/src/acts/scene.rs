@@ -101,6 +101,15 @@ const GOVERNMENT_WORDS: &[&str] = &[
     "state",
     "county",
     "city",
+    "security",
+    "id",
+    "medicare",
+    "medicaid",
+    "park",
+    "school",
+    "elementary",
+    "university",
+    "library",
     "monday",
     "tuesday",
     "wednesday",
@@ -299,9 +308,13 @@ impl<'a> Scene<'a> {
     /// A name that is not the government's own (no "Department", "Agency", "Secretary",
     /// "National"...) nor a day or month: a business, product or person.
     pub fn is_private_name(&self, name: &Range<usize>) -> bool {
-        !name
-            .clone()
-            .any(|k| GOVERNMENT_WORDS.contains(&self.norm(k)))
+        let after = self.text.get(self.span(name.clone()).end..).unwrap_or("");
+        // "Login.gov", "Recreation.gov": the government's own sites.
+        let site = after.starts_with(".gov") || after.starts_with(".mil");
+        !site
+            && !name
+                .clone()
+                .any(|k| GOVERNMENT_WORDS.contains(&self.norm(k)))
     }
 
     /// First hit of `lex` inside `within`.

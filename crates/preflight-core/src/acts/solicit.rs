@@ -107,4 +107,18 @@ mod tests {
         )
         .is_empty());
     }
+
+    #[test]
+    fn whatever_you_can_for_a_race() {
+        assert!(!acts(
+            Act::SolicitMoney,
+            "Send whatever you can to the Okafor for Senate campaign tonight."
+        )
+        .is_empty());
+        assert!(acts(
+            Act::SolicitMoney,
+            "Send whatever you can to the flood relief fund, every bit helps."
+        )
+        .is_empty());
+    }
 }

@@ -35,6 +35,22 @@ const BODIES: &[&str] = &[
     "government",
 ];
 
+/// Federal agencies known by their initials, written in capitals ("IRS agent", "analyst at
+/// GSA"): lower-case "ice", "sec", "va" are words, not agencies.
+const AGENCY_INITIALS: &[&str] = &[
+    "atf", "blm", "cbp", "cdc", "cms", "dea", "dhs", "doe", "doj", "dol", "dod", "dot", "epa",
+    "faa", "fbi", "fcc", "fda", "fdic", "fema", "ftc", "gao", "gsa", "hhs", "hud", "ice", "irs",
+    "nasa", "nih", "noaa", "nps", "nrc", "nsf", "omb", "opm", "osha", "sba", "sec", "ssa", "tsa",
+    "uscis", "usda", "usfs", "usgs", "usps", "va",
+];
+
+/// The slot is a federal agency's initials, in capitals.
+fn agency_initials(scene: &Scene, k: usize) -> bool {
+    k < scene.len()
+        && AGENCY_INITIALS.contains(&scene.norm(k))
+        && scene.raw(k).bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Slot ranges of titles used in the draft. `employer` holds the slots of the employer's name
 /// and of unnamed references to it.
 pub(crate) fn patterns(scene: &Scene, hits: &Hits, employer: &[Range<usize>]) -> Vec<Range<usize>> {
@@ -52,6 +68,12 @@ pub(crate) fn patterns(scene: &Scene, hits: &Hits, employer: &[Range<usize>]) ->
         let prev = h.start.checked_sub(1).map_or("", |p| scene.norm(p));
         if next == "here" && matches!(prev, "federal" | "government" | "agency") {
             out.push(h.start - 1..h.end);
+            continue;
+        }
+        // "an FDA investigator", "IRS special agent".
+        let initials = (h.start.saturating_sub(2)..h.start).find(|&k| agency_initials(scene, k));
+        if let Some(k) = initials {
+            out.push(k..h.end);
             continue;
         }
         // "As Deputy Director, …": "as" and capitalised words ending with the title word.
@@ -97,7 +119,7 @@ fn body_at(scene: &Scene, hits: &Hits, employer: &[Range<usize>], at: usize) -> 
             return false;
         }
     }
-    if employer.iter().any(|e| e.start == k || e.start == at) {
+    if employer.iter().any(|e| e.start == k || e.start == at) || agency_initials(scene, k) {
         return true;
     }
     if hits.of(Lex::EmployerNoun).iter().any(|n| {
@@ -132,6 +154,15 @@ mod tests {
     #[test]
     fn titles_tied_to_a_government_body() {
         assert_eq!(
+            titles("As an FDA investigator I only buy one brand."),
+            vec!["FDA investigator"]
+        );
+        assert!(!titles("As a GS-13 at the EPA I'll tell you this.").is_empty());
+        assert_eq!(
+            titles("Contract specialist at GSA here."),
+            vec!["specialist"]
+        );
+        assert_eq!(
             titles("As Deputy Director at the U.S. Department of Public Services, I recommend it"),
             vec!["Deputy Director"]
         );
@@ -160,6 +191,9 @@ mod tests {
             "As a mom of three, I swear by these.",
             "The director of the film was brilliant.",
             "Manager at the department store for ten years.",
+            // Initials are an agency's only in capitals.
+            "Our ice specialist at the rink sharpened my skates.",
+            "As an NFL analyst I have opinions.",
         ] {
             assert!(titles(text).is_empty(), "{text}");
         }

@@ -207,4 +207,23 @@ mod tests {
         .is_empty());
         assert_eq!(acts(Act::UrgeVote, "Elect Priya Shah!"), vec!["Elect"]);
     }
+
+    #[test]
+    fn another_term_a_win_and_a_colour() {
+        for text in [
+            "Proud to back Mayor Jensen for another term!",
+            "Congrats to Senator Hale on the win, here's to a second term.",
+            "Vote blue all the way down the ballot.",
+            "Get behind Carlos Vega for county commissioner!",
+        ] {
+            assert!(!acts(Act::UrgeVote, text).is_empty(), "{text}");
+        }
+        for text in [
+            "Another term of night classes, I'm exhausted.",
+            "Congrats to my cousin on the win at the chess tournament!",
+            "Get behind the kids' soccer team at Saturday's final!",
+        ] {
+            assert!(acts(Act::UrgeVote, text).is_empty(), "{text}");
+        }
+    }
 }
