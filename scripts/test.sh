@@ -25,7 +25,7 @@ step "cargo nextest (unit and integration tests)"
 cargo nextest run --workspace --locked --no-fail-fast
 
 step "core unit tests as the WebAssembly build configures it (English only, host NFKC)"
-cargo nextest run -p preflight-core --lib --no-default-features --features embedded-model --locked --no-fail-fast
+cargo nextest run -p preflight-core --lib --no-default-features --features embedded-model,default-bundle-examples --locked --no-fail-fast
 
 step "doc tests"
 cargo test --workspace --locked --doc

@@ -37,11 +37,16 @@ fn main() {
     println!("cargo:rerun-if-changed={words}");
 
     let text = fs::read_to_string(bundle).expect("read model/default-bundle.json");
-    fs::write(
-        Path::new(&out).join("default-bundle.min.json"),
-        minify(&text),
-    )
-    .expect("write the minified bundle");
+    // Without the `default-bundle-examples` feature (the WebAssembly build) the embedded copy
+    // leaves out the rules' inline examples: they only serve `bundle test`, which admins run
+    // with the CLI, and they are a quarter of the bundle.
+    let embedded = if env::var_os("CARGO_FEATURE_DEFAULT_BUNDLE_EXAMPLES").is_some() {
+        minify(&text)
+    } else {
+        without_examples(&minify(&text))
+    };
+    fs::write(Path::new(&out).join("default-bundle.min.json"), embedded)
+        .expect("write the minified bundle");
 
     fs::write(
         Path::new(&out).join("phrase-digest.txt"),
@@ -66,6 +71,73 @@ fn main() {
     let text = fs::read_to_string(words).expect("read words_en.txt");
     fs::write(Path::new(&out).join("words_en.fc"), front_code(&text))
         .expect("write the coded word list");
+}
+
+/// Minified JSON without any `"examples":{...}` member (and its separating comma), in the
+/// original order of everything else. Strings are skipped whole, so a draft that mentions
+/// "examples" is untouched.
+fn without_examples(json: &str) -> String {
+    const KEY: &str = "\"examples\":{";
+    let b = json.as_bytes();
+    let mut out = String::with_capacity(json.len());
+    let mut i = 0;
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            if c == b'\\' {
+                // The escape and the (ASCII) character it escapes.
+                out.push_str(&json[i..i + 2]);
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_string = false;
+            }
+            let ch = json[i..].chars().next().unwrap_or('\u{fffd}');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        if json[i..].starts_with(KEY) {
+            // Skip the balanced object that follows.
+            let mut j = i + KEY.len();
+            let (mut depth, mut s, mut esc) = (1usize, false, false);
+            while depth > 0 {
+                let d = b[j];
+                if s {
+                    if esc {
+                        esc = false;
+                    } else if d == b'\\' {
+                        esc = true;
+                    } else if d == b'"' {
+                        s = false;
+                    }
+                } else if d == b'"' {
+                    s = true;
+                } else if d == b'{' {
+                    depth += 1;
+                } else if d == b'}' {
+                    depth -= 1;
+                }
+                j += 1;
+            }
+            if out.ends_with(',') {
+                out.pop();
+            } else if b.get(j) == Some(&b',') {
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+        }
+        let ch = json[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
 }
 
 /// JSON text without insignificant whitespace (spaces, tabs and newlines outside strings).

@@ -699,7 +699,7 @@ fn classify_reads_the_use_and_the_registry_overrides_it() {
         .args([
             "classify",
             "--json",
-            "Grabbed tacos with my sister and the kids after soccer practice, best salsa in town",
+            "Happy hour after this, then date night with my wife!",
         ])
         .output()
         .unwrap();

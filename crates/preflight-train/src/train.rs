@@ -194,7 +194,7 @@ fn alarm(
     let shift = CONTEXT_PRIORS
         .iter()
         .find(|(n, _)| *n == account)
-        .map_or([0.0; N_LABELS], |(_, w)| w.map(f64::from));
+        .map_or([0.0; N_LABELS], |(_, w)| w.map(|v| f64::from(v) * t));
     let share = |oof: &Oof, want: &dyn Fn(usize) -> bool, th: f64| {
         let v: Vec<bool> = items
             .iter()
@@ -265,11 +265,13 @@ pub fn model_file(
         }
         words.push((w.clone(), s.map(|v| v as f32)));
     }
+    // The priors are logit shifts of the calibrated probabilities; the model divides its
+    // logits by the temperature, so they are stored times the temperature.
     let mut dense = [[0.0f32; N_LABELS]; N_DENSE];
     for (name, w) in CONTEXT_PRIORS {
         if let Some(d) = features::dense_index(name) {
             if CONTEXT_FEATURES.contains(&d) || name == "employer_named" {
-                dense[d] = w;
+                dense[d] = w.map(|v| v * temperature as f32);
             }
         }
     }

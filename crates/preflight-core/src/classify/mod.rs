@@ -161,9 +161,13 @@ pub struct Prediction {
 /// Run `model` on one draft.
 pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     let f = extract(input);
-    let logits = model.logits(&f, input.tokens);
+    let (logits, found) = model.logits_found(&f, input.tokens);
     let probabilities = model.probabilities(logits);
-    let label = model::argmax(&probabilities);
+    let mut label = model::argmax(&probabilities);
+    // No word the model knows: without evidence of work, a tie goes to personal.
+    if found == 0 && !model.words.is_empty() && probabilities[2] >= probabilities[label] {
+        label = 2;
+    }
     let mut sorted = probabilities;
     sorted.sort_by(|a, b| b.total_cmp(a));
     let mixed = model.mix_work > 0
@@ -210,9 +214,11 @@ fn push(w: [f32; 3], v: f32, c: usize) -> f32 {
 /// The top contributing signals for class `c`, in words.
 fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Vec<String> {
     let mut named: Vec<(f32, String)> = Vec::new();
+    // Pushes in calibrated logits (the model divides its logits by the temperature).
+    let scale = 1.0 / model.temperature;
     for (i, v) in f.dense.iter().enumerate() {
         if *v != 0.0 {
-            let p = push(model.dense[i], *v, c);
+            let p = push(model.dense[i], *v, c) * scale;
             if p >= MIN_CONTRIBUTION {
                 named.push((p, features::DENSE_SIGNALS[i].to_string()));
             }
@@ -250,7 +256,8 @@ fn word_sentence(
     if n == 0 {
         return None;
     }
-    let inv = 1.0 / n as f32;
+    // Pushes in calibrated logits, as the card's other signals.
+    let inv = 1.0 / (n as f32 * model.temperature);
     let mut best: [(f32, &str); 2] = [(0.0, ""); 2];
     let mut total = 0.0f32;
     for &i in &f.words {
@@ -397,7 +404,7 @@ mod tests {
         let m = embedded_model().unwrap();
         let a = run(
             Some(m),
-            "Can't wait for pizza night with my kids this weekend!",
+            "Happy hour after this, then date night with my wife!",
             AccountKind::Official,
         );
         assert_eq!(a.label, Some(Use::Organizational));
@@ -410,13 +417,15 @@ mod tests {
         // Without an override the same text is the classifier's call.
         let b = run(
             Some(m),
-            "Can't wait for pizza night with my kids this weekend!",
+            "Happy hour after this, then date night with my wife!",
             AccountKind::Unknown,
         );
         assert_eq!(b.source, UseSource::Classifier);
         assert_eq!(b.label, Some(Use::Personal));
         assert!(
-            b.signals.iter().any(|s| s.contains("speaks as 'I'")),
+            b.signals
+                .iter()
+                .any(|s| s.contains("read like private life")),
             "{:?}",
             b.signals
         );

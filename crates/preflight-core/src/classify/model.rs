@@ -584,9 +584,22 @@ impl UseModel {
     /// the quantised weights are summed as integers and scaled once per use; the word scores
     /// are averaged over the draft's words found in the table.
     pub fn logits(&self, f: &Features, tokens: &[Token<'_>]) -> [f32; N_LABELS] {
+        self.logits_found(f, tokens).0
+    }
+
+    /// [`Self::logits`] and how many of the draft's words the word table has. A model with a
+    /// word table that finds none of the draft's words (emoji only, a number, another script)
+    /// has no textual evidence: the text part of the logits, intercepts included, is zero and
+    /// only the context features count.
+    pub fn logits_found(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
         let mut z = self.intercept;
+        let mut found = 0;
         if !self.words.is_empty() {
-            let (w, _) = self.mean_word_scores(f, tokens);
+            let (w, n) = self.mean_word_scores(f, tokens);
+            found = n;
+            if n == 0 {
+                z = [0.0; N_LABELS];
+            }
             for k in 0..N_LABELS {
                 z[k] += w[k];
             }
@@ -609,7 +622,7 @@ impl UseModel {
                 }
             }
         }
-        z
+        (z, found)
     }
 
     /// Calibrated probabilities: `softmax(logits / T)`.
