@@ -27,6 +27,7 @@
 pub mod abuse;
 mod acts;
 mod analysis;
+mod binfile;
 mod byte_pairs;
 pub mod classify;
 pub mod detectors;

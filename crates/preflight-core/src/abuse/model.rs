@@ -22,6 +22,7 @@
 //! nearly always, one probe.
 
 use super::features::{self, Options, Term, FEATURE_VERSION, HASH_BITS, N_BUCKETS};
+use crate::binfile::{put_leb128, Reader};
 use crate::{Error, Token};
 
 const MAGIC: &[u8; 8] = b"PFABUSE1";
@@ -112,74 +113,6 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.b.len())
-            .ok_or_else(|| {
-                Error::Model(format!(
-                    "truncated abuse model at byte {} (wanted {n} more)",
-                    self.pos
-                ))
-            })?;
-        let s = &self.b[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn arr<const N: usize>(&mut self) -> Result<[u8; N], Error> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
-    }
-    fn u8(&mut self) -> Result<u8, Error> {
-        Ok(self.arr::<1>()?[0])
-    }
-    fn u32(&mut self) -> Result<u32, Error> {
-        Ok(u32::from_le_bytes(self.arr()?))
-    }
-    fn f32(&mut self) -> Result<f32, Error> {
-        let v = f32::from_le_bytes(self.arr()?);
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(Error::Model(format!(
-                "non-finite number at byte {} of the abuse model",
-                self.pos - 4
-            )))
-        }
-    }
-    fn leb128(&mut self) -> Result<u32, Error> {
-        let mut v: u64 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.u8()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return u32::try_from(v).map_err(|_| Error::Model("bucket gap overflows".into()));
-            }
-        }
-        Err(Error::Model("bucket gap too long".into()))
-    }
-}
-
-fn put_leb128(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 impl AbuseModel {
     /// A model from trained parts (used by the trainer): the weights (bucket, weight) are
     /// quantised to int8 here, exactly as they will be stored; weights that round to 0 are
@@ -241,7 +174,7 @@ impl AbuseModel {
 
     /// Read a model file.
     pub fn from_bytes(b: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader { b, pos: 0 };
+        let mut r = Reader::new(b, "abuse model");
         if r.take(8)? != MAGIC {
             return Err(Error::Model("not an abuse model file (bad magic)".into()));
         }

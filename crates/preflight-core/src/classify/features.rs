@@ -223,7 +223,7 @@ fn bucket(h: u64) -> u32 {
 /// FNV-1a as a `Hasher` for the lexicon tables (short keys; SipHash costs more than the rest
 /// of the extractor).
 #[derive(Default)]
-struct FnvHasher(u64);
+pub(crate) struct FnvHasher(u64);
 
 impl std::hash::Hasher for FnvHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -37,6 +37,7 @@
 use std::collections::HashMap;
 
 use super::features::{embedding_key, Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
+use crate::binfile::{put_leb128, Reader};
 use crate::{Error, Token, Use};
 
 const MAGIC: &[u8; 8] = b"PFUSEMDL";
@@ -89,113 +90,7 @@ pub struct UseModel {
 }
 
 /// FNV-1a for the word table (short keys, looked up up to 50 times per draft).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FastHash = std::hash::BuildHasherDefault<Fnv>;
-
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.b.len())
-            .ok_or_else(|| {
-                Error::Model(format!(
-                    "truncated model file at byte {} (wanted {n} more)",
-                    self.pos
-                ))
-            })?;
-        let s = &self.b[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn arr<const N: usize>(&mut self) -> Result<[u8; N], Error> {
-        let s = self.take(N)?;
-        let mut a = [0u8; N];
-        a.copy_from_slice(s);
-        Ok(a)
-    }
-    fn u8(&mut self) -> Result<u8, Error> {
-        Ok(self.arr::<1>()?[0])
-    }
-    fn u16(&mut self) -> Result<u16, Error> {
-        Ok(u16::from_le_bytes(self.arr()?))
-    }
-    fn u32(&mut self) -> Result<u32, Error> {
-        Ok(u32::from_le_bytes(self.arr()?))
-    }
-    fn u64(&mut self) -> Result<u64, Error> {
-        Ok(u64::from_le_bytes(self.arr()?))
-    }
-    fn f32(&mut self) -> Result<f32, Error> {
-        let v = f32::from_le_bytes(self.arr()?);
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(Error::Model(format!(
-                "non-finite number at byte {}",
-                self.pos - 4
-            )))
-        }
-    }
-    fn i8(&mut self) -> Result<i8, Error> {
-        Ok(self.u8()? as i8)
-    }
-    fn leb128(&mut self) -> Result<u32, Error> {
-        let mut v: u32 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = self.u8()?;
-            v |= u32::from(b & 0x7f)
-                .checked_shl(shift)
-                .filter(|x| x >> shift == u32::from(b & 0x7f))
-                .ok_or_else(|| Error::Model("bucket gap overflows".into()))?;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(Error::Model("bucket gap too long".into()))
-    }
-    fn str(&mut self) -> Result<&'a str, Error> {
-        let n = self.u8()? as usize;
-        std::str::from_utf8(self.take(n)?).map_err(|_| Error::Model("name is not UTF-8".into()))
-    }
-}
-
-fn put_leb128(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+type FastHash = std::hash::BuildHasherDefault<super::features::FnvHasher>;
 
 /// Symmetric per-use int8 quantisation of hashed weights: the scales, and each weight as `q`.
 pub fn quantize(
@@ -353,7 +248,7 @@ impl UseModel {
 
     /// Parse a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let mut r = Reader { b: bytes, pos: 0 };
+        let mut r = Reader::new(bytes, "use model");
         if &r.arr::<8>()? != MAGIC {
             return Err(Error::Model("not a preflight use model (bad magic)".into()));
         }
@@ -763,7 +658,7 @@ mod tests {
         let mut v = Vec::new();
         put_leb128(&mut v, 300);
         assert_eq!(v, [0xac, 0x02]);
-        let mut r = Reader { b: &v, pos: 0 };
+        let mut r = Reader::new(&v, "use model");
         assert_eq!(r.leb128().unwrap(), 300);
         let far = UseModel::new(
             1,
