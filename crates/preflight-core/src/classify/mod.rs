@@ -252,14 +252,11 @@ fn word_sentence(
     f: &Features,
     c: usize,
 ) -> Option<(f32, String)> {
-    let (_, n) = model.mean_word_scores(f, input.tokens);
-    if n == 0 {
-        return None;
-    }
-    // Pushes in calibrated logits, as the card's other signals.
-    let inv = 1.0 / (n as f32 * model.temperature);
+    // One pass: each word's push at weight 1, scaled by 1 / (n·T) at the end (the ranking
+    // does not depend on the scale).
     let mut best: [(f32, &str); 2] = [(0.0, ""); 2];
     let mut total = 0.0f32;
+    let mut n = 0usize;
     for &i in &f.words {
         let Some(t) = input.tokens.get(i as usize) else {
             continue;
@@ -268,7 +265,8 @@ fn word_sentence(
         let Some(scores) = model.word_scores(w) else {
             continue;
         };
-        let p = push(scores, inv, c);
+        n += 1;
+        let p = push(scores, 1.0, c);
         if p <= 0.0 {
             continue;
         }
@@ -286,6 +284,10 @@ fn word_sentence(
             best[1] = (p, w);
         }
     }
+    if n == 0 {
+        return None;
+    }
+    let total = total / (n as f32 * model.temperature);
     if total < MIN_CONTRIBUTION || best[0].1.is_empty() {
         return None;
     }
