@@ -1,7 +1,9 @@
 // The JavaScript surface of the WebAssembly engine: constructors, errors, result shapes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wasm } from './wasm.mjs';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { modulePath, wasm } from './wasm.mjs';
 
 const { Engine, defaultBundle, validateBundle, version } = wasm;
 
@@ -184,4 +186,16 @@ test('metadata gives the extension sites with hosts and limits', () => {
 
 test('the default bundle passes its own examples', () => {
   assert.deepEqual(Engine.withDefaultBundle().testExamples(), []);
+});
+
+test('the use model beside the module loads once; a damaged file is refused by name', () => {
+  assert.equal(wasm.useModelLoaded(), true);
+  const bytes = readFileSync(join(dirname(modulePath), 'use-model.bin'));
+  // The same model again is accepted (every engine shares it).
+  wasm.loadUseModel(bytes);
+  assert.throws(() => wasm.loadUseModel(new Uint8Array([1, 2, 3])), /use-model\.bin: invalid model: (truncated|not a preflight use model)/);
+  assert.throws(() => wasm.loadUseModel(bytes.subarray(0, bytes.length - 7)), /use-model\.bin: invalid model: truncated use model at byte \d+/);
+  // Analysis goes on with the loaded model.
+  const a = wasm.Engine.withDefaultBundle().classify('Happy hour after this, then date night with my wife!', null);
+  assert.equal(a.use, 'personal');
 });
