@@ -101,7 +101,8 @@ impl Block {
 
     /// Write the L2-normalised TF-IDF row of `text` into `row` (length = vocabulary).
     fn row(&self, text: &str, row: &mut [f32]) {
-        let mut tf: HashMap<usize, f32> = HashMap::new();
+        // Ordered, so the norm sums in the same order on every run (reproducible scores).
+        let mut tf: std::collections::BTreeMap<usize, f32> = std::collections::BTreeMap::new();
         for t in (self.terms)(text) {
             if let Some(&i) = self.vocab.get(&t) {
                 *tf.entry(i).or_default() += 1.0;
