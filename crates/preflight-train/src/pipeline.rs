@@ -277,6 +277,20 @@ pub fn lodo_datasets(items: &[Item]) -> Vec<String> {
         .collect()
 }
 
+/// Held-out logits of one split: the rows it scored and their logits.
+type Scored = Result<(Vec<usize>, Vec<[f64; N_LABELS]>), TrainError>;
+
+/// Write every split's logits into `oof` at the rows it scored.
+fn scatter(parts: Vec<Scored>, mut oof: Oof) -> Result<Oof, TrainError> {
+    for p in parts {
+        let (test, z) = p?;
+        for (i, z) in test.into_iter().zip(z) {
+            oof[i] = Some(z);
+        }
+    }
+    Ok(oof)
+}
+
 /// Leave-one-dataset-out over the train rows: each holdable dataset is scored by a fit on
 /// the other train rows.
 pub fn lodo(items: &[Item], c: &Candidate) -> Result<Oof, TrainError> {
@@ -287,14 +301,7 @@ pub fn lodo(items: &[Item], c: &Candidate) -> Result<Oof, TrainError> {
             .partition(|&i| &items[i].dataset == d);
         c.fit_predict(items, &train, &test).map(|z| (test, z))
     });
-    let mut oof = vec![None; items.len()];
-    for p in parts {
-        let (test, z) = p?;
-        for (i, z) in test.into_iter().zip(z) {
-            oof[i] = Some(z);
-        }
-    }
-    Ok(oof)
+    scatter(parts, vec![None; items.len()])
 }
 
 /// Held-out logits of every train row for calibration: leave-one-dataset-out where the
@@ -323,14 +330,7 @@ pub fn held_out(items: &[Item], c: &Candidate, lodo: &Oof, seed: u64) -> Result<
             });
         c.fit_predict(items, &train, &test).map(|z| (test, z))
     });
-    let mut oof = lodo.clone();
-    for p in parts {
-        let (test, z) = p?;
-        for (i, z) in test.into_iter().zip(z) {
-            oof[i] = Some(z);
-        }
-    }
-    Ok(oof)
+    scatter(parts, lodo.clone())
 }
 
 /// Grouped 5-fold cross-validation over the train rows (secondary line).
@@ -342,12 +342,5 @@ pub fn grouped_cv(items: &[Item], c: &Candidate, seed: u64) -> Result<Oof, Train
             .partition(|&i| fold_of(&items[i].sample.group, 5, seed) == *f);
         c.fit_predict(items, &train, &test).map(|z| (test, z))
     });
-    let mut oof = vec![None; items.len()];
-    for p in parts {
-        let (test, z) = p?;
-        for (i, z) in test.into_iter().zip(z) {
-            oof[i] = Some(z);
-        }
-    }
-    Ok(oof)
+    scatter(parts, vec![None; items.len()])
 }

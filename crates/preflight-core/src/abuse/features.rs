@@ -67,16 +67,7 @@ pub struct Term {
     pub token: u32,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
+use crate::classify::features::{fnv, FNV_OFFSET};
 
 fn bucket(h: u64) -> u32 {
     // Fold the high bits in: FNV's low bits alone mix poorly.
