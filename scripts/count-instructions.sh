@@ -39,6 +39,10 @@ trap 'rm -rf "$work"' EXIT
 node scripts/bench-wasm.mjs --drafts-to "$work"
 cat > "$work/loop.cjs" <<'EOF'
 const w = require(process.env.PKG);
+// The use model beside the module, as the extension's worker and bench-wasm.mjs load it.
+const path = require('path');
+const model = path.join(path.dirname(process.env.PKG), 'use-model.bin');
+if (require('fs').existsSync(model)) w.loadUseModel(require('fs').readFileSync(model));
 const e = w.Engine.withDefaultBundle();
 const text = require('fs').readFileSync(process.argv[2], 'utf8');
 const n = +process.argv[3];
@@ -67,7 +71,8 @@ printf '%-11s' draft
 [ "$native" = 1 ] && printf '%14s' native
 for p in "${pkgs[@]}"; do printf '%22s' "wasm:$(basename "$(dirname "$p")")/$(basename "$p")"; done
 echo
-for d in 280 280-ascii 5000 5000-ascii; do
+# PREFLIGHT_DRAFTS="280 5000" counts only those drafts.
+for d in ${PREFLIGHT_DRAFTS:-280 280-ascii 5000 5000-ascii}; do
   read -r n1 n2 < <(counts "$d")
   printf '%-11s' "$d"
   if [ "$native" = 1 ]; then

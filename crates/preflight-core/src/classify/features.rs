@@ -370,12 +370,24 @@ fn lexicons() -> &'static Lexicons {
     })
 }
 
+/// Whether a lower-cased word is one of [`STOPWORDS`] (a hash lookup, not a scan).
+pub fn is_stopword(norm: &str) -> bool {
+    lexicons().words.get(norm).is_some_and(|f| f & F_STOP != 0)
+}
+
 fn capped(count: usize, cap: usize) -> f32 {
     count.min(cap) as f32 / cap as f32
 }
 
 /// Extract the features of one draft. Never panics; an empty draft gives no terms.
 pub fn extract(input: &UseInput<'_>) -> Features {
+    extract_with(input, true)
+}
+
+/// [`extract`]; with `hashed: false` the hashed terms are left out (`terms` empty,
+/// `term_value` 0) and everything else is the same. A model without hashed weights (the
+/// shipped one learns from word embeddings) sums no term, so inference skips hashing them.
+pub fn extract_with(input: &UseInput<'_>, hashed: bool) -> Features {
     let lex = lexicons();
     let tokens = input.tokens;
     // Terms: (hash of the term text, token index).
@@ -391,6 +403,8 @@ pub fn extract(input: &UseInput<'_>) -> Features {
     // ("our agency", "our summer internships"); `our_left` counts the words still open.
     let (mut inst, mut our_left) = (0usize, 0usize);
     let mut prev_word: Option<&str> = None;
+    // Whether a term (or a number's slot) came before: "rt" is dropped only at the start.
+    let mut any_term = false;
     let mut word_tokens: Vec<u32> = Vec::with_capacity(window);
     for (i, t) in tokens[..window].iter().enumerate() {
         match t.kind {
@@ -403,7 +417,7 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         let text: &str = match t.kind {
             TokenKind::Word => {
                 // A retweet marker at the very start is a platform artefact.
-                if n_unigrams == 0 && t.norm == "rt" {
+                if !any_term && t.norm == "rt" {
                     continue;
                 }
                 word_tokens.push(i as u32);
@@ -455,8 +469,11 @@ pub fn extract(input: &UseInput<'_>) -> Features {
             // The number keeps its slot, so no bigram joins the words around it.
             TokenKind::Number => {
                 prev_word = None;
-                unigram_buf[n_unigrams] = (0, i, false);
-                n_unigrams += 1;
+                any_term = true;
+                if hashed {
+                    unigram_buf[n_unigrams] = (0, i, false);
+                    n_unigrams += 1;
+                }
                 continue;
             }
             TokenKind::Mention => "<mention>",
@@ -475,8 +492,11 @@ pub fn extract(input: &UseInput<'_>) -> Features {
         if t.kind != TokenKind::Word {
             prev_word = None;
         }
-        unigram_buf[n_unigrams] = (fnv(FNV_OFFSET, text.as_bytes()), i, true);
-        n_unigrams += 1;
+        any_term = true;
+        if hashed {
+            unigram_buf[n_unigrams] = (fnv(FNV_OFFSET, text.as_bytes()), i, true);
+            n_unigrams += 1;
+        }
     }
     let unigrams = &unigram_buf[..n_unigrams];
 
@@ -593,6 +613,35 @@ mod tests {
             account_kind: AccountKind::Unknown,
             mentions_employer: false,
         })
+    }
+
+    #[test]
+    fn without_hashed_terms_everything_else_is_the_same() {
+        let tk = Tokenizer::new("en").unwrap();
+        let ctx = Context::default();
+        for text in [
+            "RT @dept: our agency opens 3 new offices today! Apply now https://x.gov #Jobs",
+            "rt 42 rt my kids and I went to the beach, rt was fun",
+            "",
+        ] {
+            let tokens = tk.tokenize(text);
+            let input = UseInput {
+                text,
+                tokens: &tokens,
+                context: &ctx,
+                site_kind: None,
+                account_kind: AccountKind::Unknown,
+                mentions_employer: true,
+            };
+            let mut full = extract_with(&input, true);
+            let bare = extract_with(&input, false);
+            assert!(bare.terms.is_empty() && bare.term_value == 0.0);
+            assert_eq!(full.terms.is_empty(), text.is_empty());
+            full.terms.clear();
+            full.term_value = 0.0;
+            assert_eq!(full.words, bare.words, "{text}");
+            assert_eq!(full.dense, bare.dense, "{text}");
+        }
     }
 
     #[test]

@@ -9,12 +9,14 @@ pub mod eval;
 pub mod features;
 pub mod lexicons;
 pub mod model;
+pub mod word_table;
 
 use std::sync::OnceLock;
 
 use crate::{AccountKind, Context, Error, Token, UseAssessment, UseSource};
 pub use features::{extract, Features};
 pub use model::UseModel;
+pub use word_table::WordTable;
 
 /// Everything the classifier may look at.
 pub struct UseInput<'a> {
@@ -160,7 +162,7 @@ pub struct Prediction {
 
 /// Run `model` on one draft.
 pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
-    let f = extract(input);
+    let f = features::extract_with(input, !model.sparse.is_empty());
     let (logits, found) = model.logits_found(&f, input.tokens);
     let probabilities = model.probabilities(logits);
     let mut label = model::argmax(&probabilities);
@@ -273,7 +275,7 @@ fn word_sentence(
         total += p;
         if w.len() < 3
             || !w.bytes().all(|b| b.is_ascii_lowercase())
-            || features::STOPWORDS.contains(&w)
+            || features::is_stopword(w)
             || best.iter().any(|b| b.1 == w)
         {
             continue;

@@ -34,9 +34,8 @@
 //! `scale = max |w| / 127`); the trainer rounds its weights exactly as stored, so what the
 //! report measures and what ships are the same numbers.
 
-use std::collections::HashMap;
-
 use super::features::{embedding_key, Features, DENSE_NAMES, FEATURE_VERSION, HASH_BITS, N_DENSE};
+use super::word_table::WordTable;
 use crate::binfile::{put_leb128, Reader};
 use crate::{Error, Token, Use};
 
@@ -83,14 +82,9 @@ pub struct UseModel {
     table: Vec<[i8; N_LABELS]>,
     /// Per-use scale of the quantised word scores.
     pub word_scale: [f32; N_LABELS],
-    /// `(word, quantised scores)`, words strictly increasing.
-    pub words: Vec<(String, [i8; N_LABELS])>,
-    /// Word → index into `words` (built from `words`).
-    word_index: HashMap<String, u32, FastHash>,
+    /// Words (strictly increasing) and their quantised scores.
+    pub words: WordTable,
 }
-
-/// FNV-1a for the word table (short keys, looked up up to 50 times per draft).
-type FastHash = std::hash::BuildHasherDefault<super::features::FnvHasher>;
 
 /// Symmetric per-use int8 quantisation of hashed weights: the scales, and each weight as `q`.
 pub fn quantize(
@@ -151,11 +145,13 @@ impl UseModel {
                 .map(|(i, (_, w))| (i as u32, *w))
                 .collect::<Vec<_>>(),
         );
-        let words: Vec<(String, [i8; N_LABELS])> = qw
-            .into_iter()
-            .zip(words)
-            .map(|((_, q), (w, _))| (w, q))
-            .collect();
+        let mut table =
+            WordTable::with_capacity(words.len(), words.iter().map(|w| w.0.len()).sum());
+        for ((_, q), (w, _)) in qw.into_iter().zip(&words) {
+            table.push(w, q)?;
+        }
+        table.finish();
+        let words = table;
         let mut m = Self {
             feature_version: FEATURE_VERSION,
             hash_bits: HASH_BITS,
@@ -177,7 +173,6 @@ impl UseModel {
             table: Vec::new(),
             word_scale,
             words,
-            word_index: HashMap::default(),
         };
         m.build_table()?;
         Ok(m)
@@ -200,7 +195,12 @@ impl UseModel {
             return Err(Error::Model(format!("bad weight scales {:?}", self.scale)));
         }
         let n = 1usize << self.hash_bits;
-        let mut table = vec![[0i8; N_LABELS]; n];
+        // No hashed weight (the shipped model): no table to fill; every bucket reads 0.
+        let mut table = if self.sparse.is_empty() {
+            Vec::new()
+        } else {
+            vec![[0i8; N_LABELS]; n]
+        };
         let mut last: Option<u32> = None;
         for &(b, w) in &self.sparse {
             if b as usize >= n || last.is_some_and(|l| l >= b) {
@@ -229,20 +229,6 @@ impl UseModel {
                 )));
             }
         }
-        let mut index = HashMap::with_capacity_and_hasher(self.words.len(), FastHash::default());
-        for (i, pair) in self.words.windows(2).enumerate() {
-            if pair[0].0 >= pair[1].0 {
-                return Err(Error::Model(format!(
-                    "word {} ({:?}) out of order",
-                    i + 1,
-                    pair[1].0
-                )));
-            }
-        }
-        for (i, (w, _)) in self.words.iter().enumerate() {
-            index.insert(w.clone(), i as u32);
-        }
-        self.word_index = index;
         Ok(())
     }
 
@@ -325,17 +311,8 @@ impl UseModel {
         }
         let word_scale = [r.f32()?, r.f32()?, r.f32()?];
         let n_words = r.u32()? as usize;
-        if n_words > bytes.len() {
-            return Err(Error::Model(format!(
-                "{n_words} words cannot fit in {} bytes",
-                bytes.len()
-            )));
-        }
-        let mut words = Vec::with_capacity(n_words);
-        for _ in 0..n_words {
-            let w = r.str()?.to_string();
-            words.push((w, [r.i8()?, r.i8()?, r.i8()?]));
-        }
+        let (words, used) = WordTable::parse(&bytes[r.pos..], n_words)?;
+        r.pos += used;
         if r.pos != bytes.len() {
             return Err(Error::Model(format!(
                 "{} trailing bytes",
@@ -363,7 +340,6 @@ impl UseModel {
             table: Vec::new(),
             word_scale,
             words,
-            word_index: HashMap::default(),
         };
         m.build_table()?;
         Ok(m)
@@ -415,7 +391,7 @@ impl UseModel {
             out.extend_from_slice(&s.to_le_bytes());
         }
         out.extend_from_slice(&(self.words.len() as u32).to_le_bytes());
-        for (w, row) in &self.words {
+        for (w, row) in self.words.iter() {
             put_str(&mut out, w);
             out.extend(row.iter().map(|q| *q as u8));
         }
@@ -424,8 +400,7 @@ impl UseModel {
 
     /// Scores of one word (dequantised), if the table has it.
     pub fn word_scores(&self, norm: &str) -> Option<[f32; N_LABELS]> {
-        let i = *self.word_index.get(embedding_key(norm))?;
-        let q = self.words[i as usize].1;
+        let q = self.words.scores(self.words.get(embedding_key(norm))?);
         Some([
             f32::from(q[0]) * self.word_scale[0],
             f32::from(q[1]) * self.word_scale[1],
@@ -442,8 +417,8 @@ impl UseModel {
             let Some(t) = tokens.get(i as usize) else {
                 continue;
             };
-            if let Some(&j) = self.word_index.get(embedding_key(&t.norm)) {
-                let q = self.words[j as usize].1;
+            if let Some(j) = self.words.get(embedding_key(&t.norm)) {
+                let q = self.words.scores(j);
                 for k in 0..N_LABELS {
                     acc[k] += i32::from(q[k]);
                 }
@@ -580,7 +555,7 @@ mod tests {
     fn word_scores_average_over_found_words() {
         let m = sample();
         // Sorted on construction.
-        assert_eq!(m.words[0].0, "dog");
+        assert_eq!(m.words.word(0), "dog");
         let tk = crate::Tokenizer::new("en").unwrap();
         let text = "Storm dog zzzunknown don't";
         let tokens = tk.tokenize(text);
@@ -610,10 +585,16 @@ mod tests {
 
     #[test]
     fn out_of_order_words_are_refused() {
-        let mut b = sample();
-        b.words.swap(0, 1);
+        // The file ends with the words "dog" then "storm", each as a length byte, the word
+        // and three scores: write them in the other order.
+        let bytes = sample().to_bytes();
+        let (head, tail) = bytes.split_at(bytes.len() - (1 + 3 + 3) - (1 + 5 + 3));
+        assert_eq!(&tail[..4], b"\x03dog");
+        let mut swapped = head.to_vec();
+        swapped.extend_from_slice(&tail[7..]);
+        swapped.extend_from_slice(&tail[..7]);
         assert!(matches!(
-            UseModel::from_bytes(&b.to_bytes()),
+            UseModel::from_bytes(&swapped),
             Err(Error::Model(_))
         ));
     }
