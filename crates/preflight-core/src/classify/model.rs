@@ -311,7 +311,7 @@ impl UseModel {
         }
         let word_scale = [r.f32()?, r.f32()?, r.f32()?];
         let n_words = r.u32()? as usize;
-        let (words, used) = WordTable::parse(&bytes[r.pos..], n_words)?;
+        let (words, used) = WordTable::parse(&bytes[r.pos..], n_words, r.pos)?;
         r.pos += used;
         if r.pos != bytes.len() {
             return Err(Error::Model(format!(

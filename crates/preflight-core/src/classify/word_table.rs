@@ -61,8 +61,9 @@ impl WordTable {
 
     /// Read `n` entries of the model file's word section (each a `u8` length, the word's
     /// UTF-8 bytes and three `i8` scores; words strictly increasing) from the start of
-    /// `bytes`, and build the index. Returns the table and the bytes read.
-    pub fn parse(bytes: &[u8], n: usize) -> Result<(Self, usize), Error> {
+    /// `bytes`, and build the index. Returns the table and the bytes read. `base` is where
+    /// `bytes` starts in the model file (for the messages).
+    pub fn parse(bytes: &[u8], n: usize, base: usize) -> Result<(Self, usize), Error> {
         let bad = |what: String| Error::Model(format!("word table: {what}"));
         // At least four bytes per entry: `n` is bounded by the input before anything is
         // allocated for it.
@@ -247,7 +248,7 @@ mod tests {
     fn parse_reads_what_push_builds() {
         let mut bytes = entries(&[(b"caf\xc3\xa9", [1, 2, 3]), (b"dog", [-4, 5, -6])]);
         bytes.extend_from_slice(b"rest");
-        let (t, used) = WordTable::parse(&bytes, 2).unwrap();
+        let (t, used) = WordTable::parse(&bytes, 2, 0).unwrap();
         assert_eq!(used, bytes.len() - 4);
         assert_eq!(t, table_of(&[("café", [1, 2, 3]), ("dog", [-4, 5, -6])]));
         assert_eq!(t.get("café"), Some(0));
@@ -265,18 +266,18 @@ mod tests {
     #[test]
     fn parse_refuses_bad_sections() {
         let ok = entries(&[(b"a", [0; 3]), (b"b", [0; 3])]);
-        assert!(WordTable::parse(&ok, 2).is_ok());
+        assert!(WordTable::parse(&ok, 2, 0).is_ok());
         // Cut off, too many words for the bytes, out of order, a duplicate.
-        assert!(WordTable::parse(&ok[..ok.len() - 1], 2).is_err());
-        assert!(WordTable::parse(&ok, 3).is_err());
-        assert!(WordTable::parse(&entries(&[(b"b", [0; 3]), (b"a", [0; 3])]), 2).is_err());
-        assert!(WordTable::parse(&entries(&[(b"a", [0; 3]), (b"a", [0; 3])]), 2).is_err());
+        assert!(WordTable::parse(&ok[..ok.len() - 1], 2, 0).is_err());
+        assert!(WordTable::parse(&ok, 3, 0).is_err());
+        assert!(WordTable::parse(&entries(&[(b"b", [0; 3]), (b"a", [0; 3])]), 2, 0).is_err());
+        assert!(WordTable::parse(&entries(&[(b"a", [0; 3]), (b"a", [0; 3])]), 2, 0).is_err());
         // Not UTF-8, and two halves of one character that would join into valid text.
-        assert!(WordTable::parse(&entries(&[(b"\xff", [0; 3])]), 1).is_err());
+        assert!(WordTable::parse(&entries(&[(b"\xff", [0; 3])]), 1, 0).is_err());
         let halves = entries(&[(b"\xc3", [0; 3]), (b"\xc3\xa9", [0; 3])]);
-        assert!(WordTable::parse(&halves, 2).is_err());
+        assert!(WordTable::parse(&halves, 2, 0).is_err());
         let split = entries(&[(b"a\xc3", [0; 3]), (b"\xa9", [0; 3])]);
-        assert!(WordTable::parse(&split, 2).is_err());
+        assert!(WordTable::parse(&split, 2, 0).is_err());
     }
 
     #[test]
