@@ -79,12 +79,16 @@ impl WordTable {
         let mut pos = 0usize;
         let mut prev = 0..0;
         for i in 0..n {
-            let len = *bytes
-                .get(pos)
-                .ok_or_else(|| bad(format!("word {i} is cut off")))? as usize;
+            let cut = || {
+                Error::Model(format!(
+                    "truncated use model at byte {} (word {i})",
+                    base + pos
+                ))
+            };
+            let len = *bytes.get(pos).ok_or_else(cut)? as usize;
             let entry = bytes
                 .get(pos + 1..pos + 1 + len + N_LABELS)
-                .ok_or_else(|| bad(format!("word {i} is cut off")))?;
+                .ok_or_else(cut)?;
             let (word, q) = entry.split_at(len);
             // Byte order is code-point order for UTF-8.
             if i > 0 && word <= &text[prev.clone()] {
