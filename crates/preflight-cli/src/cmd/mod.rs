@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod describe;
 pub mod eval;
 pub mod init;
+pub mod policy;
 pub mod sign;
 
 use std::path::PathBuf;

@@ -158,8 +158,7 @@ pub fn sign_cmd(
         ))
     })?;
     let envelope = sign(&text, &key);
-    let json =
-        serde_json::to_string_pretty(&envelope).map_err(|e| CliError::Data(e.to_string()))? + "\n";
+    let json = serde_json::to_string(&envelope).map_err(|e| CliError::Data(e.to_string()))? + "\n";
     match out {
         Some(path) => {
             write_new(path, &json, force)?;
