@@ -353,7 +353,13 @@ pub fn run(cmd: Command) -> Result<u8, CliError> {
         chrome,
         firefox: args.firefox_id.clone(),
     };
-    let values = values(&text, &args, &keys);
+    // A signed bundle is one line of JSON (`bundle sign`): pushed without its final newline.
+    let pushed = if inner == text {
+        text.as_str()
+    } else {
+        text.trim_end()
+    };
+    let values = values(pushed, &args, &keys);
     let pretty = |v: &Value| {
         serde_json::to_string_pretty(v)
             .map(|s| s + "\n")
