@@ -48,7 +48,7 @@ impl Resolved {
             let fits = path
                 .strip_prefix(o.0.as_str())
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
-            if fits && best.map_or(true, |b| b.0.len() < o.0.len()) {
+            if fits && !matches!(best, Some(b) if b.0.len() >= o.0.len()) {
                 best = Some(o);
             }
         }

@@ -217,7 +217,7 @@ mod tests {
         e.verify(std::slice::from_ref(&e.key)).unwrap();
         let other = B64.encode(SigningKey::from_bytes(&[8; 32]).verifying_key().as_bytes());
         assert!(e
-            .verify(&[other.clone()])
+            .verify(std::slice::from_ref(&other))
             .unwrap_err()
             .contains("not pinned"));
         e.verify(&[other, e.key.clone()]).unwrap();
