@@ -19,9 +19,91 @@
 //! The merge works on `serde_json::Value`s so that it adds no deserializer to the
 //! WebAssembly module.
 
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
-use crate::{validate::push_key, Problem};
+use crate::{
+    validate::push_key, DisclaimerVariants, DutyHours, OfficialAccount, Problem, Rule, Severity,
+    Site,
+};
+
+/// The JSON Schema's view of a bundle that extends another (the merge itself works on JSON
+/// values: [`resolve`]).
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendingBundle {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// `<id>@<major>` of the bundle this one extends, e.g. `us-federal-default@1`.
+    pub extends: String,
+    /// Bundle format version (inherited when left out).
+    #[serde(default)]
+    pub format: Option<u32>,
+    pub metadata: ExtendingMetadata,
+    /// Sites added to the parent's, or replacing those with the same id.
+    #[serde(default)]
+    pub sites: Vec<Site>,
+    /// The agency's official accounts (replace the parent's).
+    #[serde(default)]
+    pub registry: Vec<OfficialAccount>,
+    /// The agency's duty hours (replace the parent's).
+    #[serde(default)]
+    pub duty_hours: Option<DutyHours>,
+    /// The agency's official titles (replace the parent's).
+    #[serde(default)]
+    pub official_titles: Option<Vec<String>>,
+    #[serde(default)]
+    pub disclaimers: Option<ExtendingDisclaimers>,
+    /// Changes to inherited rules, by rule id.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, Override>,
+    /// The agency's own rules, added after the parent's.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// An extending bundle's metadata: `language` is inherited when left out.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendingMetadata {
+    pub id: String,
+    pub version: String,
+    pub organization: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub policy_url: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Disclaimers of an extending bundle: variants by id (replace or add), phrases added.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendingDisclaimers {
+    #[serde(default)]
+    pub variants: Vec<DisclaimerVariants>,
+    #[serde(default)]
+    pub present_phrases: Vec<String>,
+}
+
+/// A change to an inherited rule.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// `false` switches the rule off.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Terms appended to the rule's `match.phrases.terms`.
+    #[serde(default)]
+    pub add_terms: Vec<String>,
+}
 
 /// The keys an override may set.
 const OVERRIDE_KEYS: &str = "`enabled`, `severity`, `add_terms`";
