@@ -290,3 +290,122 @@ fn export_refuses_what_the_browsers_would_refuse() {
     assert!(fails("preflight bundle verify bad.json --key k.pub").contains("does not match"));
     assert!(fails("preflight policy export --bundle bad.json --out o").contains("does not match"));
 }
+
+fn sh(dir: &Path, c: &str) -> std::process::Output {
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new("sh")
+        .arg("-c")
+        .arg(c)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_names_the_csv_line_of_a_bad_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("a.csv"),
+        "site,handle,owner unit\nx,@ok,Press\ntiktok,@nope,Press\n",
+    )
+    .unwrap();
+    let out = sh(
+        d,
+        "preflight bundle init --id t --organization T --accounts a.csv",
+    );
+    assert_eq!(out.status.code(), Some(65));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a.csv: line 3: unknown site `tiktok`"),
+        "{err}"
+    );
+    std::fs::write(d.join("b.csv"), "name,handle\nx,@ok\n").unwrap();
+    let out = sh(
+        d,
+        "preflight bundle init --id t --organization T --accounts b.csv",
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("site,handle,owner unit"));
+    let out = sh(d, "preflight bundle init --id t --organization T --time-zone UTC --duty-hours 'fri-mon 09:00-17:00'");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("runs backwards"));
+    // A time zone the CLI does not know is a bundle problem at its path.
+    let out = sh(d, "preflight bundle init --id t --organization T --time-zone Mars/Olympus --duty-hours 'mon-fri 09:00-17:00'");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$.duty_hours.time_zone"));
+}
+
+#[test]
+fn coverage_names_an_element_left_without_rules_and_describe_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bundle = r#"{
+  "extends": "us-federal-default@1",
+  "metadata": {"id": "t", "version": "1.0.0", "organization": "Test Agency"},
+  "overrides": {
+    "access.idle-at-work": {"enabled": false},
+    "access.government-equipment": {"enabled": false},
+    "access.bypass-blocks": {"enabled": false},
+    "conduct.profanity": {"severity": "advice"}
+  }
+}"#;
+    std::fs::write(d.join("t.json"), bundle).unwrap();
+    let out = sh(d, "preflight bundle coverage t.json --json");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["uncovered"], serde_json::json!(["employee_access"]));
+    assert_eq!(v["elements"].as_array().unwrap().len(), 8);
+    let text = String::from_utf8(sh(d, "preflight bundle coverage t.json").stdout).unwrap();
+    assert!(text.contains("no rule for: employee_access"), "{text}");
+    let default = String::from_utf8(sh(d, "preflight bundle coverage").stdout).unwrap();
+    assert!(default.contains("every element has at least one rule"));
+
+    // The resolved bundle is a plain bundle with the override applied.
+    let out = sh(
+        d,
+        "preflight bundle describe --resolved t.json > r.json && preflight bundle validate r.json",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    assert!(r.get("extends").is_none());
+    let profanity = r["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "conduct.profanity")
+        .unwrap();
+    assert_eq!(profanity["severity"], "advice");
+    let summary = String::from_utf8(sh(d, "preflight bundle describe t.json").stdout).unwrap();
+    assert!(
+        summary.contains("extends       us-federal-default@1"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("overrides     access.bypass-blocks"),
+        "{summary}"
+    );
+
+    // An override of an unknown id: its path and line in the agency's file.
+    std::fs::write(
+        d.join("bad.json"),
+        bundle.replace("access.bypass-blocks", "access.no-such-rule"),
+    )
+    .unwrap();
+    let out = sh(d, "preflight bundle validate bad.json --json");
+    assert_eq!(out.status.code(), Some(65));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["problems"][0]["path"],
+        "$.overrides[\"access.no-such-rule\"]"
+    );
+    assert_eq!(v["problems"][0]["line"], 7);
+}
