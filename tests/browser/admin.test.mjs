@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launch, isRoot, ROOT } from './harness.mjs';
+import { launch, isRoot, ROOT, SCREENSHOTS } from './harness.mjs';
 
 const POLICY_DIR = process.env.CHROMIUM_POLICY_DIR || '/etc/chromium/policies/managed';
 const POLICY_FILE = path.join(POLICY_DIR, 'preflight-admin-test.json');
@@ -71,7 +71,7 @@ after(async () => {
 });
 
 /** Wait until the worker's status matches, then read the options page. */
-async function options(predicate, timeoutMs = 60000) {
+async function options(predicate, screenshot, timeoutMs = 60000) {
   const page = await L.context.newPage();
   try {
     await page.goto(`chrome-extension://${L.extId}/options.html`);
@@ -84,6 +84,10 @@ async function options(predicate, timeoutMs = 60000) {
         await page.locator('#draft').fill(DRAFT);
         await page.locator('#try').click();
         await page.locator('#draft-result p').waitFor();
+        if (screenshot) {
+          mkdirSync(SCREENSHOTS, { recursive: true });
+          await page.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
+        }
         return {
           s,
           bundle: await page.locator('#bundle').textContent(),
@@ -102,7 +106,7 @@ async function options(predicate, timeoutMs = 60000) {
 }
 
 test('a signed extending bundle from the exported Linux policy applies', { skip }, async () => {
-  const o = await options((s) => s.source === 'policy' && s.meta.version === '1.1.0');
+  const o = await options((s) => s.source === 'policy' && s.meta.version === '1.1.0', 'options-admin.png');
   assert.equal(o.s.signature.state, 'verified');
   assert.equal(o.s.signature.key, readFileSync(path.join(dir, 'a.pub'), 'utf8').trim());
   assert.equal(o.s.pinnedKeys, 2);
@@ -118,7 +122,7 @@ test('one byte changed: refused, the reason shown, the last good bundle in force
   env.bundle = env.bundle.replace('1.2.0', '1.2.1'); // one byte
   ext.bundle = JSON.stringify(env);
   writeFileSync(POLICY_FILE, JSON.stringify(values, null, 2));
-  const o = await options((s) => s.errors?.length > 0);
+  const o = await options((s) => s.errors?.length > 0, 'options-admin-refused.png');
   assert.equal(o.s.source, 'last good (policy)');
   assert.equal(o.s.meta.version, '1.1.0');
   assert.deepEqual(o.reasons, ['signature']);
