@@ -97,55 +97,33 @@ pub struct Override {
 /// The keys an override may set.
 const OVERRIDE_KEYS: &str = "`enabled`, `severity`, `add_terms`";
 
-/// Where the parts of a merged bundle come from (kept as counts and indices: paths are only
-/// written for a problem, in [`Resolved::source_path`]).
+/// Where the parts of a merged bundle come from.
 #[derive(Debug, Clone)]
 pub struct Resolved {
+    /// `(path in the merged bundle, path in the extending file)`, e.g.
+    /// `("$.rules[63]", "$.rules[0]")`, `("$.rules[5].severity", "$.overrides[\"x\"].severity")`.
+    pub origins: Vec<(String, String)>,
     /// What the bundle extends, e.g. `us-federal-default@1`.
     pub parent: String,
-    /// The parent's number of rules and sites: the agency's follow them.
-    parent_lists: [usize; 2],
-    /// Top-level keys the extending file sets (at the same paths in both).
-    own_keys: Vec<String>,
-    /// Each override: the inherited rule's index, the override's path, and how many phrase
-    /// terms the rule had before `add_terms`.
-    overrides: Vec<(usize, String, usize)>,
-}
-
-/// `$.rules[12].when` → `(12, ".when")`.
-fn index_of<'p>(path: &'p str, list: &str) -> Option<(usize, &'p str)> {
-    let rest = path.strip_prefix(list)?.strip_prefix('[')?;
-    let (i, rest) = rest.split_once(']')?;
-    Some((i.parse().ok()?, rest))
 }
 
 impl Resolved {
     /// Where the value at `path` of the merged bundle comes from in the extending file: the
     /// path there, or `None` when it is inherited untouched.
     pub fn source_path(&self, path: &str) -> Option<String> {
-        for (list, n) in ["$.rules", "$.sites"].into_iter().zip(self.parent_lists) {
-            let Some((i, rest)) = index_of(path, list) else {
-                continue;
-            };
-            if i >= n {
-                return Some(format!("{list}[{}]{rest}", i - n));
-            }
-            let (_, at, before) = self
-                .overrides
-                .iter()
-                .find(|o| o.0 == i && list == "$.rules")?;
-            if let Some((t, rest)) = index_of(rest, ".match.phrases.terms") {
-                return (t >= *before).then(|| format!("{at}.add_terms[{}]{rest}", t - before));
-            }
-            return [".enabled", ".severity"]
-                .iter()
-                .any(|f| rest.starts_with(f))
-                .then(|| format!("{at}{rest}"));
+        if path == "$" {
+            return Some(path.into());
         }
-        let key = path
-            .strip_prefix("$.")
-            .map_or("", |k| k.split(['.', '[']).next().unwrap_or(k));
-        (path == "$" || self.own_keys.iter().any(|k| k == key)).then(|| path.to_string())
+        let mut best: Option<&(String, String)> = None;
+        for o in &self.origins {
+            let fits = path
+                .strip_prefix(o.0.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+            if fits && !matches!(best, Some(b) if b.0.len() >= o.0.len()) {
+                best = Some(o);
+            }
+        }
+        best.map(|(merged, own)| format!("{own}{}", &path[merged.len()..]))
     }
 
     /// Move `p` to its path in the extending file; a problem of the parent goes to `$.extends`.
@@ -197,9 +175,8 @@ pub fn resolve(own: Value, parent: &str) -> Result<(Value, Resolved), Vec<Proble
     }
     // (Taken, not removed: a BTreeMap's removal would add 4 KB to the WebAssembly module.)
     let overrides = own.get_mut("overrides").map(Value::take);
-    let parent_lists = [list_len(&merged, "rules"), list_len(&merged, "sites")];
-    let mut own_keys = Vec::new();
-    let mut records = Vec::new();
+    let parent_rules = list_len(&merged, "rules");
+    let mut origins = Vec::new();
     let mut problems = Vec::new();
     // The metadata's language is inherited when left out.
     if let (Some(Value::Object(m)), Some(lang)) = (
@@ -216,20 +193,25 @@ pub fn resolve(own: Value, parent: &str) -> Result<(Value, Resolved), Vec<Proble
         if key == "extends" || key == "overrides" {
             continue;
         }
+        let mut path = "$".to_string();
+        push_key(&mut path, &key);
         match (value, merged.get_mut(&key)) {
             // `sites` and `rules` are added to the parent's.
             (Value::Array(items), Some(Value::Array(list))) if key == "sites" || key == "rules" => {
-                list.extend(items)
+                for (j, item) in items.into_iter().enumerate() {
+                    origins.push((format!("{path}[{}]", list.len()), format!("{path}[{j}]")));
+                    list.push(item);
+                }
             }
             // Everything else replaces the parent's.
             (value, _) => {
-                merged.insert(key.clone(), value);
-                own_keys.push(key);
+                origins.push((path.clone(), path));
+                merged.insert(key, value);
             }
         }
     }
     let rules = match merged.get_mut("rules") {
-        Some(Value::Array(rules)) => &mut rules[..parent_lists[0]],
+        Some(Value::Array(rules)) => &mut rules[..parent_rules],
         _ => &mut [],
     };
     match overrides {
@@ -254,31 +236,32 @@ pub fn resolve(own: Value, parent: &str) -> Result<(Value, Resolved), Vec<Proble
                     ));
                     continue;
                 };
-                let terms_before = rule
-                    .get("match")
-                    .and_then(|m| m.get("phrases"))
-                    .and_then(|p| p.get("terms"))
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
                 for (k, v) in o {
+                    let from = format!("{at}.{k}");
                     let terms = rule
                         .get_mut("match")
                         .and_then(|m| m.get_mut("phrases"))
                         .and_then(|p| p.get_mut("terms"));
                     match (k.as_str(), v, terms) {
                         ("enabled" | "severity", v, _) => {
+                            origins.push((format!("$.rules[{i}].{k}"), from));
                             rule.insert(k, v);
                         }
                         ("add_terms", Value::Array(add), Some(Value::Array(terms))) => {
-                            terms.extend(add)
+                            for (j, t) in add.into_iter().enumerate() {
+                                origins.push((
+                                    format!("$.rules[{i}].match.phrases.terms[{}]", terms.len()),
+                                    format!("{from}[{j}]"),
+                                ));
+                                terms.push(t);
+                            }
                         }
                         _ => problems.push(problem(
-                            format!("{at}.{k}"),
+                            from,
                             format!("expected {OVERRIDE_KEYS} (add_terms: an array, for a rule of phrase terms)"),
                         )),
                     }
                 }
-                records.push((i, at, terms_before));
             }
         }
         Some(_) => problems.push(problem(
@@ -290,10 +273,8 @@ pub fn resolve(own: Value, parent: &str) -> Result<(Value, Resolved), Vec<Proble
         Ok((
             Value::Object(merged),
             Resolved {
+                origins,
                 parent: name,
-                parent_lists,
-                own_keys,
-                overrides: records,
             },
         ))
     } else {
