@@ -54,7 +54,7 @@ function render(s) {
       td.colSpan = 5;
       tr.append(td);
     } else {
-      for (const v of [row.rules.length, n('violation'), n('warning'), n('advice'), examples]) tr.append(el('td', String(v)));
+      for (const v of [row.rules.length, n('violation'), n('warning'), n('advice'), examples || '—']) tr.append(el('td', String(v)));
       tr.title = row.rules.map((r) => `${r.id} (${r.severity}, ${r.examples ?? '?'} examples)`).join('\n');
     }
     body.append(tr);
