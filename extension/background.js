@@ -111,6 +111,72 @@ function parseBundle(raw) {
   return { bundle: raw };
 }
 
+/** Pinned public keys from the policy (`bundleKeys`: base64 Ed25519 keys). */
+function pinnedKeys(mv) {
+  const k = mv.bundleKeys;
+  const list = Array.isArray(k) ? k : typeof k === 'string' && k ? [k] : [];
+  return list.map((x) => String(x).trim()).filter(Boolean);
+}
+
+function fromBase64(b64) {
+  const bin = atob(String(b64).trim());
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/**
+ * A signed bundle (`{"preflight_signed": 1, "bundle", "key", "signature"}`, docs/BUNDLE.md
+ * "Signed bundles") is verified here with WebCrypto Ed25519 over the UTF-8 bytes of `bundle`.
+ * Returns { bundle, signature: {state, key} } or { error, signature }. With keys pinned, an
+ * unsigned bundle or a key that is not pinned is refused.
+ */
+async function checkSignature(bundle, keys) {
+  let env = null;
+  try {
+    const v = typeof bundle === 'string' ? JSON.parse(bundle) : bundle;
+    if (v && typeof v === 'object' && 'preflight_signed' in v) env = v;
+  } catch (_) { /* parseBundle reported it */ }
+  if (!env) {
+    if (keys.length) return { error: 'the bundle is not signed, and your administrator accepts only bundles signed by a pinned key', signature: { state: 'unsigned' } };
+    return { bundle, signature: { state: 'unsigned' } };
+  }
+  const key = String(env.key ?? '');
+  const bad = (why) => ({ error: why, signature: { state: 'refused', key } });
+  if (env.preflight_signed !== 1 || typeof env.bundle !== 'string' || typeof env.signature !== 'string') {
+    return bad('not a signed bundle: expected preflight_signed 1, bundle (a string), key and signature');
+  }
+  if (keys.length && !keys.includes(key)) return bad(`signed by key ${key}, which is not pinned`);
+  let ok = false;
+  try {
+    const k = await crypto.subtle.importKey('raw', fromBase64(key), { name: 'Ed25519' }, false, ['verify']);
+    ok = await crypto.subtle.verify({ name: 'Ed25519' }, k, fromBase64(env.signature), new TextEncoder().encode(env.bundle));
+  } catch (e) {
+    return bad(`the signature cannot be checked: ${e?.message ?? e}`);
+  }
+  if (!ok) return bad('the signature does not match the bundle (it was changed after signing, or signed by another key)');
+  return { bundle: env.bundle, signature: { state: keys.length ? 'verified' : 'signed (no key pinned)', key } };
+}
+
+/** `1.10.0` > `1.9.3`: numeric dot parts, pre-release suffixes ignored. */
+function compareVersions(a, b) {
+  const parts = (v) => String(v ?? '').split(/[-+]/)[0].split('.').map((x) => parseInt(x, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** id and version from a bundle's own metadata (an extending bundle has its own). */
+function idVersion(bundle) {
+  try {
+    const v = typeof bundle === 'string' ? JSON.parse(bundle) : bundle;
+    return { id: v?.metadata?.id, version: v?.metadata?.version };
+  } catch (_) {
+    return {};
+  }
+}
+
 function bundleText(bundle) {
   return typeof bundle === 'string' ? bundle : JSON.stringify(bundle);
 }
@@ -153,29 +219,41 @@ async function loadState() {
   const errors = [];
   const allowUserBundle = mv.allowUserBundle !== false;
 
-  let candidate = null; // { source, bundle }
-  if (mv.bundle != null && mv.bundle !== '') {
-    const p = parseBundle(mv.bundle);
-    if (p.error) errors.push({ source: 'policy', problems: [{ path: '$', message: p.error }] });
-    else candidate = { source: 'policy', bundle: p.bundle };
-  } else if (allowUserBundle && local.userBundle) {
-    const p = parseBundle(local.userBundle);
-    if (p.error) errors.push({ source: 'user', problems: [{ path: '$', message: p.error }] });
-    else candidate = { source: 'user', bundle: p.bundle };
-  }
+  const keys = pinnedKeys(mv);
+  let candidate = null; // { source, bundle, signature }
+  const consider = async (source, raw) => {
+    const p = parseBundle(raw);
+    if (p.error) return errors.push({ source, problems: [{ path: '$', message: p.error }] });
+    const sig = await checkSignature(p.bundle, keys);
+    if (sig.error) return errors.push({ source, reason: 'signature', signature: sig.signature, problems: [{ path: '$', message: sig.error }] });
+    // A replayed older bundle: refused unless the policy allows a downgrade.
+    const mine = idVersion(sig.bundle);
+    const last = local.lastGood;
+    if (last?.id && last.id === mine.id && compareVersions(mine.version, last.version) < 0 && mv.allowDowngrade !== true) {
+      return errors.push({ source, reason: 'downgrade', signature: sig.signature, problems: [{ path: '$.metadata.version', message: `version ${mine.version} is lower than ${last.version}, the last good version of ${mine.id}: refused (the policy's allowDowngrade accepts it)` }] });
+    }
+    candidate = { source, bundle: sig.bundle, signature: sig.signature, ...mine };
+  };
+  if (mv.bundle != null && mv.bundle !== '') await consider('policy', mv.bundle);
+  else if (allowUserBundle && local.userBundle) await consider('user', local.userBundle);
 
   let engine = null;
   let source = 'default';
+  let signature = { state: 'built in' };
+  let appliedAt = Date.now();
   if (candidate) {
     const c = compile(candidate.bundle);
     if (c.engine) {
       engine = c.engine;
       source = candidate.source;
+      signature = candidate.signature;
+      const same = local.lastGood && local.lastGood.bundle === bundleText(candidate.bundle);
+      appliedAt = same ? local.lastGood.at : Date.now();
       await api.storage.local.set({
-        lastGood: { source, bundle: bundleText(candidate.bundle), at: Date.now() },
+        lastGood: { source, bundle: bundleText(candidate.bundle), at: appliedAt, signature, id: candidate.id, version: candidate.version },
       });
     } else {
-      errors.push({ source: candidate.source, problems: c.problems });
+      errors.push({ source: candidate.source, signature: candidate.signature, problems: c.problems });
     }
   }
   if (!engine && errors.length && local.lastGood?.bundle) {
@@ -184,6 +262,8 @@ async function loadState() {
     if (c.engine) {
       engine = c.engine;
       source = `last good (${local.lastGood.source})`;
+      signature = local.lastGood.signature ?? { state: 'unsigned' };
+      appliedAt = local.lastGood.at;
     }
   }
   if (!engine) {
@@ -215,6 +295,9 @@ async function loadState() {
     locked,
     settings,
     loadedAt: Date.now(),
+    signature,
+    appliedAt,
+    pinnedKeys: keys.length,
   };
   await api.storage.local.set({
     status: {
@@ -317,6 +400,10 @@ async function status() {
     engineVersion: safeVersion(),
     source: s.source,
     meta: { id: s.meta.id, version: s.meta.version, organization: s.meta.organization, policy_url: s.meta.policy_url, time_zone: s.meta.time_zone },
+    signature: s.signature,
+    appliedAt: s.appliedAt,
+    pinnedKeys: s.pinnedKeys,
+    coverage: coverageOf(s.engine),
     errors: s.errors,
     managedFrom: s.managedFrom,
     hasPolicy: s.hasPolicy,
@@ -325,6 +412,20 @@ async function status() {
     settings: s.settings,
     loadedAt: s.loadedAt,
   };
+}
+
+const ELEMENTS = ['employee_access', 'account_management', 'acceptable_use', 'employee_conduct', 'content', 'security', 'legal', 'citizen_conduct'];
+
+/** Per policy element, the enabled rules with their severity and number of inline examples. */
+function coverageOf(engine) {
+  let rules = [];
+  try {
+    rules = engine.metadata()?.rules ?? [];
+  } catch (_) { /* older engine */ }
+  return ELEMENTS.map((element) => ({
+    element,
+    rules: rules.filter((r) => r.element === element && r.enabled !== false).map((r) => ({ id: r.id, severity: r.severity, examples: r.examples ?? null })),
+  }));
 }
 
 function safeVersion() {
@@ -341,7 +442,10 @@ async function setUserBundle(text) {
   if (!s.allowUserBundle) return { ok: false, problems: [{ path: '$', message: 'Your administrator does not allow local bundles.' }] };
   const p = parseBundle(text);
   if (p.error) return { ok: false, problems: [{ path: '$', message: p.error }] };
-  const c = compile(p.bundle);
+  const managed = await readManaged();
+  const sig = await checkSignature(p.bundle, pinnedKeys(managed.values ?? {}));
+  if (sig.error) return { ok: false, problems: [{ path: '$', message: sig.error }] };
+  const c = compile(sig.bundle);
   if (!c.engine) return { ok: false, problems: c.problems };
   await api.storage.local.set({ userBundle: bundleText(p.bundle) });
   await reload('user bundle');

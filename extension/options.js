@@ -25,6 +25,9 @@ function render(s) {
   add('Bundle', `${s.meta.id ?? '?'} — version ${s.meta.version ?? '?'}`);
   add('Organization', s.meta.organization ?? '?');
   if (s.meta.time_zone) add('Duty-hours time zone', s.meta.time_zone);
+  const sig = s.signature ?? {};
+  add('Signature', `${sig.state ?? 'unknown'}${sig.key ? ` (key ${sig.key})` : ''}${s.pinnedKeys ? `; ${s.pinnedKeys} key${s.pinnedKeys > 1 ? 's' : ''} pinned by policy` : ''}`);
+  if (s.appliedAt) add('Applied', new Date(s.appliedAt).toLocaleString());
   add('Engine', s.engineVersion ?? '?');
   add('Policy storage', s.managedFrom ?? 'none');
   const errs = $('errors');
@@ -32,9 +35,29 @@ function render(s) {
   for (const e of s.errors || []) {
     const box = el('div', null, 'error');
     box.dataset.source = e.source;
-    box.append(el('strong', `The ${e.source === 'policy' ? "administrator's" : 'local'} bundle is invalid; ${s.source.startsWith('last good') ? 'the last good bundle is still in use' : 'the ' + s.source + ' bundle is in use'}.`));
+    const why = { signature: 'refused (signature)', downgrade: 'refused (older version)' }[e.reason] ?? 'invalid';
+    box.dataset.reason = e.reason ?? 'invalid';
+    box.append(el('strong', `The ${e.source === 'policy' ? "administrator's" : 'local'} bundle is ${why}; ${s.source.startsWith('last good') ? 'the last good bundle is still in use' : 'the ' + s.source + ' bundle is in use'}.`));
     box.append(problemsList(e.problems));
     errs.append(box);
+  }
+  const body = $('coverage').tBodies[0];
+  body.replaceChildren();
+  for (const row of s.coverage ?? []) {
+    const tr = el('tr');
+    tr.dataset.element = row.element;
+    const n = (sev) => row.rules.filter((r) => r.severity === sev).length;
+    const examples = row.rules.reduce((a, r) => a + (r.examples ?? 0), 0);
+    tr.append(el('th', row.element.replaceAll('_', ' ')));
+    if (!row.rules.length) {
+      const td = el('td', 'no rule', 'uncovered');
+      td.colSpan = 5;
+      tr.append(td);
+    } else {
+      for (const v of [row.rules.length, n('violation'), n('warning'), n('advice'), examples || '—']) tr.append(el('td', String(v)));
+      tr.title = row.rules.map((r) => `${r.id} (${r.severity}, ${r.examples ?? '?'} examples)`).join('\n');
+    }
+    body.append(tr);
   }
   const locked = $('locked');
   locked.replaceChildren();
@@ -136,3 +159,23 @@ $('host-form').addEventListener('submit', (e) => {
 
 refresh();
 refreshHosts();
+
+$('try').addEventListener('click', async () => {
+  const out = $('draft-result');
+  out.replaceChildren();
+  const account = $('draft-account').value.trim();
+  const res = await api.runtime.sendMessage({ type: 'preflight:analyze', text: $('draft').value, context: account ? { account } : {} });
+  if (res.error || res.disabled) {
+    out.append(el('p', res.error ?? 'Checking is turned off.'));
+    return;
+  }
+  const findings = res.analysis?.findings ?? [];
+  out.append(el('p', findings.length ? `${findings.length} finding${findings.length > 1 ? 's' : ''} (${res.bundle.id} ${res.bundle.version}):` : `No finding (${res.bundle.id} ${res.bundle.version}).`));
+  const ul = el('ul');
+  for (const f of findings) {
+    const li = el('li', `${f.severity}: ${f.message} [${f.rule_id}]`);
+    li.dataset.rule = f.rule_id;
+    ul.append(li);
+  }
+  out.append(ul);
+});

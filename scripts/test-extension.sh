@@ -73,4 +73,4 @@ if (r.summary.errors || r.summary.warnings) process.exit(1);
 
 step "browser tests (headless Chromium)"
 cd tests/browser
-node --test --test-concurrency=1 --test-reporter=spec sites.test.mjs integrity.test.mjs policy.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec sites.test.mjs integrity.test.mjs policy.test.mjs admin.test.mjs

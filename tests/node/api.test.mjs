@@ -199,3 +199,36 @@ test('the use model beside the module loads once; a damaged file is refused by n
   const a = wasm.Engine.withDefaultBundle().classify('Happy hour after this, then date night with my wife!', null);
   assert.equal(a.use, 'personal');
 });
+
+test('a bundle that extends the default compiles in WebAssembly, its problems located in its own text', () => {
+  const agency = {
+    extends: `${JSON.parse(defaultBundle()).metadata.id}@1`,
+    metadata: { id: 'dcr-node-test', version: '1.0.0', organization: 'Department of Coastal Resilience', aliases: ['DCR'] },
+    registry: [{ site: 'x', handle: '@CoastalDCR', unit: 'Office of Communications' }],
+    overrides: { 'conduct.profanity': { severity: 'advice' } },
+    rules: [{
+      id: 'dcr.kestrel', element: 'security', severity: 'warning', message: 'Internal project.', why: 'Not public.',
+      reference: { clause: 'DCR 7.2' }, match: { phrases: { terms: ['project kestrel'] } },
+      examples: { flags: ['Project Kestrel ships'], passes: ['A calm sea'] },
+    }],
+  };
+  const e = new Engine(JSON.stringify(agency, null, 2));
+  const m = e.metadata();
+  assert.equal(m.metadata.id, 'dcr-node-test');
+  assert.equal(m.metadata.language, 'en', 'language inherited');
+  assert.equal(m.registry.length, 1);
+  const rules = new Map(m.rules.map((r) => [r.id, r]));
+  assert.equal(rules.get('conduct.profanity').severity, 'advice');
+  assert.ok(rules.get('dcr.kestrel').examples === 2);
+  const a = e.analyze('Project Kestrel goes live Monday', { site: 'x' });
+  assert.ok(a.findings.some((f) => f.rule_id === 'dcr.kestrel'));
+
+  const bad = { ...agency, overrides: { 'conduct.no-such-rule': { enabled: false } } };
+  const v = validateBundle(JSON.stringify(bad, null, 2));
+  assert.equal(v.ok, false);
+  assert.equal(v.problems[0].path, '$.overrides["conduct.no-such-rule"]');
+  assert.match(v.problems[0].message, /unknown rule id/);
+  assert.ok(v.problems[0].line > 1);
+  const other = validateBundle(JSON.stringify({ ...agency, extends: 'someone-else@1' }));
+  assert.equal(other.problems[0].path, '$.extends');
+});

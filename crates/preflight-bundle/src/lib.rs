@@ -20,6 +20,7 @@ mod acts;
 mod bundle;
 mod context;
 mod error;
+pub mod extend;
 pub mod validate;
 
 pub use acts::{Act, ActMatcher};
@@ -33,7 +34,17 @@ pub use bundle::{
 pub use context::{AccountKind, Context, LocalTime};
 pub use error::{BundleErrors, Problem};
 
-/// The JSON Schema of the rule bundle, generated from [`Bundle`] (see `preflight bundle schema`).
+/// A bundle file: a whole bundle, or one that extends another ([`extend`]).
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // only its schema is used
+enum BundleFile {
+    Bundle(Bundle),
+    Extending(extend::ExtendingBundle),
+}
+
+/// The JSON Schema of the rule bundle, generated from [`Bundle`] and
+/// [`extend::ExtendingBundle`] (see `preflight bundle schema`).
 pub fn bundle_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Bundle)).unwrap_or(serde_json::Value::Null)
+    serde_json::to_value(schemars::schema_for!(BundleFile)).unwrap_or(serde_json::Value::Null)
 }

@@ -35,6 +35,9 @@ pub struct Support {
     pub language: fn(&str) -> Result<(), String>,
     /// Names of the built-in detectors (`match.detector.detector`).
     pub detectors: &'static [&'static str],
+    /// JSON text of the bundle an extending bundle (`"extends": "<id>@<major>"`) may name:
+    /// the build's default bundle ([`crate::extend`]).
+    pub parent: fn() -> &'static str,
 }
 
 /// Largest compiled size of one rule's regex (see `regex_lite::RegexBuilder::size_limit`).
@@ -94,6 +97,24 @@ pub fn parse_with(json: &str, checks: Checks, support: &Support) -> Result<Bundl
             })
         }
     };
+    // An extending bundle is merged into its parent first; its problems are reported at
+    // their paths in `json` (`extend::Resolved::relocate`).
+    let (value, resolved) = match value.get("extends") {
+        None => (value, None),
+        Some(_) => match crate::extend::resolve(value, (support.parent)()) {
+            Ok((value, r)) => (value, Some(r)),
+            Err(mut problems) => {
+                locate_problems(json, &mut problems);
+                return Err(BundleErrors { problems });
+            }
+        },
+    };
+    // Inherited regexes are compiled here, so that the engine's compiler finds no problem
+    // it would report at a path of the merged bundle.
+    let checks = match (&resolved, checks) {
+        (Some(_), Checks::LeaveRegexes) => Checks::All,
+        _ => checks,
+    };
     let index = (checks != Checks::Trusted).then(|| Index::scan(json));
     let mut problems: Vec<Problem> = index
         .iter()
@@ -106,6 +127,8 @@ pub fn parse_with(json: &str, checks: Checks, support: &Support) -> Result<Bundl
         })
         .collect();
 
+    // Duplicate keys are found in `json` itself: their paths need no relocating.
+    let dups = problems.len();
     let partial = shape(&value, &mut problems);
     match partial {
         // Every part deserialized, so the parts are the whole bundle (`shape` applies the
@@ -126,7 +149,10 @@ pub fn parse_with(json: &str, checks: Checks, support: &Support) -> Result<Bundl
         None => {}
     }
     let index = index.unwrap_or_else(|| Index::scan(json));
-    for p in &mut problems {
+    for (i, p) in problems.iter_mut().enumerate() {
+        if let Some(r) = resolved.as_ref().filter(|_| i >= dups) {
+            r.relocate(p);
+        }
         index.locate_problem(json, p);
     }
     // In reading order (every problem is located: the root always is).
@@ -1303,12 +1329,12 @@ impl Scanner<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// What a build with the English stemmer and two detectors supports. The engine's own
     /// support (every stemmer, every detector) is tested in `preflight-core`.
-    const SUPPORT: Support = Support {
+    pub(crate) const SUPPORT: Support = Support {
         language: |l| {
             if l == "en" {
                 Ok(())
@@ -1317,9 +1343,10 @@ mod tests {
             }
         },
         detectors: &["US_SSN", "EMAIL"],
+        parent: || GOOD,
     };
 
-    fn parse(json: &str) -> Result<Bundle, BundleErrors> {
+    pub(crate) fn parse(json: &str) -> Result<Bundle, BundleErrors> {
         super::parse(json, &SUPPORT)
     }
 
@@ -1327,7 +1354,7 @@ mod tests {
         super::check(bundle, &SUPPORT)
     }
 
-    const GOOD: &str = r#"{
+    pub(crate) const GOOD: &str = r#"{
   "format": 1,
   "metadata": {"id": "t", "version": "1.0.0", "organization": "Dept", "language": "en"},
   "sites": [{"id": "x", "name": "X", "hosts": ["x.com"], "kind": "general"}],

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use preflight_core::{validate, BundleErrors, Engine, Problem};
+use preflight_core::{extend, validate, BundleErrors, Engine, Problem};
 
 use crate::exit::CliError;
 
@@ -64,6 +64,27 @@ fn time_zone_problems(engine: &Engine) -> Vec<Problem> {
         }],
         _ => Vec::new(),
     }
+}
+
+/// The bundle inside a signed bundle (its signature is not checked here: `bundle verify`
+/// does), or `text` itself.
+pub fn bundle_text(name: &str, text: String) -> Result<String, CliError> {
+    match crate::cmd::sign::Envelope::read(&text) {
+        None => Ok(text),
+        Some(Ok(e)) => Ok(e.bundle),
+        Some(Err(e)) => Err(CliError::Data(format!("{name}: {e}"))),
+    }
+}
+
+/// The merge of an extending bundle (`"extends"`) into the default bundle, for the commands
+/// that tell inherited parts from the agency's own; `None` for a bundle that extends nothing
+/// (or is not JSON: `compile` reports that).
+pub fn resolved(text: &str) -> Option<extend::Resolved> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    value.get("extends")?;
+    extend::resolve(value, preflight_core::DEFAULT_BUNDLE_JSON)
+        .ok()
+        .map(|(_, r)| r)
 }
 
 /// Load the bundle at `path`, or the embedded default bundle.

@@ -51,6 +51,9 @@ enum Command {
     /// Validate, test and describe rule bundles.
     #[command(subcommand)]
     Bundle(cmd::bundle::Command),
+    /// Export the policy files that push a bundle to Chrome, Edge and Firefox.
+    #[command(subcommand)]
+    Policy(cmd::policy::Command),
     /// Which use a draft reads as (organizational / professional / personal), and why.
     Classify(cmd::classify::Args),
     /// Evaluate the use classifier on a labelled JSONL file (precision, recall, F1, confusion).
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Bundle(c) => cmd::bundle::run(c),
+        Command::Policy(c) => cmd::policy::run(c),
         Command::Classify(args) => cmd::classify::run(args),
         Command::Eval(args) => cmd::eval::run(args),
     };

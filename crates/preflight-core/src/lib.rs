@@ -47,6 +47,7 @@ pub use analysis::{
 };
 pub use engine::{Engine, ExampleFailure};
 pub use error::Error;
+pub use preflight_bundle::extend;
 pub use preflight_bundle::{
     bundle_schema, AbuseMatcher, AccountKind, AccountKindCond, Act, ActMatcher, Bundle,
     BundleErrors, Context, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants,

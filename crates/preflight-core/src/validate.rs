@@ -18,6 +18,7 @@ use crate::{Bundle, BundleErrors, Problem, Tokenizer};
 pub const SUPPORT: Support = Support {
     language: stemmed,
     detectors: crate::detectors::NAMES,
+    parent: || crate::DEFAULT_BUNDLE_JSON,
 };
 
 fn stemmed(language: &str) -> Result<(), String> {

@@ -166,6 +166,7 @@ impl Engine {
                     message: &r.message,
                     reference: &r.reference,
                     enabled: r.enabled,
+                    examples: r.examples.flags.len() + r.examples.passes.len(),
                 })
                 .collect(),
         };
@@ -342,6 +343,8 @@ struct RuleSummary<'a> {
     message: &'a str,
     reference: &'a core::Reference,
     enabled: bool,
+    /// Inline examples (`flags` + `passes`), for the options page's coverage table.
+    examples: usize,
 }
 
 #[derive(Serialize)]

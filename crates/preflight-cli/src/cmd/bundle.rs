@@ -1,4 +1,5 @@
-//! `preflight bundle validate | test | schema`.
+//! `preflight bundle validate | test | describe | coverage | init | keygen | sign | verify |
+//! schema`.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -33,6 +34,61 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What a bundle is: id, version, what it extends, its parts and overrides. With
+    /// `--resolved`, the whole bundle an extending bundle amounts to (a plain bundle).
+    Describe {
+        /// The bundle (JSON, or a signed bundle); `-` reads stdin.
+        file: PathBuf,
+        /// Print the merged bundle as JSON.
+        #[arg(long)]
+        resolved: bool,
+    },
+    /// Which of the eight policy elements the bundle's enabled rules cover: per element, the
+    /// rules, their severities and their inline examples; an element with no rule is named.
+    Coverage {
+        /// The bundle (JSON, or a signed bundle); `-` reads stdin. Default: the default bundle.
+        file: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a starting bundle for an agency (it extends the default bundle) from flags and
+    /// a CSV of official accounts.
+    Init(super::init::Args),
+    /// Make an Ed25519 key pair for signing bundles: NAME.key (private, PKCS#8 PEM) and
+    /// NAME.pub (the public key, base64, to pin in the policy). Prints the public key.
+    Keygen {
+        /// Path without extension, e.g. `keys/dcr-2026`.
+        #[arg(long, value_name = "NAME")]
+        out: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign a bundle (which must validate): writes the signed envelope.
+    Sign {
+        /// The bundle (JSON).
+        file: PathBuf,
+        /// The private key (NAME.key from `keygen`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Write the signed bundle here; default: stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Overwrite `--out`.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a signed bundle's signature (and with `--key`, that the signer is pinned) and
+    /// validate the bundle inside. Exit 0 when good, 65 when not.
+    #[command(after_help = crate::EXIT_CODES)]
+    Verify {
+        /// The signed bundle.
+        file: PathBuf,
+        /// A pinned public key (base64 or a NAME.pub file); repeat for several.
+        #[arg(long = "key", value_name = "KEY")]
+        keys: Vec<String>,
+    },
     /// Print the JSON Schema of the rule bundle format.
     Schema,
 }
@@ -41,11 +97,22 @@ pub fn run(cmd: Command) -> Result<u8, CliError> {
     match cmd {
         Command::Validate { file, json } => validate_cmd(&file, json),
         Command::Test { file, json } => test_cmd(&file, json),
+        Command::Describe { file, resolved } => describe_cmd(&file, resolved),
+        Command::Coverage { file, json } => coverage_cmd(file.as_deref(), json),
+        Command::Init(args) => super::init::run(args),
+        Command::Keygen { out, force } => super::sign::keygen(&out, force),
+        Command::Sign {
+            file,
+            key,
+            out,
+            force,
+        } => super::sign::sign_cmd(&file, &key, out.as_ref(), force),
+        Command::Verify { file, keys } => super::sign::verify_cmd(&file, &keys),
         Command::Schema => schema(),
     }
 }
 
-fn write_out(s: &str) -> Result<(), CliError> {
+pub fn write_out(s: &str) -> Result<(), CliError> {
     let mut out = anstream::stdout();
     out.write_all(s.as_bytes()).map_err(exit::out)?;
     out.flush().map_err(exit::out)
@@ -60,7 +127,7 @@ struct ValidateReport<'a> {
 
 fn validate_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
     let name = path.display().to_string();
-    let text = input::read_text(path)?;
+    let text = input::bundle_text(&name, input::read_text(path)?)?;
     let (engine, problems) = match input::compile(&name, &text) {
         Ok(engine) => (Some(engine), Vec::new()),
         Err(CliError::Bundle { errors, .. }) => (None, errors.problems),
@@ -127,13 +194,13 @@ struct RuleResult<'a> {
     /// `pass`, `fail`, `no_examples` or `disabled`.
     status: &'static str,
     examples: usize,
-    failures: Vec<LocatedFailure<'a>>,
+    failures: Vec<LocatedFailure>,
 }
 
 #[derive(Serialize)]
-struct LocatedFailure<'a> {
+struct LocatedFailure {
     #[serde(flatten)]
-    failure: &'a ExampleFailure,
+    failure: ExampleFailure,
     line: Option<usize>,
     column: Option<usize>,
 }
@@ -144,26 +211,38 @@ struct TestReport<'a> {
     passed: usize,
     failed: usize,
     without_examples: usize,
+    inherited: usize,
     rules: Vec<RuleResult<'a>>,
 }
 
 fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
     let name = path.display().to_string();
-    let text = input::read_text(path)?;
+    let text = input::bundle_text(&name, input::read_text(path)?)?;
     let engine: Engine = input::compile(&name, &text)?;
     let failures = engine.test_examples();
+    // An extending bundle: the inherited rules' examples were written for the parent (its
+    // registry, its organization) and pass there; only the agency's own rules run here.
+    let resolved = input::resolved(&text);
 
     let mut rules = Vec::new();
     for (i, rule) in engine.bundle().rules.iter().enumerate() {
         let prefix = format!("$.rules[{i}].");
+        let own = resolved
+            .as_ref()
+            .map_or(Some(format!("$.rules[{i}]")), |r| {
+                r.source_path(&format!("$.rules[{i}]"))
+            });
         let examples = rule.examples.flags.len() + rule.examples.passes.len();
         let mine: Vec<LocatedFailure> = failures
             .iter()
             .filter(|f| f.path.starts_with(&prefix))
             .map(|f| {
-                let loc = validate::locate(&text, &f.path);
+                let path = own.as_ref().map_or(f.path.clone(), |own| {
+                    f.path.replacen(&format!("$.rules[{i}]"), own, 1)
+                });
+                let loc = validate::locate(&text, &path);
                 LocatedFailure {
-                    failure: f,
+                    failure: ExampleFailure { path, ..f.clone() },
                     line: loc.map(|l| l.0),
                     column: loc.map(|l| l.1),
                 }
@@ -171,6 +250,8 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
             .collect();
         let status = if !rule.enabled {
             "disabled"
+        } else if own.is_none() {
+            "inherited"
         } else if !mine.is_empty() {
             "fail"
         } else if examples == 0 {
@@ -182,7 +263,7 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
             id: &rule.id,
             status,
             examples,
-            failures: mine,
+            failures: if own.is_none() { Vec::new() } else { mine },
         });
     }
     let count = |s: &str| rules.iter().filter(|r| r.status == s).count();
@@ -191,6 +272,7 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
         passed: count("pass"),
         failed: count("fail"),
         without_examples: count("no_examples"),
+        inherited: count("inherited"),
         rules,
     };
 
@@ -234,6 +316,16 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
                         }
                     }
                 }
+                "inherited" => {
+                    let _ = writeln!(
+                        s,
+                        "{DIM}inherited {} ({} example{}, tested in {}){DIM:#}",
+                        r.id,
+                        r.examples,
+                        render::plural(r.examples),
+                        resolved.as_ref().map_or("", |r| r.parent.as_str())
+                    );
+                }
                 "no_examples" => {
                     let _ = writeln!(s, "{YELLOW}warn{YELLOW:#} {} has no examples", r.id);
                 }
@@ -250,7 +342,11 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
                 render::plural(n)
             );
         }
-        let _ = writeln!(s, "{} passed, {} failed", report.passed, report.failed);
+        let _ = write!(s, "{} passed, {} failed", report.passed, report.failed);
+        if report.inherited > 0 {
+            let _ = write!(s, ", {} inherited", report.inherited);
+        }
+        let _ = writeln!(s);
         write_out(&s)?;
     }
     Ok(if report.failed > 0 {
@@ -258,6 +354,56 @@ fn test_cmd(path: &Path, json: bool) -> Result<u8, CliError> {
     } else {
         exit::OK
     })
+}
+
+fn describe_cmd(path: &Path, resolved: bool) -> Result<u8, CliError> {
+    let name = path.display().to_string();
+    let text = input::bundle_text(&name, input::read_text(path)?)?;
+    let engine = input::compile(&name, &text)?;
+    let out = if resolved {
+        super::describe::resolved(&engine).map_err(|e| CliError::Data(e.to_string()))?
+    } else {
+        super::describe::summary(&name, &text, &engine)
+    };
+    write_out(&out)?;
+    Ok(exit::OK)
+}
+
+#[derive(Serialize)]
+struct CoverageReport<'a> {
+    file: &'a str,
+    id: &'a str,
+    version: &'a str,
+    elements: Vec<super::coverage::ElementCoverage<'a>>,
+    uncovered: Vec<preflight_core::Element>,
+}
+
+fn coverage_cmd(path: Option<&Path>, json: bool) -> Result<u8, CliError> {
+    let (name, engine) = match path {
+        Some(p) => {
+            let name = p.display().to_string();
+            let text = input::bundle_text(&name, input::read_text(p)?)?;
+            let engine = input::compile(&name, &text)?;
+            (name, engine)
+        }
+        None => ("<default bundle>".to_string(), input::load(None)?),
+    };
+    let b = engine.bundle();
+    let rows = super::coverage::coverage(b);
+    let out = if json {
+        let report = CoverageReport {
+            file: &name,
+            id: &b.metadata.id,
+            version: &b.metadata.version,
+            uncovered: super::coverage::uncovered(&rows),
+            elements: rows,
+        };
+        serde_json::to_string_pretty(&report).map_err(|e| CliError::Data(e.to_string()))? + "\n"
+    } else {
+        super::coverage::render(&name, b, &rows)
+    };
+    write_out(&out)?;
+    Ok(exit::OK)
 }
 
 fn schema() -> Result<u8, CliError> {

@@ -3,7 +3,12 @@
 pub mod bundle;
 pub mod check;
 pub mod classify;
+pub mod coverage;
+pub mod describe;
 pub mod eval;
+pub mod init;
+pub mod policy;
+pub mod sign;
 
 use std::path::PathBuf;
 
