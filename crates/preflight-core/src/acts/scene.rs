@@ -134,6 +134,12 @@ const GOVERNMENT_WORDS: &[&str] = &[
     "fda",
     "epa",
     "dps",
+    // Laws and guidance are the government's too ("the Hatch Act", "Privacy Act training").
+    "act",
+    "law",
+    "guidance",
+    "regulation",
+    "amendment",
 ];
 
 impl<'a> Scene<'a> {

@@ -54,7 +54,23 @@ fn agency_initials(scene: &Scene, k: usize) -> bool {
 /// Slot ranges of titles used in the draft. `employer` holds the slots of the employer's name
 /// and of unnamed references to it.
 pub(crate) fn patterns(scene: &Scene, hits: &Hits, employer: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = hits.of(Lex::TitlePhrase).to_vec();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for h in hits.of(Lex::TitlePhrase) {
+        // "I run procurement at the Department of …": a first-person role claim is a title
+        // only when a government body follows it in its sentence.
+        if scene.norm(h.start) == "i" || scene.norm(h.start) == "i'm" {
+            let sentence = scene.sentence(h.start);
+            let body = (h.end..(h.end + 6).min(sentence.end)).any(|k| {
+                matches!(scene.norm(k), "at" | "for" | "with" | "in" | "of")
+                    && body_at(scene, hits, employer, k + 1)
+            });
+            if body {
+                out.push(h.clone());
+            }
+        } else {
+            out.push(h.clone());
+        }
+    }
     for h in hits.of(Lex::TitleHead) {
         let next = scene.norm(h.end);
         // A title tied to a government body.
@@ -129,10 +145,23 @@ fn body_at(scene: &Scene, hits: &Hits, employer: &[Range<usize>], at: usize) -> 
         return true;
     }
     let start = if scene.is_capitalised(at) { at } else { k };
-    scene
-        .proper_name(start)
-        .or_else(|| scene.proper_name(k))
-        .is_some_and(|n| n.clone().any(|j| BODIES.contains(&scene.norm(j))))
+    let Some(name) = scene.proper_name(start).or_else(|| scene.proper_name(k)) else {
+        return false;
+    };
+    if name.clone().any(|j| BODIES.contains(&scene.norm(j))) {
+        return true;
+    }
+    // A name and a body word written in lower case: "the Census bureau", "the Denver field
+    // office", "the Social Security office" (a plain "office" only after a government name:
+    // not "the Google office").
+    let after = scene.norm(name.end);
+    let field = hits
+        .of(Lex::EmployerNoun)
+        .iter()
+        .any(|n| n.start == name.end && n.end > n.start + 1);
+    field
+        || (BODIES.contains(&after) && after != "office" && after != "service")
+        || (after == "office" && !scene.is_private_name(&name))
 }
 
 #[cfg(test)]
@@ -182,6 +211,44 @@ mod tests {
             titles("Government engineer here."),
             vec!["Government engineer"]
         );
+    }
+
+    #[test]
+    fn roles_claimed_at_a_government_body() {
+        assert_eq!(
+            titles("I run procurement at the Department of Commerce and I'd pick it."),
+            vec!["I run"]
+        );
+        assert_eq!(
+            titles("I oversee permits for the Bureau of Land Management."),
+            vec!["I oversee"]
+        );
+        for text in [
+            "I run a bakery in Ohio with my sister.",
+            "I manage the books for the Riverside Rowing Club.",
+            "I lead a Girl Scout troop at St. Mark's.",
+        ] {
+            assert!(titles(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_body_word_after_a_name_in_lower_case() {
+        assert_eq!(
+            titles("As district manager at the Social Security office, I back him."),
+            vec!["manager"]
+        );
+        assert_eq!(
+            titles("Analyst at the Denver field office, ten years now."),
+            vec!["Analyst"]
+        );
+        assert_eq!(titles("Economist at the Census bureau."), vec!["Economist"]);
+        for text in [
+            "Manager at the Google office in Austin.",
+            "Store manager at the Ford dealership.",
+        ] {
+            assert!(titles(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         // "elect" shares its stem with "election", "electoral": the noun is no appeal.
         let noun = scene.norm(cue.start).starts_with("electi")
             || scene.norm(cue.start).starts_with("elector");
-        if noun || scene.is_past(cue.start) || neutral(cue) {
+        if noun || tally(scene, cue) || scene.is_past(cue.start) || neutral(cue) {
             continue;
         }
         let target = aimed_at(scene, hits, cue.end);
@@ -57,6 +57,22 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// "vote" as a counted noun, reporting a tally rather than asking for one: "by a vote of 62 to
+/// 38", "the vote was close", "a vote on the bill". "Cast your vote", "get out the vote" and
+/// "your vote" still ask.
+fn tally(scene: &Scene, cue: &Range<usize>) -> bool {
+    if cue.end - cue.start != 1 || !scene.norm(cue.start).starts_with("vote") {
+        return false;
+    }
+    let prev = cue.start.checked_sub(1).map_or("", |p| scene.norm(p));
+    let before = cue.start.checked_sub(2).map_or("", |p| scene.norm(p));
+    match prev {
+        "a" | "an" => true,
+        "the" => !matches!(before, "out" | "get" | "cast"),
+        _ => false,
+    }
 }
 
 /// Offices a campaign hashtag ends with.
@@ -206,6 +222,19 @@ mod tests {
         )
         .is_empty());
         assert_eq!(acts(Act::UrgeVote, "Elect Priya Shah!"), vec!["Elect"]);
+    }
+
+    #[test]
+    fn a_tally_is_a_report() {
+        for text in [
+            "The Senate confirmed our new Secretary today by a vote of 62 to 38.",
+            "The vote on the farm bill in the House is expected Thursday.",
+            "City council took a vote and the mayor's budget passed.",
+        ] {
+            assert!(acts(Act::UrgeVote, text).is_empty(), "{text}");
+        }
+        assert!(!acts(Act::UrgeVote, "Get out the vote for Senator Hale!").is_empty());
+        assert!(!acts(Act::UrgeVote, "Cast your vote for Mayor Jensen.").is_empty());
     }
 
     #[test]
