@@ -45,6 +45,9 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         }
     }
     for p in hits.of(Lex::Product) {
+        if !hits.any(Lex::Designation) {
+            break;
+        }
         if let Some(start) = designation(scene, p) {
             out.push(start..p.end);
         }
@@ -81,8 +84,8 @@ const DESIGNATING: &[&str] = &[
 ];
 
 /// A private name designated *the* product for a purpose: "Rentwise is the app to manage your
-/// units", "Pinecrest is the firm for your taxes", "Kestrel's the only dashcam you need".
-/// The name, "is"/"are"/"'s", "the" (and a designating word), the product noun, then a purpose
+/// units", "Pinecrest is the firm for your taxes", "Kestrel is the only dashcam you need".
+/// The name, "is" or "are", "the" (and a designating word), the product noun, then a purpose
 /// ("to" + a verb) or an audience ("for you", "for every agency", "you need", "worth it").
 /// "Acme is the company that won the bid" reports; it does not designate. Returns the name's
 /// first slot.
@@ -96,21 +99,14 @@ fn designation(scene: &Scene, p: &Range<usize>) -> Option<usize> {
         return None;
     }
     let verb = k - 1;
-    let copula = matches!(scene.norm(verb), "is" | "are" | "'s")
-        || (scene.raw(verb).ends_with("'s") && scene.is_capitalised(verb));
-    if !copula {
+    if !matches!(scene.norm(verb), "is" | "are") {
         return None;
     }
-    // The subject: a private name ending at the copula (or holding it: "Kestrel's").
-    let end = if scene.norm(verb).ends_with("'s") && scene.norm(verb) != "'s" {
-        verb + 1
-    } else {
-        verb
-    };
+    // The subject: a private name ending at the copula.
     let subject = scene
-        .names_in(&(sentence.start..end))
+        .names_in(&(sentence.start..verb))
         .into_iter()
-        .rfind(|n| n.end == end && scene.is_private_name(n))?;
+        .rfind(|n| n.end == verb && scene.is_private_name(n))?;
     let next = scene.norm(p.end);
     let after = scene.norm(p.end + 1);
     let purpose = next == "to" && !matches!(after, "the" | "a" | "an" | "be");
@@ -230,7 +226,7 @@ mod tests {
         for text in [
             "Honestly, Northgate Payroll is the only vendor you need.",
             "For small shops, Tallyho is the software for your books.",
-            "Trust me, Brightmoor's the firm to call for audits.",
+            "Trust me, Brightmoor is the firm to call for audits.",
         ] {
             assert!(!acts(Act::Endorse, text).is_empty(), "{text}");
         }

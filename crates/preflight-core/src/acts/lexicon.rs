@@ -41,6 +41,7 @@ pub(crate) enum Lex {
     // Acts.
     EndorseCue,
     Product,
+    Designation,
     SecrecyCue,
     MoneyCue,
     VoteCue,
@@ -74,6 +75,7 @@ impl Lex {
         Lex::TitlePhrase,
         Lex::EndorseCue,
         Lex::Product,
+        Lex::Designation,
         Lex::SecrecyCue,
         Lex::MoneyCue,
         Lex::VoteCue,
@@ -107,6 +109,7 @@ impl Lex {
             Lex::TitlePhrase => "title_phrase",
             Lex::EndorseCue => "endorse_cue",
             Lex::Product => "product",
+            Lex::Designation => "designation",
             Lex::SecrecyCue => "secrecy_cue",
             Lex::MoneyCue => "money_cue",
             Lex::VoteCue => "vote_cue",

@@ -70,11 +70,11 @@ pub(crate) fn argument_lexicon(act: Act) -> Lex {
 }
 
 /// Lexicons whose hits can start an act on their own (an `urge_vote` also starts at a party
-/// judged, an `endorse` at a product designated for a purpose: "Rentwise is the app to …").
+/// judged, an `endorse` at a designation: "Rentwise is the app to …").
 fn starts(act: Act) -> &'static [Lex] {
     match act {
         Act::UrgeVote => &[Lex::VoteStrong, Lex::Party, Lex::Office],
-        Act::Endorse => &[Lex::Product],
+        Act::Endorse => &[Lex::Designation],
         _ => &[],
     }
 }
