@@ -6,7 +6,7 @@
 //!
 //! | act | file | reads |
 //! |---|---|---|
-//! | `endorse` | [`endorse`] | a recommending cue + a product, service or business |
+//! | `endorse` | [`endorse`] | a recommending cue + a product, service or business (not a kind: "a password manager"), or a name designated the product ("Rentwise is the app to …") |
 //! | `announce_nonpublic` | [`announce`] | a secrecy or earliness cue ("under wraps", "before it's announced") about a work subject |
 //! | `solicit_money` | [`solicit`] | a money cue + a campaign, candidate, party or race |
 //! | `urge_vote` | [`urge_vote`] | a vote/support cue + a candidate or office, or a party judged |
