@@ -14,39 +14,12 @@ use super::{Hits, Lex, Scene};
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for cue in hits.of(Lex::SecrecyCue) {
-        if released(scene, cue) {
-            continue;
-        }
         let window = scene.window(cue.start, 1, 1);
         if scene.has_in(hits, Lex::Subject, &window) {
             out.push(cue.clone());
         }
     }
     out
-}
-
-/// The secrecy is over: "embargo lifted", "the embargo has been lifted", "no longer
-/// embargoed", "embargo expired at noon".
-fn released(scene: &Scene, cue: &Range<usize>) -> bool {
-    // Only a cue that names the secrecy itself can be lifted: "can't say much but the hiring
-    // freeze gets lifted" still leaks.
-    if !cue
-        .clone()
-        .any(|k| scene.norm(k).starts_with("embargo") || scene.norm(k) == "wraps")
-    {
-        return false;
-    }
-    // Close after the cue ("embargo lifted"), or as the clause's verb a little further on
-    // ("the embargo on the budget report has been lifted").
-    let sentence = scene.sentence(cue.start);
-    let after = (cue.end..(cue.end + 8).min(sentence.end)).any(|k| {
-        matches!(scene.norm(k), "lifted" | "expired" | "ended")
-            || (k < cue.end + 3 && matches!(scene.norm(k), "lifts" | "over" | "ends"))
-    });
-    let before = cue.start >= 2
-        && scene.norm(cue.start - 2) == "no"
-        && scene.norm(cue.start - 1) == "longer";
-    after || before
 }
 
 #[cfg(test)]
@@ -91,7 +64,6 @@ mod tests {
         for text in [
             "Embargo lifted: the audit report on the field office is out.",
             "The embargo on the budget report has been lifted, read it here.",
-            "No longer embargoed: the grant awards for 2027.",
         ] {
             assert!(acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
         }

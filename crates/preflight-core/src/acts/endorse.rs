@@ -31,7 +31,7 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
             .of(Lex::Product)
             .iter()
             .filter(|h| h.start >= window.start && h.end <= window.end)
-            .any(|h| !generic(scene, hits, h))
+            .any(|h| !generic(scene, h))
             || scene.names_in(&window).iter().any(|n| {
                 // "VPN" is a kind of product written in capitals, not a brand.
                 let noun = hits
@@ -55,66 +55,47 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     out
 }
 
-/// A product noun named as a kind, not a thing: after "a", "an", "any" or "some" with at most
-/// two lower-case words between ("using a password manager", "any good VPN app"). Advice to
-/// use a kind of product endorses nobody's.
-fn generic(scene: &Scene, hits: &Hits, h: &Range<usize>) -> bool {
+/// A product noun named as a kind, not a thing: "a", "an", "any" or "some" at most two words
+/// before it ("using a password manager", "any good VPN app"). Advice to use a kind of product
+/// endorses nobody's; a brand named with it ("a Kestrel dashcam") is a private name, which
+/// counts on its own.
+#[inline(never)]
+fn generic(scene: &Scene, h: &Range<usize>) -> bool {
     let sentence = scene.sentence(h.start);
-    for k in (h.start.saturating_sub(3).max(sentence.start)..h.start).rev() {
-        if matches!(scene.norm(k), "a" | "an" | "any" | "some") {
-            return true;
-        }
-        // A brand stands between ("a Kestrel dashcam"), unless it is a product noun itself
-        // ("a VPN app").
-        let noun = hits
-            .of(Lex::Product)
-            .iter()
-            .any(|o| o.start <= k && k < o.end);
-        if scene.is_capitalised(k) && !scene.starts_sentence(k) && !noun {
-            return false;
-        }
-    }
-    false
+    (h.start.saturating_sub(3).max(sentence.start)..h.start)
+        .any(|k| matches!(scene.norm(k), "a" | "an" | "any" | "some"))
 }
 
-/// Words between "the" and the product noun of a designation ("the only app", "the go-to
-/// firm").
-const DESIGNATING: &[&str] = &[
-    "only", "one", "right", "go-to", "go", "to", "perfect", "top", "real",
-];
-
 /// A private name designated *the* product for a purpose: "Rentwise is the app to manage your
-/// units", "Pinecrest is the firm for your taxes", "Kestrel is the only dashcam you need".
-/// The name, "is" or "are", "the" (and a designating word), the product noun, then a purpose
-/// ("to" + a verb) or an audience ("for you", "for every agency", "you need", "worth it").
+/// units", "Pinecrest is the firm for your taxes", "Northgate is the only vendor you need".
+/// The name, "is" or "are", "the" (perhaps "only", "one" or "right"), the product noun, then a
+/// purpose ("to" and a verb) or an audience ("for you", "for every agency", "you need").
 /// "Acme is the company that won the bid" reports; it does not designate. Returns the name's
 /// first slot.
+#[inline(never)]
 fn designation(scene: &Scene, p: &Range<usize>) -> Option<usize> {
-    let sentence = scene.sentence(p.start);
     let mut k = p.start.checked_sub(1)?;
-    while k > sentence.start && DESIGNATING.contains(&scene.norm(k)) && k + 3 > p.start {
-        k -= 1;
+    if matches!(scene.norm(k), "only" | "one" | "right") {
+        k = k.checked_sub(1)?;
     }
-    if scene.norm(k) != "the" || k < sentence.start + 2 {
+    let verb = k.checked_sub(1)?;
+    if scene.norm(k) != "the" || !matches!(scene.norm(verb), "is" | "are") {
         return None;
     }
-    let verb = k - 1;
-    if !matches!(scene.norm(verb), "is" | "are") {
-        return None;
+    // The subject: capitalised words of the same sentence ending at the copula.
+    let mut s = verb;
+    while s > 0 && s + 4 > verb && scene.is_capitalised(s - 1) && !scene.starts_sentence(s) {
+        s -= 1;
     }
-    // The subject: a private name ending at the copula.
-    let subject = scene
-        .names_in(&(sentence.start..verb))
-        .into_iter()
-        .rfind(|n| n.end == verb && scene.is_private_name(n))?;
-    let next = scene.norm(p.end);
+    let name = scene.proper_name(s)?;
     let after = scene.norm(p.end + 1);
-    let purpose = next == "to" && !matches!(after, "the" | "a" | "an" | "be");
-    let audience = (next == "for"
-        && matches!(after, "you" | "your" | "anyone" | "every" | "all" | "any"))
-        || matches!(next, "you" | "worth")
-        || (next == "i" && matches!(after, "trust" | "use" | "recommend" | "swear"));
-    (purpose || audience).then_some(subject.start)
+    let aimed = match scene.norm(p.end) {
+        "to" => !matches!(after, "the" | "a" | "an" | "be"),
+        "for" => matches!(after, "you" | "your" | "every"),
+        "you" => true,
+        _ => false,
+    };
+    (aimed && name.end == verb && scene.is_private_name(&name)).then_some(name.start)
 }
 
 /// "enough" within three words after `from`.

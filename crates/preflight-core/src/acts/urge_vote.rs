@@ -29,7 +29,7 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         // "elect" shares its stem with "election", "electoral": the noun is no appeal.
         let noun = scene.norm(cue.start).starts_with("electi")
             || scene.norm(cue.start).starts_with("elector");
-        if noun || tally(scene, cue) || scene.is_past(cue.start) || neutral(cue) {
+        if noun || scene.is_past(cue.start) || neutral(cue) {
             continue;
         }
         let target = aimed_at(scene, hits, cue.end);
@@ -59,42 +59,16 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     out
 }
 
-/// "vote" as a counted noun, reporting a tally rather than asking for one: "by a vote of 62 to
-/// 38", "the vote was close", "a vote on the bill". "Cast your vote", "get out the vote" and
-/// "your vote" still ask.
-fn tally(scene: &Scene, cue: &Range<usize>) -> bool {
-    if cue.end - cue.start != 1 || !scene.norm(cue.start).starts_with("vote") {
-        return false;
-    }
-    let prev = cue.start.checked_sub(1).map_or("", |p| scene.norm(p));
-    let before = cue.start.checked_sub(2).map_or("", |p| scene.norm(p));
-    match prev {
-        "a" | "an" => true,
-        "the" => !matches!(before, "out" | "get" | "cast"),
-        _ => false,
-    }
-}
-
 /// Offices a campaign hashtag ends with.
-const HASHTAG_OFFICES: &[&str] = &[
-    "senate",
-    "congress",
-    "governor",
-    "mayor",
-    "president",
-    "potus",
-    "house",
-    "council",
-    "sheriff",
-    "da",
-];
+const HASHTAG_OFFICES: &str =
+    "senate congress governor mayor president potus house council sheriff da";
 
 /// `#<name>for<office>` or `#<name>4<office>`, with a name before "for".
 fn campaign_hashtag(norm: &str) -> bool {
     let Some(body) = norm.strip_prefix('#') else {
         return false;
     };
-    HASHTAG_OFFICES.iter().any(|office| {
+    HASHTAG_OFFICES.split(' ').any(|office| {
         body.strip_suffix(office).is_some_and(|rest| {
             rest.strip_suffix("for")
                 .or_else(|| rest.strip_suffix('4'))
