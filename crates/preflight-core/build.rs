@@ -12,7 +12,9 @@
 //! `detectors::accessibility`.
 //!
 //! `lexicon-digest.txt` is the same for the acts' lexicons (`src/acts/lexicons.txt`): one line
-//! per section, its name, a tab, then its terms' entries.
+//! per section, in order, its terms' entries; `lexicons.min.txt` is that file
+//! without comments, its section headers without their names (`[]`): the engine finds a
+//! lexicon's section by its position.
 //!
 //! It also writes `phrase-digest.txt`, what loading the default bundle would otherwise compute
 //! for most of its ~1,200 phrase terms (their Snowball stems): loading it is the cold start
@@ -55,10 +57,12 @@ fn main() {
     .expect("write the phrase digest");
 
     let text = fs::read_to_string(lexicons).expect("read src/acts/lexicons.txt");
-    // The engine embeds the lexicons without their comment lines.
+    // The engine embeds the lexicons without their comment lines, and their section headers
+    // without the names (`[]`): it finds a section by its position.
     let bare: String = text
         .lines()
         .filter(|l| !l.starts_with('#'))
+        .map(|l| if l.starts_with('[') { "[]" } else { l })
         .flat_map(|l| [l, "\n"])
         .collect();
     fs::write(Path::new(&out).join("lexicons.min.txt"), bare).expect("write the lexicons");
@@ -262,8 +266,8 @@ fn lexicon_digest(text: &str) -> String {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|t| digest_term(&stemmer, t))
             .collect();
-        out.push_str(name);
-        out.push('\t');
+        // The engine finds a section's line by its position: the name is left out.
+        let _ = name;
         out.push_str(&entries.join("|"));
         out.push('\n');
     }

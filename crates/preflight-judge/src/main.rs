@@ -26,7 +26,8 @@ pub struct Args {
     /// Where the report goes.
     #[arg(long, default_value = "docs/JUDGEMENT.md")]
     pub out: String,
-    /// Sections to build, comma-separated (conduct, pii, paraphrase); all by default.
+    /// Sections to build, comma-separated (conduct, pii, paraphrase); all by default. With
+    /// `--only`, the other sections of an existing report are kept as they are.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Labelled conduct rows (`{"text","label","source"}`), e.g. ../shared/data/conduct.jsonl.
@@ -77,11 +78,66 @@ fn run(args: &Args) -> Result<(), JudgeError> {
          Written entirely by `preflight-judge` (nothing here is edited by hand; re-run the \
          command to regenerate it).\n\n",
     );
+    let mut built = Vec::new();
     for (name, build) in sections {
         if args.only.is_empty() || args.only.iter().any(|o| o == name) {
-            out.push_str(&build(args)?);
-            out.push('\n');
+            let mut section = build(args)?;
+            section.push('\n');
+            built.push(section);
         }
     }
+    // `--only` rewrites its sections in place and keeps the others of an existing report.
+    let existing = if args.only.is_empty() {
+        None
+    } else {
+        std::fs::read_to_string(&args.out).ok()
+    };
+    match existing {
+        Some(existing) => out = splice(&existing, &built),
+        None => built.iter().for_each(|s| out.push_str(s)),
+    }
     std::fs::write(&args.out, out).map_err(|e| JudgeError::Io(args.out.clone(), e))
+}
+
+/// `existing` with each of `built`'s sections (each starting with its `## ` heading line) put in
+/// place of the section with the same heading; a section the report lacks goes at its end.
+fn splice(existing: &str, built: &[String]) -> String {
+    // The report cut at its `## ` headings: the preamble, then one piece per section.
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in existing.split_inclusive('\n') {
+        if line.starts_with("## ") {
+            pieces.push(std::mem::take(&mut current));
+        }
+        current.push_str(line);
+    }
+    pieces.push(current);
+    let heading = |s: &str| s.lines().next().unwrap_or("").to_string();
+    for section in built {
+        let h = heading(section);
+        match pieces.iter_mut().skip(1).find(|p| heading(p) == h) {
+            Some(p) => *p = section.clone(),
+            None => pieces.push(section.clone()),
+        }
+    }
+    pieces.concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice;
+
+    #[test]
+    fn only_rewrites_its_own_sections() {
+        let existing = "# Report\n\nintro\n\n## A\n\nold a\n### sub\n\n## B\n\nold b\n";
+        let got = splice(existing, &["## B\n\nnew b\n\n".to_string()]);
+        assert_eq!(
+            got,
+            "# Report\n\nintro\n\n## A\n\nold a\n### sub\n\n## B\n\nnew b\n\n"
+        );
+        let got = splice(existing, &["## A\n\nnew a\n\n".to_string()]);
+        assert_eq!(got, "# Report\n\nintro\n\n## A\n\nnew a\n\n## B\n\nold b\n");
+        let got = splice("# Report\n\n", &["## C\n\nc\n".to_string()]);
+        assert_eq!(got, "# Report\n\n## C\n\nc\n");
+    }
 }

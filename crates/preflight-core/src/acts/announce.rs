@@ -60,6 +60,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lifted_embargo_is_released() {
+        for text in [
+            "Embargo lifted: the audit report on the field office is out.",
+            "The embargo on the budget report has been lifted, read it here.",
+        ] {
+            assert!(acts(Act::AnnounceNonpublic, text).is_empty(), "{text}");
+        }
+        assert!(!acts(
+            Act::AnnounceNonpublic,
+            "Embargoed until Monday: the budget cuts are deep."
+        )
+        .is_empty());
+        // What is lifted is the freeze, not the secrecy.
+        assert!(!acts(
+            Act::AnnounceNonpublic,
+            "Can't say much but the hiring freeze gets lifted next week."
+        )
+        .is_empty());
+    }
+
+    #[test]
     fn the_ways_people_say_it_is_not_out_yet() {
         for text in [
             "Psst, the contract award goes to Beacon Systems next week.",

@@ -15,33 +15,13 @@
 
 use std::ops::Range;
 
+use super::scene::listed;
 use super::{Hits, Lex, Scene};
 
 /// Words after an employer noun that make it part of another thing.
-pub(crate) const CONTINUATIONS: &[&str] = &[
-    "store",
-    "stores",
-    "chair",
-    "chairs",
-    "supplies",
-    "party",
-    "dresser",
-    "space",
-    "hours",
-    "furniture",
-    "visit",
-    "building",
-    "plant",
-    "manager",
-    "mates",
-    "desk",
-    "door",
-    "kitchen",
-    "drawer",
-    "drawers",
-    "top",
-    "mirror",
-];
+pub(crate) const CONTINUATIONS: &str =
+    "store stores chair chairs supplies party dresser space hours furniture visit building \
+     plant manager mates desk door kitchen drawer drawers top mirror";
 
 /// First-person possessives.
 fn is_ours(norm: &str) -> bool {
@@ -56,7 +36,7 @@ pub(crate) fn unnamed(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         let inner = nouns
             .iter()
             .any(|o| o != n && o.start <= n.start && n.end <= o.end);
-        if inner || CONTINUATIONS.contains(&scene.norm(n.end)) {
+        if inner || listed(CONTINUATIONS, scene.norm(n.end)) {
             continue;
         }
         let head = scene.norm(n.end - 1);

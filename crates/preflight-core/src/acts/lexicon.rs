@@ -8,18 +8,19 @@
 //! module a pointer and a length per term). Act-specific cue families live in the act's own file; the argument lexicons several acts
 //! share (times, places, parties, offices, work subjects, titles) live here.
 
-/// The lexicons' terms: one section a lexicon (`[time]`), one term a line (`lexicons.txt`
-/// without its comment lines, from `build.rs`).
+/// The lexicons' terms: one section a lexicon (headed `[]`: the names stay in `lexicons.txt`),
+/// one term a line (`lexicons.txt` without its comment lines, from `build.rs`).
 static LEXICONS: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicons.min.txt"));
 
-/// What `build.rs` computed for them: one line per section, `name\tentries`.
+/// What `build.rs` computed for them: one line per section, in order, its terms' entries.
 static LEXICON_DIGEST: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon-digest.txt"));
 
-/// The body of section `[name]` of `text`.
-fn section<'t>(text: &'t str, name: &str) -> &'t str {
+/// Section `index` of `text` (sections start at a `[name]` line), without its header.
+fn section(text: &str, index: usize) -> &str {
     text.split("\n[")
-        .find_map(|s| s.strip_prefix(name).and_then(|r| r.strip_prefix("]\n")))
-        .map_or("", |body| body.split("\n[").next().unwrap_or(body))
+        .nth(index + 1)
+        .and_then(|s| s.split_once("]\n"))
+        .map_or("", |(_, body)| body)
 }
 
 /// One lexicon.
@@ -41,6 +42,7 @@ pub(crate) enum Lex {
     // Acts.
     EndorseCue,
     Product,
+    Designation,
     SecrecyCue,
     MoneyCue,
     VoteCue,
@@ -74,6 +76,7 @@ impl Lex {
         Lex::TitlePhrase,
         Lex::EndorseCue,
         Lex::Product,
+        Lex::Designation,
         Lex::SecrecyCue,
         Lex::MoneyCue,
         Lex::VoteCue,
@@ -91,7 +94,10 @@ impl Lex {
         Lex::DocumentedReason,
     ];
 
-    /// The section of `lexicons.txt` holding this lexicon.
+    /// The section of `lexicons.txt` holding this lexicon. The sections are in the order of
+    /// [`Lex::ALL`], and found by their position (a test checks the names): a table of names
+    /// would cost the WebAssembly module a string per lexicon.
+    #[cfg(test)]
     pub fn name(self) -> &'static str {
         match self {
             Lex::Time => "time",
@@ -107,6 +113,7 @@ impl Lex {
             Lex::TitlePhrase => "title_phrase",
             Lex::EndorseCue => "endorse_cue",
             Lex::Product => "product",
+            Lex::Designation => "designation",
             Lex::SecrecyCue => "secrecy_cue",
             Lex::MoneyCue => "money_cue",
             Lex::VoteCue => "vote_cue",
@@ -127,17 +134,42 @@ impl Lex {
 
     /// The built-in terms.
     pub fn terms(self) -> impl Iterator<Item = &'static str> {
-        section(LEXICONS, self.name())
+        section(LEXICONS, self as usize)
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
     }
 
     /// The terms' compiled words from the build-time digest (see `build.rs`).
     pub fn digest(self) -> Option<&'static str> {
-        LEXICON_DIGEST.lines().find_map(|l| {
-            l.split_once('\t')
-                .filter(|(name, _)| *name == self.name())
-                .map(|(_, d)| d)
-        })
+        LEXICON_DIGEST.lines().nth(self as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_in_the_order_of_the_lexicons() {
+        // The source names its sections; the embedded copies find them by position.
+        let source = include_str!("lexicons.txt");
+        let names: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix('[').and_then(|l| l.strip_suffix(']')))
+            .collect();
+        assert_eq!(names.len(), Lex::COUNT);
+        assert_eq!(LEXICON_DIGEST.lines().count(), Lex::COUNT);
+        assert_eq!(LEXICONS.split("\n[").count(), Lex::COUNT + 1);
+        for (i, lex) in Lex::ALL.iter().enumerate() {
+            assert_eq!(*lex as usize, i);
+            assert_eq!(names[i], lex.name(), "{lex:?}");
+            let body = source.split(&format!("[{}]\n", lex.name())).nth(1).unwrap();
+            let body = body.split("\n[").next().unwrap();
+            let want: Vec<&str> = body
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect();
+            assert_eq!(lex.terms().collect::<Vec<_>>(), want, "{lex:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! | act | file | reads |
 //! |---|---|---|
-//! | `endorse` | [`endorse`] | a recommending cue + a product, service or business |
+//! | `endorse` | [`endorse`] | a recommending cue + a product, service or business (not a kind: "a password manager"), or a name designated the product ("Rentwise is the app to …") |
 //! | `announce_nonpublic` | [`announce`] | a secrecy or earliness cue ("under wraps", "before it's announced") about a work subject |
 //! | `solicit_money` | [`solicit`] | a money cue + a campaign, candidate, party or race |
 //! | `urge_vote` | [`urge_vote`] | a vote/support cue + a candidate or office, or a party judged |
@@ -70,10 +70,11 @@ pub(crate) fn argument_lexicon(act: Act) -> Lex {
 }
 
 /// Lexicons whose hits can start an act on their own (an `urge_vote` also starts at a party
-/// judged, a `move_off_channel` at a channel named with a cue).
+/// judged, an `endorse` at a designation: "Rentwise is the app to …").
 fn starts(act: Act) -> &'static [Lex] {
     match act {
         Act::UrgeVote => &[Lex::VoteStrong, Lex::Party, Lex::Office],
+        Act::Endorse => &[Lex::Designation],
         _ => &[],
     }
 }

@@ -14,12 +14,11 @@
 
 use std::ops::Range;
 
+use super::scene::listed;
 use super::{Hits, Lex, Scene};
 
 /// The writer, as the traveller.
-const WRITER: &[&str] = &[
-    "i", "i'll", "i'm", "me", "we", "we'll", "we're", "our", "my", "us",
-];
+const WRITER: &str = "i i'll i'm me we we'll we're our my us";
 
 pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -33,7 +32,7 @@ pub(crate) fn find(scene: &Scene, hits: &Hits) -> Vec<Range<usize>> {
         }
         let traveller = scene.has_in(hits, Lex::Principal, &sentence)
             || sentence.start == cue.start
-            || sentence.clone().any(|k| WRITER.contains(&scene.norm(k)));
+            || sentence.clone().any(|k| listed(WRITER, scene.norm(k)));
         let time =
             scene.has_in(hits, Lex::Time, &sentence) || sentence.clone().any(|k| scene.is_clock(k));
         if traveller && time && has_place(scene, hits, &sentence) {

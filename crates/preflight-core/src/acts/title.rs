@@ -16,45 +16,48 @@
 use std::ops::Range;
 
 use super::employer::CONTINUATIONS;
+use super::scene::listed;
 use super::{Hits, Lex, Scene};
 
 /// Words of a government body's name.
-const BODIES: &[&str] = &[
-    "department",
-    "dept",
-    "agency",
-    "bureau",
-    "office",
-    "administration",
-    "service",
-    "commission",
-    "corps",
-    "authority",
-    "directorate",
-    "ministry",
-    "government",
-];
+const BODIES: &str =
+    "department dept agency bureau office administration service commission corps authority \
+     directorate ministry government";
 
 /// Federal agencies known by their initials, written in capitals ("IRS agent", "analyst at
 /// GSA"): lower-case "ice", "sec", "va" are words, not agencies.
-const AGENCY_INITIALS: &[&str] = &[
-    "atf", "blm", "cbp", "cdc", "cms", "dea", "dhs", "doe", "doj", "dol", "dod", "dot", "epa",
-    "faa", "fbi", "fcc", "fda", "fdic", "fema", "ftc", "gao", "gsa", "hhs", "hud", "ice", "irs",
-    "nasa", "nih", "noaa", "nps", "nrc", "nsf", "omb", "opm", "osha", "sba", "sec", "ssa", "tsa",
-    "uscis", "usda", "usfs", "usgs", "usps", "va",
-];
+const AGENCY_INITIALS: &str =
+    "atf blm cbp cdc cms dea dhs doe doj dol dod dot epa faa fbi fcc fda fdic fema ftc gao \
+     gsa hhs hud ice irs nasa nih noaa nps nrc nsf omb opm osha sba sec ssa tsa uscis usda \
+     usfs usgs usps va";
 
 /// The slot is a federal agency's initials, in capitals.
 fn agency_initials(scene: &Scene, k: usize) -> bool {
     k < scene.len()
-        && AGENCY_INITIALS.contains(&scene.norm(k))
+        && listed(AGENCY_INITIALS, scene.norm(k))
         && scene.raw(k).bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// Slot ranges of titles used in the draft. `employer` holds the slots of the employer's name
 /// and of unnamed references to it.
 pub(crate) fn patterns(scene: &Scene, hits: &Hits, employer: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = hits.of(Lex::TitlePhrase).to_vec();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for h in hits.of(Lex::TitlePhrase) {
+        // "I run procurement at the Department of …": a first-person role claim is a title
+        // only when a government body follows it in its sentence.
+        if scene.norm(h.start) == "i" || scene.norm(h.start) == "i'm" {
+            let sentence = scene.sentence(h.start);
+            let body = (h.end..(h.end + 6).min(sentence.end)).any(|k| {
+                matches!(scene.norm(k), "at" | "for" | "with" | "in" | "of")
+                    && body_at(scene, hits, employer, k + 1)
+            });
+            if body {
+                out.push(h.clone());
+            }
+        } else {
+            out.push(h.clone());
+        }
+    }
     for h in hits.of(Lex::TitleHead) {
         let next = scene.norm(h.end);
         // A title tied to a government body.
@@ -108,6 +111,7 @@ fn modifiers(scene: &Scene, head: usize) -> usize {
 
 /// A government body starts at `at` (after "the", "my", "our", "a", "federal"): the employer,
 /// an employer noun, or a capitalised name holding a body word.
+#[inline(never)]
 fn body_at(scene: &Scene, hits: &Hits, employer: &[Range<usize>], at: usize) -> bool {
     let mut k = at;
     while matches!(
@@ -123,16 +127,21 @@ fn body_at(scene: &Scene, hits: &Hits, employer: &[Range<usize>], at: usize) -> 
         return true;
     }
     if hits.of(Lex::EmployerNoun).iter().any(|n| {
-        n.start == k && !CONTINUATIONS.contains(&scene.norm(n.end)) && scene.is_capitalised(k)
+        n.start == k && !listed(CONTINUATIONS, scene.norm(n.end)) && scene.is_capitalised(k)
             || n.start == k && matches!(scene.norm(at), "my" | "our")
     }) {
         return true;
     }
     let start = if scene.is_capitalised(at) { at } else { k };
+    // A name holding a body word, or a government name followed by one in lower case: "the
+    // Social Security office" (not "the Google office").
     scene
         .proper_name(start)
         .or_else(|| scene.proper_name(k))
-        .is_some_and(|n| n.clone().any(|j| BODIES.contains(&scene.norm(j))))
+        .is_some_and(|n| {
+            n.clone().any(|j| listed(BODIES, scene.norm(j)))
+                || (listed(BODIES, scene.norm(n.end)) && !scene.is_private_name(&n))
+        })
 }
 
 #[cfg(test)]
@@ -182,6 +191,39 @@ mod tests {
             titles("Government engineer here."),
             vec!["Government engineer"]
         );
+    }
+
+    #[test]
+    fn roles_claimed_at_a_government_body() {
+        assert_eq!(
+            titles("I run procurement at the Department of Commerce and I'd pick it."),
+            vec!["I run"]
+        );
+        assert_eq!(
+            titles("I oversee permits for the Bureau of Land Management."),
+            vec!["I oversee"]
+        );
+        for text in [
+            "I run a bakery in Ohio with my sister.",
+            "I manage the books for the Riverside Rowing Club.",
+            "I lead a Girl Scout troop at St. Mark's.",
+        ] {
+            assert!(titles(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_body_word_after_a_name_in_lower_case() {
+        assert_eq!(
+            titles("As district manager at the Social Security office, I back him."),
+            vec!["manager"]
+        );
+        for text in [
+            "Manager at the Google office in Austin.",
+            "Store manager at the Ford dealership.",
+        ] {
+            assert!(titles(text).is_empty(), "{text}");
+        }
     }
 
     #[test]
