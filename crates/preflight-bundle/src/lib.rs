@@ -48,3 +48,15 @@ enum BundleFile {
 pub fn bundle_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(BundleFile)).unwrap_or(serde_json::Value::Null)
 }
+
+/// An `f32` for a message, as the `f64` nearest its short decimal form (`0.7`, not
+/// `0.699999988079071`). Messages format numbers through `f64` only: formatting an `f32`
+/// would add a second copy of the float printer to the WebAssembly module.
+pub fn show_f32(v: f32) -> f64 {
+    let x = f64::from(v);
+    if x.is_finite() && x.abs() < 1e9 {
+        (x * 1e6).round() / 1e6
+    } else {
+        x
+    }
+}

@@ -772,7 +772,7 @@ impl<'b> Checker<'b> {
                     if !(0.0..=1.0).contains(&s) {
                         self.push(
                             format!("{mp}.min_score"),
-                            format!("min_score {s} is outside 0..=1"),
+                            format!("min_score {} is outside 0..=1", crate::show_f32(s)),
                         );
                     }
                 }
@@ -782,7 +782,7 @@ impl<'b> Checker<'b> {
                 match m.min_probability {
                     Some(v) if !(v > 0.0 && v <= 1.0) => self.push(
                         format!("{mp}.min_probability"),
-                        format!("min_probability {v} is outside (0, 1]"),
+                        format!("min_probability {} is outside (0, 1]", crate::show_f32(v)),
                     ),
                     None if m.use_ == crate::Use::Professional => self.push(
                         format!("{mp}.min_probability"),
@@ -858,7 +858,7 @@ impl<'b> Checker<'b> {
                 if !(0.0..=1.0).contains(&v) {
                     self.push(
                         format!("{p}.{field}"),
-                        format!("{field} {v} is outside 0..=1"),
+                        format!("{field} {} is outside 0..=1", crate::show_f32(v)),
                     );
                 }
             }
@@ -867,7 +867,11 @@ impl<'b> Checker<'b> {
             if lo > hi {
                 self.push(
                     format!("{p}.abuse_clear_below"),
-                    format!("abuse_clear_below {lo} is above abuse_confirm_at {hi}"),
+                    format!(
+                        "abuse_clear_below {} is above abuse_confirm_at {}",
+                        crate::show_f32(lo),
+                        crate::show_f32(hi)
+                    ),
                 );
             }
         }
@@ -890,15 +894,20 @@ impl<'b> Checker<'b> {
             if !(t > 0.0 && t <= 1.0) {
                 self.push(
                     format!("{mp}.{name}"),
-                    format!("threshold {t} is outside 0 (excluded) to 1"),
+                    format!(
+                        "threshold {} is outside 0 (excluded) to 1",
+                        crate::show_f32(t)
+                    ),
                 );
             } else if let Some((hs, ht)) = above {
                 if t > ht {
                     self.push(
                         format!("{mp}.{name}"),
                         format!(
-                            "threshold {t} is above the {} threshold {ht}: a higher severity needs a higher score",
-                            severity_name(hs)
+                            "threshold {} is above the {} threshold {}: a higher severity needs a higher score",
+                            crate::show_f32(t),
+                            severity_name(hs),
+                            crate::show_f32(ht)
                         ),
                     );
                 }

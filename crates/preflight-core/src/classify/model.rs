@@ -38,6 +38,7 @@ use super::features::{embedding_key, Features, DENSE_NAMES, FEATURE_VERSION, HAS
 use super::word_table::WordTable;
 use crate::binfile::{put_leb128, Reader};
 use crate::{Error, Token, Use};
+use preflight_bundle::show_f32;
 
 const MAGIC: &[u8; 8] = b"PFUSEMDL";
 const FORMAT: u16 = 4;
@@ -188,11 +189,14 @@ impl UseModel {
         if !(self.temperature > 0.0 && self.temperature.is_finite()) {
             return Err(Error::Model(format!(
                 "temperature must be positive, got {}",
-                self.temperature
+                show_f32(self.temperature)
             )));
         }
         if self.scale.iter().any(|s| !(s.is_finite() && *s >= 0.0)) {
-            return Err(Error::Model(format!("bad weight scales {:?}", self.scale)));
+            return Err(Error::Model(format!(
+                "bad weight scales {:?}",
+                self.scale.map(show_f32)
+            )));
         }
         let n = 1usize << self.hash_bits;
         // No hashed weight (the shipped model): no table to fill; every bucket reads 0.
@@ -219,13 +223,14 @@ impl UseModel {
         {
             return Err(Error::Model(format!(
                 "bad word-score scales {:?}",
-                self.word_scale
+                self.word_scale.map(show_f32)
             )));
         }
         for a in [self.personal_alarm, self.organizational_alarm] {
             if !(0.0..=1.0).contains(&a) {
                 return Err(Error::Model(format!(
-                    "alarm threshold {a} is not a probability"
+                    "alarm threshold {} is not a probability",
+                    show_f32(a)
                 )));
             }
         }
