@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     let mut defaults = Defaults {
         site: args.draft.site.clone(),
         account: args.draft.account.clone(),
-        reply: args.draft.reply,
+        reply: args.draft.reply(),
         on_duty,
         at: args.at,
     };
