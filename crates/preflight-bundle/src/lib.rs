@@ -20,6 +20,7 @@ mod acts;
 mod bundle;
 mod context;
 mod error;
+pub mod limits;
 pub mod validate;
 
 pub use acts::{Act, ActMatcher};

@@ -20,7 +20,7 @@ Exit codes:
    2  at least one warning, no violation
    3  at least one violation
   64  usage error (bad arguments)
-  65  invalid data: invalid rule bundle, or bad input (a bad JSONL line, a too-long draft)
+  65  invalid data: invalid rule bundle, or bad input (a bad JSONL line, text that is not UTF-8)
   74  I/O error (a file cannot be read, stdout cannot be written)";
 
 /// A privacy-first pre-post check for people who post on social media as part of a public job.

@@ -11,7 +11,7 @@ use crate::clock::{self, At};
 use crate::exit::{self, CliError};
 use crate::{input, render};
 
-/// Longest JSONL line read (the core refuses drafts over 1 MiB anyway).
+/// Longest JSONL line read (the core checks the first `MAX_DRAFT_CHARS` characters of a draft).
 const MAX_LINE_BYTES: usize = 4 << 20;
 
 #[derive(Debug, clap::Args)]
