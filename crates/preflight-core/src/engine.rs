@@ -242,6 +242,11 @@ impl Engine {
         &self.bundle
     }
 
+    /// The bundle this engine was compiled from, the engine dropped.
+    pub fn into_bundle(self) -> Bundle {
+        self.bundle
+    }
+
     fn compile(bundle: Bundle) -> Result<Self, BundleErrors> {
         Self::compile_with(bundle, None)
     }
