@@ -13,8 +13,8 @@
 //!   [`preflight_core::Analysis::to_utf16`] (the one conversion place). JavaScript strings
 //!   with lone surrogates arrive as U+FFFD, which is one UTF-16 unit as well, so offsets still
 //!   line up with the caller's string.
-//! * Every failure is thrown as a JavaScript `Error` with a readable message; a panic too
-//!   (`preflight engine panic: …`), after which the host instantiates the module afresh.
+//! * Every failure is thrown as a JavaScript `Error` with a readable message. A panic traps
+//!   (`WebAssembly.RuntimeError`), after which the host instantiates the module afresh.
 //! * Unicode NFKC (the core's word normalisation) is done by the JavaScript engine: the
 //!   module is built without unicode-normalization's tables to stay small.
 
@@ -30,20 +30,15 @@ pub fn start() {
     // This build leaves out unicode-normalization's tables (the core's `nfkc` feature):
     // the JavaScript engine normalises instead.
     core::set_host_nfkc(host_nfkc);
-    // The module is built with panic=abort (stable Rust cannot unwind in wasm32): a panic
-    // would trap with a bare "unreachable". Throw it to the caller as an `Error` that says
-    // what panicked instead. The instance is not to be trusted afterwards (no destructor
-    // ran): the JavaScript host (extension/engine-host.js) sees the message's prefix, or a
-    // `WebAssembly.RuntimeError` for a trap, and instantiates the module afresh.
-    std::panic::set_hook(Box::new(|info| {
-        wasm_bindgen::throw_str(&format!("{PANIC_PREFIX}{info}"))
-    }));
 }
 
-/// How the message of an `Error` thrown for a panic starts (extension/engine-host.js).
-const PANIC_PREFIX: &str = "preflight engine panic: ";
-
 /// Panics, for the tests of the host's recovery (tests/node/host.test.mjs): not for use.
+///
+/// The module is built with panic=abort (stable Rust cannot unwind in wasm32), so a panic
+/// traps: JavaScript gets a `WebAssembly.RuntimeError` ("unreachable"), and the instance is not
+/// to be trusted afterwards (no destructor ran). The worker's host (extension/engine-host.js)
+/// reports it and instantiates the module afresh. (A panic hook that threw the message as an
+/// `Error` cost 1 KB gzip of formatting the module has no room for.)
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __panicForTests)]
 pub fn panic_for_tests() {
