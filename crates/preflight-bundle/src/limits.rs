@@ -28,8 +28,7 @@ pub fn text_problem(json: &str) -> Option<Problem> {
             line: None,
             column: None,
             message: format!(
-                "the bundle is {} bytes (limit {BUNDLE_MAX_BYTES}): a bundle this large is \
-                 not a policy file",
+                "the bundle is {} bytes (limit {BUNDLE_MAX_BYTES})",
                 json.len()
             ),
         });
@@ -40,10 +39,7 @@ pub fn text_problem(json: &str) -> Option<Problem> {
         path: "$".into(),
         line: Some(line),
         column: Some(column),
-        message: format!(
-            "JSON nested deeper than {NESTING_MAX} levels (a bundle needs at most 8): \
-             arrays and objects are opened here one level too deep"
-        ),
+        message: format!("JSON nested deeper than {NESTING_MAX} levels"),
     })
 }
 

@@ -473,10 +473,7 @@ impl<'b> Checker<'b> {
         if b.rules.len() > RULES_MAX {
             self.push(
                 "$.rules".into(),
-                format!(
-                    "{} rules (limit {RULES_MAX}): split the policy into bundles per audience",
-                    b.rules.len()
-                ),
+                format!("{} rules (limit {RULES_MAX})", b.rules.len()),
             );
         }
         let mut terms = 0usize;
@@ -490,10 +487,7 @@ impl<'b> Checker<'b> {
             if terms > TERMS_MAX {
                 self.push(
                     format!("$.rules[{i}].match.{field}"),
-                    format!(
-                        "more than {TERMS_MAX} phrase terms in the bundle by this rule \
-                         ({terms} so far): shorten the word lists"
-                    ),
+                    format!("more than {TERMS_MAX} phrase terms (all rules together)"),
                 );
                 return;
             }
