@@ -2,7 +2,9 @@
 // background script). Hosts the WASM engine, loads and validates the rule bundle, answers
 // analyze requests from content scripts. Makes no network requests: the only fetch is the
 // extension's own .wasm file.
-import init, { Engine, loadUseModel, validateBundle, version as engineVersion } from './pkg/preflight_wasm.js';
+import {
+  guard, loadUseModel, newEngine, onRestart, start as startEngine, validateBundle, version as engineVersion,
+} from './engine-host.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -15,10 +17,22 @@ const MANAGED_RECHECK_MS = 4000;
 
 const DEFAULT_SETTINGS = { enabled: true, showAdvice: true };
 
+// Longest draft passed to the engine, in UTF-16 units: the engine checks the first 65,536
+// characters and says so; two units per character and one more character than that keep
+// its note when a longer draft is cut here, without copying megabytes into the module.
+const MAX_TEXT_UNITS = 2 * 65536 + 2;
+
 let wasmReady = null; // Promise<void>
 let state = null; // { engine, source, meta, errors, managed, settings, loadedAt }
 let loading = null; // Promise<state>
 const tabStatus = new Map(); // tabId -> last report from the content script
+
+// A panic or a trap replaced the engine's instance (engine-host.js): the engines compiled on
+// the old one are gone, so the next request loads the bundle again.
+onRestart(() => {
+  state = null;
+  loading = null;
+});
 
 function withTimeout(promise, ms) {
   return new Promise((resolve) => {
@@ -32,7 +46,7 @@ function withTimeout(promise, ms) {
 
 function ensureWasm() {
   if (!wasmReady) {
-    wasmReady = init({ module_or_path: api.runtime.getURL('pkg/preflight_wasm_bg.wasm') })
+    wasmReady = startEngine(api.runtime.getURL('pkg/preflight_wasm_bg.wasm'))
       .then(loadModel)
       .catch((e) => {
         wasmReady = null;
@@ -184,11 +198,12 @@ function bundleText(bundle) {
 /** Validate and compile; returns { engine } or { problems: [{path, line, column, message}] }. */
 function compile(bundle) {
   try {
-    return { engine: new Engine(bundle) };
+    return { engine: guard(() => newEngine(bundle)) };
   } catch (e) {
+    if (e?.fatal) return { problems: [{ path: '$', message: String(e.message) }] };
     // Structured problems (JSON path, line, column) for the options page.
     try {
-      const v = validateBundle(bundle);
+      const v = guard(() => validateBundle(bundle));
       if (v && v.ok === false && v.problems?.length) return { problems: v.problems };
     } catch (_) { /* fall through */ }
     return { problems: [{ path: '$', message: String(e?.message ?? e) }] };
@@ -198,7 +213,7 @@ function compile(bundle) {
 function metaOf(engine) {
   let m = {};
   try {
-    m = engine.metadata() ?? {};
+    m = guard(() => engine.metadata()) ?? {};
   } catch (_) { /* older engine */ }
   const md = m.metadata ?? m;
   return {
@@ -267,7 +282,7 @@ async function loadState() {
     }
   }
   if (!engine) {
-    engine = Engine.withDefaultBundle();
+    engine = guard(() => newEngine());
     source = 'default';
   }
 
@@ -377,15 +392,22 @@ async function analyze(msg) {
   const s = await getState();
   if (!s.settings.enabled) return { disabled: true, bundle: bundleInfo(s) };
   const context = buildContext(s, msg.context);
+  let text = String(msg.text ?? '');
+  if (text.length > MAX_TEXT_UNITS) text = text.slice(0, MAX_TEXT_UNITS);
   let analysis;
   try {
-    analysis = s.engine.analyze(String(msg.text ?? ''), context);
+    analysis = guard(() => s.engine.analyze(text, context));
   } catch (e) {
+    // A panic or trap restarted the instance (the next request loads the bundle again);
+    // this request reports the error.
+    if (e?.fatal) console.error('preflight: engine failure, restarted', e);
     return { error: String(e?.message ?? e), bundle: bundleInfo(s) };
   }
   if (!s.settings.showAdvice && analysis?.findings) {
-    analysis.findings = analysis.findings.filter((f) => f.severity !== 'advice');
-    analysis.counts = { ...analysis.counts, advice: 0 };
+    // The engine's own notes (preflight.*, e.g. a draft checked in part) stay.
+    analysis.findings = analysis.findings.filter((f) => f.severity !== 'advice' || f.rule_id.startsWith('preflight.'));
+    const advice = analysis.findings.filter((f) => f.severity === 'advice').length;
+    analysis.counts = { ...analysis.counts, advice };
   }
   return { analysis, context, bundle: bundleInfo(s) };
 }
@@ -513,7 +535,7 @@ async function handle(msg, sender) {
       return { hosts: await syncExtraHosts(), sites: (await getState()).meta.sites };
     case 'preflight:validate':
       await ensureWasm();
-      return validateBundle(msg.text);
+      return guard(() => validateBundle(msg.text));
     default:
       return { error: `unknown message ${msg?.type}` };
   }

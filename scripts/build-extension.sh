@@ -23,7 +23,7 @@ mkdir -p "$DIST"
 for target in chrome firefox; do
   out="$DIST/$target"
   mkdir -p "$out/content" "$out/icons" "$out/pkg"
-  cp "$SRC"/background.js "$SRC"/popup.html "$SRC"/popup.js "$SRC"/options.html "$SRC"/options.js \
+  cp "$SRC"/background.js "$SRC"/engine-host.js "$SRC"/popup.html "$SRC"/popup.js "$SRC"/options.html "$SRC"/options.js \
      "$SRC"/pages.css "$SRC"/managed_schema.json "$out/"
   cp "$SRC"/content/*.js "$out/content/"
   cp "$SRC"/icons/*.png "$out/icons/"

@@ -82,6 +82,25 @@ bindgen() { # out-dir target
 }
 say "wasm-bindgen --target web -> ${web_out#$root/}"
 bindgen "$web_out" web
+# A way to forget the instance, so that the next init()/initSync() instantiates the module
+# afresh: extension/engine-host.js calls it after a panic or a trap left the instance
+# unusable. The glue keeps its instance in module-private variables; check they are there.
+glue="$web_out/preflight_wasm.js"
+for v in 'let wasmModule, wasmInstance, wasm;' 'let __wbg_init_promise;' 'let cachedUint8ArrayMemory0' 'let cachedDataViewMemory0'; do
+    grep -qF "$v" "$glue" || { echo "build-wasm.sh: '$v' not in $glue (wasm-bindgen changed): update the reset below" >&2; exit 1; }
+done
+cat >> "$glue" <<'JS'
+
+// Appended by scripts/build-wasm.sh: forget the instance (extension/engine-host.js).
+export function __resetInstance() {
+    wasm = undefined;
+    wasmInstance = undefined;
+    wasmModule = undefined;
+    __wbg_init_promise = undefined;
+    cachedDataViewMemory0 = null;
+    cachedUint8ArrayMemory0 = null;
+}
+JS
 say "wasm-bindgen --target nodejs -> ${node_out#$root/}"
 bindgen "$node_out" nodejs
 # The node target is CommonJS; mark its directory so ESM importers (node:test) load it as such.

@@ -33,7 +33,7 @@ step "npm dependencies (tests/browser)"
 
 step "JS syntax checks"
 ESBUILD=tests/browser/node_modules/.bin/esbuild
-for f in extension/background.js extension/options.js extension/popup.js; do
+for f in extension/background.js extension/engine-host.js extension/options.js extension/popup.js; do
   "$ESBUILD" "$f" --format=esm --log-level=error >/dev/null
 done
 for f in extension/content/*.js; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, installing what it needs (README's test command; CI runs it).
-#   Rust: fmt, clippy, unit + integration tests (nextest), the default bundle's inline examples
+#   Rust: fmt, clippy, unit + integration tests (nextest), the default bundle's inline examples,
+#         a short fuzz run of each target (scripts/fuzz.sh)
 #   WASM: build for web + node, Node tests on the shared vectors (scripts/test-wasm.sh)
 #   Extension: JS checks and browser tests in real Chromium (scripts/test-extension.sh)
 set -euo pipefail
@@ -32,6 +33,9 @@ cargo test --workspace --locked --doc
 
 step "default bundle: inline examples"
 cargo run --locked -q -p preflight-cli -- bundle test model/default-bundle.json
+
+step "fuzz: 30 s per target under libFuzzer (scripts/fuzz.sh; the long run: docs/BENCHMARKS.md)"
+scripts/fuzz.sh 30
 
 if [ -x scripts/test-wasm.sh ]; then
   step "WASM build and Node tests"

@@ -21,6 +21,7 @@ mod bundle;
 mod context;
 mod error;
 pub mod extend;
+pub mod limits;
 pub mod validate;
 
 pub use acts::{Act, ActMatcher};

@@ -84,6 +84,11 @@ pub enum Checks {
 /// every caller but the trusted default bundle, so the WebAssembly module holds one copy of
 /// the bundle's deserializers for every other bundle.
 pub fn parse_with(json: &str, checks: Checks, support: &Support) -> Result<Bundle, BundleErrors> {
+    if let Some(problem) = crate::limits::text_problem(json) {
+        return Err(BundleErrors {
+            problems: vec![problem],
+        });
+    }
     if checks == Checks::Trusted {
         if let Ok(bundle) = serde_json::from_str::<Bundle>(json) {
             return Ok(bundle);
@@ -488,6 +493,33 @@ impl<'b> Checker<'b> {
         });
     }
 
+    /// The limits on rules and terms ([`crate::limits`]), each reported once.
+    fn sizes(&mut self, b: &Bundle, rule_idx: &[usize]) {
+        use crate::limits::{RULES_MAX, TERMS_MAX};
+        if b.rules.len() > RULES_MAX {
+            self.push(
+                "$.rules".into(),
+                format!("{} rules (limit {RULES_MAX})", b.rules.len()),
+            );
+        }
+        let mut terms = 0usize;
+        for (rule, &i) in b.rules.iter().zip(rule_idx) {
+            let (field, n) = match &rule.matcher {
+                Matcher::Phrases(m) => ("phrases", m.terms.len() + m.except.len()),
+                Matcher::Act(m) => ("act", m.cue.len() + m.argument.len() + m.except.len()),
+                _ => continue,
+            };
+            terms += n;
+            if terms > TERMS_MAX {
+                self.push(
+                    format!("$.rules[{i}].match.{field}"),
+                    format!("more than {TERMS_MAX} phrase terms (all rules together)"),
+                );
+                return;
+            }
+        }
+    }
+
     fn not_empty(&mut self, path: String, value: &str, what: &str) {
         if value.trim().is_empty() {
             self.push(path, format!("{what} is empty"));
@@ -511,6 +543,7 @@ impl<'b> Checker<'b> {
             );
         }
         self.metadata(&b.metadata);
+        self.sizes(b, rule_idx);
 
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (site, &i) in b.sites.iter().zip(site_idx) {
@@ -1199,7 +1232,7 @@ fn escaped(bytes: &[u8], i: usize) -> bool {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut off = offset.min(text.len());
     while !text.is_char_boundary(off) {
         off -= 1;
@@ -1361,6 +1394,125 @@ pub(crate) mod tests {
 
     fn check(bundle: &Bundle) -> Vec<Problem> {
         super::check(bundle, &SUPPORT)
+    }
+
+    // -- limits (crate::limits) --------------------------------------------------------
+
+    fn good_value() -> Value {
+        serde_json::from_str(GOOD).unwrap()
+    }
+
+    #[test]
+    fn too_many_rules_is_one_problem_at_rules() {
+        use crate::limits::RULES_MAX;
+        let mut v = good_value();
+        let template = v["rules"][1].clone();
+        let rules: Vec<Value> = (0..=RULES_MAX)
+            .map(|i| {
+                let mut r = template.clone();
+                r["id"] = format!("r{i}").into();
+                r
+            })
+            .collect();
+        v["rules"] = rules.into();
+        let json = serde_json::to_string_pretty(&v).unwrap();
+        let errs = parse(&json).unwrap_err();
+        assert_eq!(errs.problems.len(), 1, "{errs}");
+        let p = &errs.problems[0];
+        assert_eq!(p.path, "$.rules");
+        assert!(
+            p.message.starts_with("2001 rules (limit 2000)"),
+            "{}",
+            p.message
+        );
+        assert!(p.line.is_some());
+        // At the limit: valid.
+        v["rules"].as_array_mut().unwrap().pop();
+        assert!(parse(&serde_json::to_string(&v).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn too_many_terms_is_reported_at_the_rule_that_crosses_the_limit() {
+        use crate::limits::TERMS_MAX;
+        let mut v = good_value();
+        let words = |n: usize, tag: &str| -> Vec<Value> {
+            (0..n).map(|i| Value::from(format!("{tag}{i}"))).collect()
+        };
+        let mut second = v["rules"][0].clone();
+        second["id"] = "a2".into();
+        v["rules"][0]["match"]["phrases"] =
+            serde_json::json!({"terms": words(TERMS_MAX - 10, "w")});
+        second["match"]["phrases"] =
+            serde_json::json!({"terms": words(5, "x"), "except": words(6, "y")});
+        v["rules"].as_array_mut().unwrap().push(second);
+        let last = v["rules"].as_array().unwrap().len() - 1;
+        let errs = parse(&serde_json::to_string(&v).unwrap()).unwrap_err();
+        assert_eq!(errs.problems.len(), 1, "{errs}");
+        assert_eq!(
+            errs.problems[0].path,
+            format!("$.rules[{last}].match.phrases")
+        );
+        assert!(errs.problems[0]
+            .message
+            .contains("more than 100000 phrase terms"));
+        // One term fewer fits.
+        v["rules"][last]["match"]["phrases"]["except"] = words(5, "y").into();
+        assert!(parse(&serde_json::to_string(&v).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn regex_over_the_size_limit_or_pattern_length_is_refused_by_name() {
+        let mut v = good_value();
+        v["rules"][1]["match"]["regex"]["pattern"] = "x{1000}{1000}".into();
+        let errs = parse(&serde_json::to_string(&v).unwrap()).unwrap_err();
+        assert_eq!(errs.problems.len(), 1, "{errs}");
+        assert_eq!(errs.problems[0].path, "$.rules[1].match.regex.pattern");
+        assert!(
+            errs.problems[0]
+                .message
+                .starts_with("pattern compiles to more than 1048576 bytes"),
+            "{}",
+            errs.problems[0].message
+        );
+        v["rules"][1]["match"]["regex"]["pattern"] = "a".repeat(REGEX_PATTERN_MAX + 1).into();
+        let errs = parse(&serde_json::to_string(&v).unwrap()).unwrap_err();
+        assert!(errs.problems[0].message.contains("bytes long (limit 4096)"));
+        // Nested groups: refused by regex-lite's nesting limit, not by a stack overflow.
+        let nested = format!("{}a{}", "(".repeat(2000), ")".repeat(2000));
+        v["rules"][1]["match"]["regex"]["pattern"] = nested.into();
+        let errs = parse(&serde_json::to_string(&v).unwrap()).unwrap_err();
+        assert!(
+            errs.problems[0].message.starts_with("invalid regex"),
+            "{errs}"
+        );
+    }
+
+    #[test]
+    fn deep_or_huge_text_is_refused_before_parsing() {
+        let deep = GOOD.replacen(
+            "\"sites\": [",
+            &format!(
+                "\"deep\": {}0{}, \"sites\": [",
+                "[".repeat(40),
+                "]".repeat(40)
+            ),
+            1,
+        );
+        let errs = parse(&deep).unwrap_err();
+        assert_eq!(errs.problems.len(), 1, "{errs}");
+        assert!(errs.problems[0].message.contains("nested deeper than 32"));
+        assert_eq!(errs.problems[0].line, Some(4));
+        // The same nesting serde_json refuses itself (over 128 levels) gets the same message.
+        let deeper = GOOD.replacen("\"sites\": [", &"[".repeat(200), 1);
+        assert!(parse(&deeper).unwrap_err().problems[0]
+            .message
+            .contains("nested deeper than 32"));
+        let huge = format!("{} {}", GOOD, " ".repeat(crate::limits::BUNDLE_MAX_BYTES));
+        let errs = parse(&huge).unwrap_err();
+        assert!(errs.problems[0].message.contains("(limit 4194304)"));
+        // Checks::Trusted (the default bundle's route) is bounded the same way.
+        let errs = parse_with(&huge, Checks::Trusted, &SUPPORT).unwrap_err();
+        assert!(errs.problems[0].message.contains("(limit 4194304)"));
     }
 
     pub(crate) const GOOD: &str = r#"{

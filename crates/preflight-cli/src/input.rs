@@ -38,8 +38,7 @@ pub fn compile(name: &str, text: &str) -> Result<Engine, CliError> {
             errors,
         }
     };
-    let bundle = validate::parse(text).map_err(fail)?;
-    let engine = Engine::new(bundle).map_err(fail)?;
+    let engine = Engine::from_json(text).map_err(fail)?;
     let tz_problems = time_zone_problems(&engine);
     if !tz_problems.is_empty() {
         return Err(fail(BundleErrors {

@@ -20,7 +20,7 @@ Exit codes:
    2  at least one warning, no violation
    3  at least one violation
   64  usage error (bad arguments)
-  65  invalid data: invalid rule bundle, or bad input (a bad JSONL line, a too-long draft)
+  65  invalid data: invalid rule bundle, or bad input (a bad JSONL line, text that is not UTF-8)
   74  I/O error (a file cannot be read, stdout cannot be written)";
 
 /// A privacy-first pre-post check for people who post on social media as part of a public job.
@@ -95,5 +95,40 @@ fn main() -> ExitCode {
             render::error(&e);
             ExitCode::from(e.code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every option of every subcommand whose value is optional (`num_args = 0..=1`) must take
+    /// it only after `=`: `--reply "draft"` checks the draft instead of failing on it.
+    #[test]
+    fn no_optional_value_swallows_the_next_argument() {
+        fn walk(cmd: &clap::Command, path: &str, seen: &mut usize) {
+            for arg in cmd.get_arguments() {
+                let takes_values = arg.get_action().takes_values();
+                let optional = arg.get_num_args().is_some_and(|n| n.min_values() == 0);
+                if takes_values && optional && !arg.is_positional() {
+                    *seen += 1;
+                    assert!(
+                        arg.is_require_equals_set(),
+                        "{path} --{}: an optional value must require `=`",
+                        arg.get_id()
+                    );
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), seen);
+            }
+        }
+        let mut seen = 0;
+        let mut cmd = Cli::command();
+        cmd.build();
+        walk(&cmd, "preflight", &mut seen);
+        // --reply on check and classify: the walk must have looked at them.
+        assert!(seen >= 2, "found {seen} optional-value options");
     }
 }

@@ -241,13 +241,16 @@ fn duty_hours_from_explicit_times() {
 
 #[test]
 fn bad_input_data() {
-    let long = "a ".repeat(600_000);
+    // A draft over the core's limit is checked in part, and the output says so.
+    let long = "The garden looks lovely in the spring. ".repeat(30_000);
     preflight()
         .args(["check", "-"])
         .write_stdin(long)
         .assert()
-        .code(65)
-        .stderr(predicate::str::contains("too long"));
+        .code(1)
+        .stdout(predicate::str::contains(
+            "Only the first 65,536 characters of this draft were checked",
+        ));
     preflight()
         .args(["check"])
         .write_stdin(vec![0xff, 0xfe, b'a'])
@@ -769,4 +772,78 @@ fn eval_reports_per_class_figures_for_a_labelled_file() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(65));
+}
+
+// ---------------------------------------------------------------------------------------
+// flags never swallow the draft (issue 18, item 5)
+
+/// The `use.signals` of `check --json` for these arguments (exit code must be 0..=3).
+fn signals_of(args: &[&str]) -> Vec<String> {
+    let out = preflight().args(args).output().unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0..=3)),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["use"]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn bare_reply_does_not_take_the_draft() {
+    let draft = "Sounds good to me, see you there";
+    let reply = signals_of(&["check", "--json", "--reply", draft]);
+    assert!(reply.iter().any(|s| s.contains("reply")), "{reply:?}");
+    // The draft was read as the draft, not as --reply's value: same as with `=true`.
+    let explicit = signals_of(&["check", "--json", "--reply=true", draft]);
+    assert_eq!(reply, explicit);
+    let not = signals_of(&["check", "--json", "--reply=false", draft]);
+    assert!(!not.iter().any(|s| s.contains("reply")), "{not:?}");
+    assert_eq!(not, signals_of(&["check", "--json", "--no-reply", draft]));
+    // The last of --reply / --no-reply wins.
+    assert_eq!(
+        not,
+        signals_of(&["check", "--json", "--reply", "--no-reply", draft])
+    );
+    assert_eq!(
+        reply,
+        signals_of(&["check", "--json", "--no-reply", "--reply", draft])
+    );
+}
+
+#[test]
+fn reply_value_only_after_equals() {
+    // `--reply false` is the flag, then the draft "false"; "extra" is one argument too many.
+    preflight()
+        .args(["check", "--reply", "false", "extra"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("extra"));
+    preflight()
+        .args(["check", "--reply=maybe", "hi"])
+        .assert()
+        .code(64)
+        .stderr(predicate::str::contains("invalid value 'maybe'"));
+}
+
+#[test]
+fn classify_bare_reply_does_not_take_the_draft() {
+    let out = preflight()
+        .args(["classify", "--json", "--reply", "Happy to help with that"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let signals = v["signals"].to_string();
+    assert!(signals.contains("reply"), "{v}");
 }

@@ -23,8 +23,33 @@ use crate::{
 };
 use crate::{AbuseMatcher, AccountKindCond, Act, Matcher, Severity, Site, Use, Weekday, When};
 
-/// Largest draft accepted, in bytes (about 1 MiB; the longest site limit is 63,206 characters).
-pub const MAX_DRAFT_BYTES: usize = 1 << 20;
+/// Longest draft analysed, in characters (Unicode scalar values): longer than the longest
+/// site limit (63,206). Of a longer draft only the first `MAX_DRAFT_CHARS` are checked, and
+/// the analysis says so with a finding [`TRUNCATED_RULE_ID`] (advice, no span).
+pub const MAX_DRAFT_CHARS: usize = 65_536;
+
+/// Rule id of the finding that says a draft was checked only in part ([`MAX_DRAFT_CHARS`]).
+pub const TRUNCATED_RULE_ID: &str = "preflight.draft-truncated";
+
+/// The finding that says only the first [`MAX_DRAFT_CHARS`] characters were checked.
+fn truncated_finding() -> Finding {
+    Finding {
+        rule_id: TRUNCATED_RULE_ID.into(),
+        element: crate::Element::Content,
+        severity: Severity::Advice,
+        // MAX_DRAFT_CHARS, written out (a test checks they agree).
+        message: "Only the first 65,536 characters of this draft were checked".into(),
+        why: "Longer drafts are checked in part: post a long text in parts.".into(),
+        reference: crate::Reference {
+            clause: "preflight".into(),
+            url: None,
+        },
+        spans: Vec::new(),
+        matched: Vec::new(),
+        entity: None,
+        fix: None,
+    }
+}
 
 /// Words an abuse finding highlights at most (those that raised the score most).
 const ABUSE_SPANS: usize = 3;
@@ -213,6 +238,11 @@ impl Engine {
     /// The bundle this engine was compiled from.
     pub fn bundle(&self) -> &Bundle {
         &self.bundle
+    }
+
+    /// The bundle this engine was compiled from, the engine dropped.
+    pub fn into_bundle(self) -> Bundle {
+        self.bundle
     }
 
     fn compile(bundle: Bundle) -> Result<Self, BundleErrors> {
@@ -613,14 +643,33 @@ impl Engine {
         )
     }
 
-    /// Analyse one draft.
+    /// Analyse one draft. A draft longer than [`MAX_DRAFT_CHARS`] characters is checked up to
+    /// there; its analysis has a finding [`TRUNCATED_RULE_ID`] that says so, and its spans,
+    /// length and disclaimer are those of the part checked (spans are offsets into `text`
+    /// all the same).
     pub fn analyze(&self, text: &str, context: &Context) -> Result<Analysis, Error> {
-        if text.len() > MAX_DRAFT_BYTES {
-            return Err(Error::TooLong {
-                len: text.len(),
-                limit: MAX_DRAFT_BYTES,
-            });
+        // A draft has at least as many bytes as characters: short ones skip the count.
+        let cut = if text.len() > MAX_DRAFT_CHARS {
+            text.char_indices().nth(MAX_DRAFT_CHARS).map(|(i, _)| i)
+        } else {
+            None
+        };
+        // One call site: the module inlines it (docs/BENCHMARKS.md, "Hardening").
+        let mut analysis = self.analyze_checked(cut.map_or(text, |c| &text[..c]), context)?;
+        if cut.is_none() {
+            return Ok(analysis);
         }
+        let at = analysis
+            .findings
+            .iter()
+            .position(|f| f.severity == Severity::Advice)
+            .unwrap_or(analysis.findings.len());
+        analysis.findings.insert(at, truncated_finding());
+        analysis.counts.advice += 1;
+        Ok(analysis)
+    }
+
+    fn analyze_checked(&self, text: &str, context: &Context) -> Result<Analysis, Error> {
         if let Some(t) = context.local_time {
             if t.hour > 23 || t.minute > 59 {
                 return Err(Error::Context(format!(
@@ -1939,10 +1988,99 @@ mod tests {
                 .unwrap();
             a.to_utf16(s);
         }
-        let big = "a".repeat(MAX_DRAFT_BYTES + 1);
-        assert!(matches!(
-            e.analyze(&big, &Context::default()),
-            Err(Error::TooLong { .. })
-        ));
+    }
+
+    /// Bundle limits reach the engine's loader as problems, never as a crash: a regex of
+    /// 2,000 nested groups (the gate reader and regex-lite both recurse), a bundle over
+    /// the nesting limit.
+    #[test]
+    fn engine_loader_reports_limits() {
+        let mut v: serde_json::Value = serde_json::from_str(crate::DEFAULT_BUNDLE_JSON).unwrap();
+        let k = v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r["match"].get("regex").is_some())
+            .unwrap();
+        let nested = format!("{}a{}", "(".repeat(2000), ")".repeat(2000));
+        v["rules"][k]["match"]["regex"]["pattern"] = nested.into();
+        let errs = Engine::from_json(&v.to_string()).unwrap_err();
+        assert_eq!(
+            errs.problems[0].path,
+            format!("$.rules[{k}].match.regex.pattern")
+        );
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        let errs = Engine::from_json(&deep).unwrap_err();
+        assert!(errs.problems[0]
+            .message
+            .contains("nested deeper than 32 levels"));
+    }
+
+    /// Of a draft longer than MAX_DRAFT_CHARS only the start is checked, and a finding says
+    /// so; the spans of the part checked still convert to UTF-16 offsets into the whole.
+    #[test]
+    fn long_draft_is_checked_in_part_and_says_so() {
+        let e = Engine::default_bundle().unwrap();
+        let ctx = Context {
+            site: Some("x".into()),
+            ..Default::default()
+        };
+        let ssn = "My SSN is 123-45-6789.";
+        // Four-byte emoji (two UTF-16 units each) before the SSN, then filler to the limit.
+        let head = format!("😀😀 {ssn} ");
+        let filler_chars = MAX_DRAFT_CHARS - head.chars().count() - 10;
+        let fill = "ab ".repeat(filler_chars / 3 + 1);
+        let fill: String = fill.chars().take(filler_chars).collect();
+        let at_limit = format!("{head}{fill}{}", "x".repeat(10));
+        assert_eq!(at_limit.chars().count(), MAX_DRAFT_CHARS);
+        let whole = e.analyze(&at_limit, &ctx).unwrap();
+        assert!(whole
+            .findings
+            .iter()
+            .all(|f| f.rule_id != TRUNCATED_RULE_ID));
+
+        // One character more, and a second SSN beyond the limit.
+        let long = format!("{at_limit}é Second: 987-65-4321");
+        let mut a = e.analyze(&long, &ctx).unwrap();
+        let notes: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == TRUNCATED_RULE_ID)
+            .collect();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].severity, Severity::Advice);
+        assert!(notes[0].spans.is_empty() && notes[0].matched.is_empty());
+        assert!(notes[0]
+            .message
+            .contains(&format!("first {} characters", "65,536")));
+        assert_eq!(MAX_DRAFT_CHARS, 65_536);
+        // Counts include the note; the SSN beyond the limit is not reported.
+        let advice = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Advice)
+            .count();
+        assert_eq!(a.counts.advice, advice);
+        let matched: Vec<&str> = a
+            .findings
+            .iter()
+            .flat_map(|f| f.matched.iter().map(String::as_str))
+            .collect();
+        assert!(matched.contains(&"123-45-6789"), "{matched:?}");
+        assert!(!matched.iter().any(|m| m.contains("987-65-4321")));
+        // Findings stay sorted by severity, most severe first.
+        assert!(a
+            .findings
+            .windows(2)
+            .all(|w| w[0].severity >= w[1].severity));
+        // UTF-16 spans into the whole draft give back the matched text.
+        let units: Vec<u16> = long.encode_utf16().collect();
+        let before = a.clone();
+        a.to_utf16(&long);
+        for (f, g) in a.findings.iter().zip(&before.findings) {
+            for (s, m) in f.spans.iter().zip(&g.matched) {
+                assert_eq!(String::from_utf16(&units[s.start..s.end]).unwrap(), *m);
+            }
+        }
     }
 }

@@ -20,6 +20,4 @@ pub enum Error {
     Context(String),
     #[error("invalid model: {0}")]
     Model(String),
-    #[error("draft too long: {len} bytes (limit {limit})")]
-    TooLong { len: usize, limit: usize },
 }

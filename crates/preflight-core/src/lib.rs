@@ -45,9 +45,10 @@ pub use analysis::{
     Analysis, DisclaimerDecision, DisclaimerSuggestion, Finding, SeverityCounts, Span,
     UseAssessment, UseSource,
 };
-pub use engine::{Engine, ExampleFailure};
+pub use engine::{Engine, ExampleFailure, MAX_DRAFT_CHARS, TRUNCATED_RULE_ID};
 pub use error::Error;
 pub use preflight_bundle::extend;
+pub use preflight_bundle::limits;
 pub use preflight_bundle::{
     bundle_schema, AbuseMatcher, AccountKind, AccountKindCond, Act, ActMatcher, Bundle,
     BundleErrors, Context, DetectorMatcher, DisclaimerSet, DisclaimerSituation, DisclaimerVariants,

@@ -28,14 +28,22 @@ fn stemmed(language: &str) -> Result<(), String> {
 }
 
 /// Parse bundle JSON text: syntax and type errors, then [`check`]'s semantic problems, each
-/// located by JSON path and line:column in `json`.
+/// located by JSON path and line:column in `json`. Valid exactly when the engine loads it
+/// ([`crate::Engine::from_json`], which is what this does): some problems only compiling
+/// finds (a context word the tokenizer reads as two).
 pub fn parse(json: &str) -> Result<Bundle, BundleErrors> {
-    format::parse(json, &SUPPORT)
+    crate::Engine::from_json(json).map(crate::Engine::into_bundle)
 }
 
-/// Semantic checks on a parsed bundle (no line:column: the bundle may not come from text).
+/// Semantic checks on a parsed bundle (no line:column: the bundle may not come from text),
+/// those the engine's compiler makes included: empty exactly when [`crate::Engine::new`]
+/// accepts the bundle.
 pub fn check(bundle: &Bundle) -> Vec<Problem> {
-    format::check(bundle, &SUPPORT)
+    let problems = format::check(bundle, &SUPPORT);
+    if !problems.is_empty() {
+        return problems;
+    }
+    crate::Engine::new(bundle.clone()).map_or_else(|e| e.problems, |_| Vec::new())
 }
 
 pub(crate) fn parse_with(json: &str, checks: Checks) -> Result<Bundle, BundleErrors> {
@@ -54,6 +62,27 @@ pub(crate) fn check_with(bundle: &Bundle, compile_regexes: bool) -> Vec<Problem>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A context word the tokenizer splits in two passed the format's checks but not the
+    /// engine's compiler, so `parse` said valid of a bundle the engine refused (found by the
+    /// `bundle` fuzz target: fuzz/regressions/bundle/context-word-two-tokens.json).
+    #[test]
+    fn parse_is_valid_exactly_when_the_engine_loads() {
+        let (mut v, i) = default_bundle_and_first("phrases");
+        let term = v["rules"][i]["match"]["phrases"]["terms"][0].clone();
+        v["rules"][i]["match"]["phrases"]["context"] =
+            serde_json::json!({ term.as_str().unwrap(): {"clear": ["lit|er"]} });
+        let json = v.to_string();
+        let parsed = parse(&json).unwrap_err();
+        let loaded = crate::Engine::from_json(&json).unwrap_err();
+        assert_eq!(parsed, loaded);
+        assert!(parsed.problems[0]
+            .message
+            .contains("is 2 words to the tokenizer"));
+        assert!(parsed.problems[0].line.is_some());
+        let bundle: Bundle = serde_json::from_value(v).unwrap();
+        assert_eq!(check(&bundle).len(), 1);
+    }
 
     #[test]
     fn default_bundle_is_valid() {

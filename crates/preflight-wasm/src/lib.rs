@@ -13,7 +13,8 @@
 //!   [`preflight_core::Analysis::to_utf16`] (the one conversion place). JavaScript strings
 //!   with lone surrogates arrive as U+FFFD, which is one UTF-16 unit as well, so offsets still
 //!   line up with the caller's string.
-//! * Every failure is thrown as a JavaScript `Error` with a readable message.
+//! * Every failure is thrown as a JavaScript `Error` with a readable message. A panic traps
+//!   (`WebAssembly.RuntimeError`), after which the host instantiates the module afresh.
 //! * Unicode NFKC (the core's word normalisation) is done by the JavaScript engine: the
 //!   module is built without unicode-normalization's tables to stay small.
 
@@ -29,6 +30,19 @@ pub fn start() {
     // This build leaves out unicode-normalization's tables (the core's `nfkc` feature):
     // the JavaScript engine normalises instead.
     core::set_host_nfkc(host_nfkc);
+}
+
+/// Panics, for the tests of the host's recovery (tests/node/host.test.mjs): not for use.
+///
+/// The module is built with panic=abort (stable Rust cannot unwind in wasm32), so a panic
+/// traps: JavaScript gets a `WebAssembly.RuntimeError` ("unreachable"), and the instance is not
+/// to be trusted afterwards (no destructor ran). The worker's host (extension/engine-host.js)
+/// reports it and instantiates the module afresh. (A panic hook that threw the message as an
+/// `Error` cost 1 KB gzip of formatting the module has no room for.)
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests)]
+pub fn panic_for_tests() {
+    panic!("injected by a test")
 }
 
 /// Characters that no NFKC step changes, in any string made of them only: each is its own

@@ -11,7 +11,7 @@ use crate::clock::{self, At};
 use crate::exit::{self, CliError};
 use crate::{input, render};
 
-/// Longest JSONL line read (the core refuses drafts over 1 MiB anyway).
+/// Longest JSONL line read (the core checks the first `MAX_DRAFT_CHARS` characters of a draft).
 const MAX_LINE_BYTES: usize = 4 << 20;
 
 #[derive(Debug, clap::Args)]
@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<u8, CliError> {
     let mut defaults = Defaults {
         site: args.draft.site.clone(),
         account: args.draft.account.clone(),
-        reply: args.draft.reply,
+        reply: args.draft.reply(),
         on_duty,
         at: args.at,
     };

@@ -46,7 +46,7 @@ fn context(
     let mut c = ctx.unwrap_or_default();
     c.site = c.site.or(site).or_else(|| args.draft.site.clone());
     c.account = c.account.or(account).or_else(|| args.draft.account.clone());
-    c.reply = c.reply.or(reply).or(args.draft.reply);
+    c.reply = c.reply.or(reply).or(args.draft.reply());
     c
 }
 

@@ -38,7 +38,30 @@ pub struct DraftArgs {
     #[arg(long, value_name = "HANDLE")]
     pub account: Option<String>,
 
-    /// The draft is a reply or comment (`--reply=false`: it is not).
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub reply: Option<bool>,
+    /// The draft is a reply or comment. `--reply=BOOL` gives the value explicitly; a bare
+    /// `--reply` never takes the next argument (`--reply "draft"` checks the draft).
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        overrides_with = "no_reply"
+    )]
+    reply: Option<bool>,
+
+    /// The draft is not a reply or comment (same as `--reply=false`).
+    #[arg(long, overrides_with = "reply")]
+    no_reply: bool,
+}
+
+impl DraftArgs {
+    /// Whether the draft is a reply, as the command line says (`None`: not said).
+    pub fn reply(&self) -> Option<bool> {
+        if self.no_reply {
+            Some(false)
+        } else {
+            self.reply
+        }
+    }
 }
