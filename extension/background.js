@@ -1,9 +1,10 @@
 // Preflight background service worker (Chrome: module service worker; Firefox: module
 // background script). Hosts the WASM engine, loads and validates the rule bundle, answers
 // analyze requests from content scripts. Makes no network requests: the only fetch is the
-// extension's own .wasm file.
+// extension's own files (the .wasm module, the use model and the word list beside it).
 import {
-  guard, loadUseModel, newEngine, onRestart, start as startEngine, validateBundle, version as engineVersion,
+  guard, loadUseModel, loadWordList, newEngine, onRestart, start as startEngine, validateBundle,
+  version as engineVersion,
 } from './engine-host.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -56,16 +57,24 @@ function ensureWasm() {
   return wasmReady;
 }
 
-// The use classifier's model ships beside the module (pkg/use-model.bin). Without it the
-// rules still run and the use reads "unknown": a missing or damaged file never stops checking.
+// The use classifier's model and the hashtag splitter's word list ship beside the module
+// (pkg/use-model.bin, pkg/words-en.fc), fetched side by side. Without the model the rules still
+// run and the use reads "unknown"; without the word list run-together hashtags are found only
+// when long: a missing or damaged file never stops checking.
 async function loadModel() {
-  try {
-    const res = await fetch(api.runtime.getURL('pkg/use-model.bin'));
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    loadUseModel(new Uint8Array(await res.arrayBuffer()));
-  } catch (e) {
-    console.error('preflight: use model not loaded; the use reads unknown', e);
-  }
+  const file = async (name, install, without) => {
+    try {
+      const res = await fetch(api.runtime.getURL(`pkg/${name}`));
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      install(new Uint8Array(await res.arrayBuffer()));
+    } catch (e) {
+      console.error(`preflight: ${name} not loaded; ${without}`, e);
+    }
+  };
+  await Promise.all([
+    file('use-model.bin', loadUseModel, 'the use reads unknown'),
+    file('words-en.fc', loadWordList, 'only long run-together hashtags are found'),
+  ]);
 }
 
 function isEmpty(obj) {

@@ -2,7 +2,7 @@
 // built with panic=abort (stable Rust cannot unwind in wasm32): a panic, like running out of
 // memory or stack, traps and reaches JavaScript as a WebAssembly.RuntimeError. The instance is
 // not to be trusted afterwards (no Rust destructor ran), so the host reports the error,
-// instantiates the compiled module afresh, installs the use model again, and disowns the
+// instantiates the compiled module afresh, installs the use model and word list again, and disowns the
 // engines of the old instance; the worker compiles its bundle again on the next request and
 // keeps serving.
 import init, * as glue from './pkg/preflight_wasm.js';
@@ -14,6 +14,7 @@ export function isFatal(e) {
 
 let compiled = null; // WebAssembly.Module
 let modelBytes = null; // Uint8Array of use-model.bin, installed again after a restart
+let wordBytes = null; // Uint8Array of words-en.fc, the same
 let engines = new Set(); // WeakRefs to the Engine objects of the current instance
 let restarts = 0;
 const listeners = [];
@@ -53,6 +54,12 @@ export function loadUseModel(bytes) {
   modelBytes = bytes;
 }
 
+/** Install the hashtag splitter's word list (kept for a restart). Throws like loadWordList. */
+export function loadWordList(bytes) {
+  glue.loadWordList(bytes);
+  wordBytes = bytes;
+}
+
 /** A new engine on the current instance (`new Engine(bundle)`, or the default bundle). */
 export function newEngine(bundle) {
   const e = bundle === undefined ? glue.Engine.withDefaultBundle() : new glue.Engine(bundle);
@@ -73,6 +80,7 @@ export function restart() {
   glue.__resetInstance();
   glue.initSync({ module: compiled });
   if (modelBytes) glue.loadUseModel(modelBytes);
+  if (wordBytes) glue.loadWordList(wordBytes);
   restarts += 1;
   for (const fn of listeners) fn();
 }

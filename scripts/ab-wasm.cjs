@@ -25,6 +25,7 @@ const ctx = JSON.parse(readFileSync(join(__dirname, '..', 'bench', 'context.json
 const engines = dirs.map((d) => {
   const m = require(join(resolve(d), 'preflight_wasm.js'));
   m.loadUseModel(readFileSync(join(resolve(d), 'use-model.bin')));
+  if (m.loadWordList) m.loadWordList(readFileSync(join(resolve(d), 'words-en.fc')));
   return m.Engine.withDefaultBundle();
 });
 let sink = 0;

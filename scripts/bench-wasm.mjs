@@ -51,6 +51,8 @@ if (process.argv[2] === '--cold-child') {
     const wasm = require(nodePkg); // reads, compiles and instantiates the module
     // ...and the use model beside it (the module has none compiled in).
     wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
+if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
+    if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = wasm.Engine.withDefaultBundle();
@@ -72,6 +74,7 @@ if (process.argv[2] === '--cold-child') {
     const t0b = now();
     await glue.default({ module_or_path: bytes });
     glue.loadUseModel(readFileSync(join(pkg, 'use-model.bin')));
+    if (glue.loadWordList) glue.loadWordList(readFileSync(join(pkg, 'words-en.fc')));
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = glue.Engine.withDefaultBundle();
@@ -214,6 +217,7 @@ if (!existsSync(nodePkg)) {
 const require = createRequire(import.meta.url);
 const wasm = require(nodePkg);
 wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
+if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
 const engine = wasm.Engine.withDefaultBundle();
 const tools = {};
 if (wants('preflight')) {

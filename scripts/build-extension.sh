@@ -31,6 +31,8 @@ for target in chrome firefox; do
   # The use model (left out of the module): from the source tree, so a retrained model needs
   # no WASM rebuild.
   cp "$ROOT/model/use-model.bin" "$out/pkg/use-model.bin"
+  # The hashtag splitter's word list, likewise beside the module.
+  cp "$ROOT/model/words-en.fc" "$out/pkg/words-en.fc"
   node - "$SRC/manifest.template.json" "$out/manifest.json" "$target" <<'JS'
 const fs = require('fs');
 const [src, dst, target] = process.argv.slice(2);

@@ -12,7 +12,7 @@
 # 4. optimises both with `wasm-opt -Oz --converge --low-memory-unused
 #    --skip-pass=inlining-optimizing` from the npm package
 #    `binaryen` (Debian's binaryen 108 emits modules that crash at load with wasm-bindgen's externref table);
-# 5. copies model/use-model.bin beside both (the module has no model compiled in);
+# 5. copies model/use-model.bin and model/words-en.fc beside both (the module has neither compiled in);
 # 6. prints raw and gzip sizes.
 #
 # Generated files are not committed (.gitignore: extension/pkg/, target/).
@@ -109,6 +109,9 @@ printf '{"type": "commonjs"}\n' > "$node_out/package.json"
 # worker and the Node loader read it from there and call loadUseModel.
 cp "$root/model/use-model.bin" "$web_out/use-model.bin"
 cp "$root/model/use-model.bin" "$node_out/use-model.bin"
+# The hashtag splitter's word list, likewise (loadWordList).
+cp "$root/model/words-en.fc" "$web_out/words-en.fc"
+cp "$root/model/words-en.fc" "$node_out/words-en.fc"
 
 # 5. Sizes.
 size_line() { # label file
@@ -123,3 +126,4 @@ size_line "extension/pkg/preflight_wasm_bg.wasm" "$web_out/preflight_wasm_bg.was
 size_line "extension/pkg/preflight_wasm.js" "$web_out/preflight_wasm.js"
 size_line "target/wasm-node/preflight_wasm_bg.wasm" "$node_out/preflight_wasm_bg.wasm"
 size_line "extension/pkg/use-model.bin" "$web_out/use-model.bin"
+size_line "extension/pkg/words-en.fc" "$web_out/words-en.fc"

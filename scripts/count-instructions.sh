@@ -43,6 +43,8 @@ const w = require(process.env.PKG);
 const path = require('path');
 const model = path.join(path.dirname(process.env.PKG), 'use-model.bin');
 if (require('fs').existsSync(model)) w.loadUseModel(require('fs').readFileSync(model));
+const words = path.join(path.dirname(process.env.PKG), 'words-en.fc');
+if (w.loadWordList && require('fs').existsSync(words)) w.loadWordList(require('fs').readFileSync(words));
 const e = w.Engine.withDefaultBundle();
 const text = require('fs').readFileSync(process.argv[2], 'utf8');
 const n = +process.argv[3];

@@ -188,6 +188,21 @@ test('the default bundle passes its own examples', () => {
   assert.deepEqual(Engine.withDefaultBundle().testExamples(), []);
 });
 
+test('the word list beside the module splits run-together hashtags; a damaged file is refused by name', () => {
+  assert.equal(wasm.wordListLoaded(), true);
+  const bytes = readFileSync(join(dirname(modulePath), 'words-en.fc'));
+  wasm.loadWordList(bytes);
+  assert.throws(() => wasm.loadWordList(new Uint8Array([0x41])), /words-en\.fc: invalid model: word list: no word starts at byte 0/);
+  const damaged = Uint8Array.from(bytes);
+  damaged[5] = 0x41; // an upper-case letter inside the first word
+  assert.throws(() => wasm.loadWordList(damaged), /words-en\.fc: .*not a lower-case ASCII letter at byte 5/);
+  // The list in force splits a short hashtag (found only when 16 letters or longer without it).
+  const ids = wasm.Engine.withDefaultBundle()
+    .analyze('Join us #cleanwater', { site: 'x', account: '@DeptPublicSvc' })
+    .findings.map((f) => f.rule_id);
+  assert.ok(ids.some((id) => /hashtag/.test(id)), ids.join(', '));
+});
+
 test('the use model beside the module loads once; a damaged file is refused by name', () => {
   assert.equal(wasm.useModelLoaded(), true);
   const bytes = readFileSync(join(dirname(modulePath), 'use-model.bin'));

@@ -19,6 +19,7 @@ const CONTEXT = { site: 'x', account: '@jane' };
 test('a panic is an error, the instance is replaced, and the worker keeps serving', async () => {
   await host.start(readFileSync(join(pkg, 'preflight_wasm_bg.wasm')));
   host.loadUseModel(readFileSync(join(pkg, 'use-model.bin')));
+  host.loadWordList(readFileSync(join(pkg, 'words-en.fc')));
   const engine = host.newEngine();
   const before = engine.analyze(DRAFT, CONTEXT);
   assert.ok(before.findings.some((f) => f.rule_id === 'privacy.ssn'), 'SSN found');

@@ -16,6 +16,7 @@ const require = createRequire(import.meta.url);
 export const wasm = require(modulePath);
 // The module has no use model compiled in: load the one scripts/build-wasm.sh put beside it.
 wasm.loadUseModel(readFileSync(join(dirname(modulePath), 'use-model.bin')));
+wasm.loadWordList(readFileSync(join(dirname(modulePath), 'words-en.fc')));
 
 /** Every vector file in tests/vectors/, parsed, with its file name. */
 export function vectorFiles() {

@@ -115,6 +115,21 @@ pub fn use_model_loaded() -> bool {
     core::classify::embedded_model().is_ok()
 }
 
+/// Install the hashtag splitter's English word list from the bytes of `words-en.fc` (shipped
+/// beside the module, like the use model). Until then, run-together hashtags are found only
+/// when 16 letters or longer. Throws an `Error` naming what is wrong with the file.
+#[wasm_bindgen(js_name = loadWordList)]
+pub fn load_word_list(bytes: &[u8]) -> Result<(), JsError> {
+    core::detectors::install_word_list(bytes)
+        .map_err(|e| JsError::new(&format!("words-en.fc: {e}")))
+}
+
+/// Whether the hashtag splitter has its word list.
+#[wasm_bindgen(js_name = wordListLoaded)]
+pub fn word_list_loaded() -> bool {
+    core::detectors::word_list_available()
+}
+
 /// A rule bundle compiled for analysis.
 #[wasm_bindgen]
 pub struct Engine {

@@ -19,19 +19,32 @@
 //!   "[description …]", "transcript"). Each announcement is a detection: links, `[image]` tags
 //!   and camera emoji 0.8, phrases 0.7.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use super::{push, Anchored, Detection, Hints, Needles};
+use crate::Error;
 
-/// The embedded word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
-/// [`SHORT_WORDS`].
-static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+/// The word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and [`SHORT_WORDS`];
+/// empty while no list is available (see [`install_word_list`]).
+fn words() -> &'static [&'static str] {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    if let Some(w) = WORDS.get() {
+        return w;
+    }
+    match coded_list() {
+        Some(coded) => WORDS.get_or_init(|| merged(coded)),
+        None => &[],
+    }
+}
+
+/// The list merged with the extra words.
+fn merged(coded: &'static [u8]) -> Vec<&'static str> {
     // The file is sorted (tested), so merging in the few extra words avoids sorting 11 000.
     let mut extra: Vec<&'static str> = EXTRA_WORDS.iter().chain(SHORT_WORDS).copied().collect();
     extra.sort_unstable();
     let mut extra = extra.into_iter().peekable();
     let mut words = Vec::with_capacity(16_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
-    for word in listed_words() {
+    for word in listed_words(coded) {
         while let Some(e) = extra.next_if(|e| *e < word) {
             words.push(e);
         }
@@ -41,13 +54,90 @@ static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     words.extend(extra);
     words.dedup();
     words
-});
+}
 
-/// The words of `words_en.txt`, in file order, decoded from the front-coded form `build.rs`
-/// embeds (one byte: letters shared with the previous word; then the word's other letters).
-/// Decoded once, by [`WORDS`], into one buffer that lives as long as the program.
-fn listed_words() -> Vec<&'static str> {
-    let coded: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words_en.fc"));
+/// The word list installed by the host ([`install_word_list`]).
+static INSTALLED: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// The front-coded word list: the one installed, else the one compiled in (feature
+/// `embedded-words`; the WebAssembly build leaves it out, 25 KB gzip, and the extension's
+/// worker installs `pkg/words-en.fc`).
+fn coded_list() -> Option<&'static [u8]> {
+    if let Some(b) = INSTALLED.get() {
+        return Some(b);
+    }
+    #[cfg(feature = "embedded-words")]
+    {
+        Some(EMBEDDED)
+    }
+    #[cfg(not(feature = "embedded-words"))]
+    {
+        None
+    }
+}
+
+/// The list `build.rs` front-codes from `words_en.txt` (also shipped as `model/words-en.fc`).
+#[cfg(any(feature = "embedded-words", test))]
+const EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words_en.fc"));
+
+/// The compiled-in list installed as a host would (tests of the build without one).
+#[cfg(test)]
+pub(crate) fn install_embedded_for_tests() {
+    install_word_list(EMBEDDED).expect("the embedded list is valid");
+}
+
+/// Install the hashtag splitter's word list (the bytes of `model/words-en.fc`, front coded:
+/// per word one byte, the letters it shares with the word before, then its other letters,
+/// lower-case ASCII; words strictly increasing). Checked first: a damaged list is refused
+/// with what is wrong and where. Once a list is in use (installed, or compiled in and used),
+/// installing again changes nothing.
+pub fn install_word_list(bytes: &[u8]) -> Result<(), Error> {
+    check_word_list(bytes)?;
+    let _ = INSTALLED.set(bytes.to_vec());
+    Ok(())
+}
+
+/// Whether the hashtag splitter has its word list (compiled in or installed).
+pub fn word_list_available() -> bool {
+    coded_list().is_some()
+}
+
+fn check_word_list(coded: &[u8]) -> Result<(), Error> {
+    let bad = |at: usize, what: &str| Error::Model(format!("word list: {what} at byte {at}"));
+    if coded.first().is_none_or(|&b| b >= b' ') {
+        return Err(bad(0, "no word starts"));
+    }
+    let mut prev: Vec<u8> = Vec::new();
+    let mut word: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < coded.len() {
+        let shared = usize::from(coded[i]);
+        if shared > prev.len() {
+            return Err(bad(i, "more shared letters than the word before has"));
+        }
+        let start = i;
+        i += 1;
+        word.clear();
+        word.extend_from_slice(&prev[..shared]);
+        while i < coded.len() && coded[i] >= b' ' {
+            if !coded[i].is_ascii_lowercase() {
+                return Err(bad(i, "not a lower-case ASCII letter"));
+            }
+            word.push(coded[i]);
+            i += 1;
+        }
+        if !prev.is_empty() && word <= prev {
+            return Err(bad(start, "a word out of order"));
+        }
+        std::mem::swap(&mut prev, &mut word);
+    }
+    Ok(())
+}
+
+/// The words of a front-coded list (one byte: letters shared with the previous word; then
+/// the word's other letters), in order, decoded once into one buffer that lives as long as
+/// the program.
+fn listed_words(coded: &[u8]) -> Vec<&'static str> {
     // Every word once, back to back.
     let mut text = String::with_capacity(coded.len() * 5 / 2);
     let mut ends = Vec::with_capacity(16_000);
@@ -62,7 +152,8 @@ fn listed_words() -> Vec<&'static str> {
         }
         let start = text.len();
         text.extend_from_within(prev.start..prev.start + shared);
-        // The letters are ASCII (checked by build.rs), so this never replaces anything.
+        // The letters are ASCII (checked by build.rs or `check_word_list`), so this never
+        // replaces anything.
         text.push_str(&String::from_utf8_lossy(&coded[letters..i]));
         prev = start..text.len();
         ends.push(prev.clone());
@@ -154,7 +245,7 @@ const EXTRA_WORDS: &[&str] = &[
 /// each place). From each reachable position it walks the sorted list by narrowing the range
 /// of words sharing the prefix read so far: a few binary searches per letter, no allocation.
 fn min_words(piece: &[u8]) -> Option<usize> {
-    let words = &*WORDS;
+    let words = words();
     let n = piece.len();
     // best[i]: fewest words covering piece[..i].
     let mut best = [u16::MAX; 65];
@@ -550,7 +641,14 @@ mod tests {
     use super::super::detect;
     use super::{for_each_piece, min_words};
 
+    /// The list as the WebAssembly host installs it (in that build, nothing is compiled in).
+    fn with_list() {
+        super::install_embedded_for_tests();
+        assert!(super::word_list_available());
+    }
+
     fn tags(text: &str) -> Vec<(&str, f32)> {
+        with_list();
         detect("LOWERCASE_HASHTAG", text)
             .into_iter()
             .map(|d| (&text[d.span], d.score))
@@ -565,8 +663,39 @@ mod tests {
     }
 
     #[test]
+    fn shipped_word_list_file_is_what_build_rs_writes() {
+        // model/words-en.fc ships beside the WebAssembly module, which has no list compiled
+        // in: regenerate it with `PREFLIGHT_BLESS=1 cargo test -p preflight-core words_en`.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../model/words-en.fc");
+        if std::env::var_os("PREFLIGHT_BLESS").is_some() {
+            std::fs::write(path, super::EMBEDDED).unwrap();
+        }
+        let shipped = std::fs::read(path).expect("model/words-en.fc");
+        assert!(shipped == super::EMBEDDED, "model/words-en.fc is stale");
+        assert!(super::check_word_list(&shipped).is_ok());
+    }
+
+    #[test]
+    fn damaged_word_lists_are_refused_by_place() {
+        let err = |b: &[u8]| super::check_word_list(b).unwrap_err().to_string();
+        assert!(err(b"").contains("no word starts at byte 0"));
+        assert!(err(b"abc").contains("no word starts"));
+        assert!(
+            err(b"\x00abc\x05d").contains("more shared letters than the word before has at byte 4")
+        );
+        assert!(err(b"\x00abc\x00Abd").contains("not a lower-case ASCII letter at byte 5"));
+        assert!(err(b"\x00abd\x02c").contains("a word out of order at byte 4"));
+        assert!(err(b"\x00abc\x03").contains("a word out of order"));
+        assert!(super::check_word_list(b"\x00abc\x02d\x00b").is_ok());
+        assert_eq!(
+            super::listed_words(b"\x00abc\x02d\x00b"),
+            ["abc", "abd", "b"]
+        );
+    }
+
+    #[test]
     fn word_list_is_sorted_lower_case_ascii() {
-        let listed = super::listed_words();
+        let listed = super::listed_words(super::EMBEDDED);
         assert!(listed.len() > 10_000);
         // The front-coded list build.rs embeds decodes to the lines of the text file.
         let text: Vec<&str> = include_str!("words_en.txt")
@@ -579,7 +708,7 @@ mod tests {
         assert!(listed
             .iter()
             .all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
-        let words = &*super::WORDS;
+        let words = super::merged(super::EMBEDDED);
         assert!(words.windows(2).all(|w| w[0] < w[1]));
         for w in super::EXTRA_WORDS.iter().chain(super::SHORT_WORDS) {
             assert!(words.binary_search(w).is_ok(), "{w}");
@@ -588,6 +717,7 @@ mod tests {
 
     #[test]
     fn word_splitting() {
+        with_list();
         assert_eq!(min_words(b"climateaction"), Some(2));
         assert_eq!(min_words(b"blacklivesmatter"), Some(3));
         assert_eq!(min_words(b"together"), Some(1));

@@ -58,6 +58,7 @@ mod us_itin;
 mod us_passport;
 mod us_ssn;
 
+pub use accessibility::{install_word_list, word_list_available};
 pub use context::CONTEXT_BOOST;
 
 /// Names of every built-in detector.
@@ -979,6 +980,7 @@ mod tests {
 
     #[test]
     fn all_matches_single_detect() {
+        accessibility::install_embedded_for_tests();
         let text = "Call (202) 555-0143 or mail jo@agency.gov. SSN 123-45-6789. \
                     #stayhome see photo. password: hunter22 AKIAIOSFODNN7EXAMPLE";
         let set = DetectorSet::all();
@@ -1004,6 +1006,7 @@ mod tests {
 
     #[test]
     fn each_sample_is_flagged_by_its_own_detector_only() {
+        accessibility::install_embedded_for_tests();
         for (text, entity) in [
             ("My SSN is 123-45-6789", "US_SSN"),
             ("card 4111 1111 1111 1111", "CREDIT_CARD"),
@@ -1197,6 +1200,7 @@ mod tests {
 
     #[test]
     fn warm_up_text_exercises_every_detector() {
+        accessibility::install_embedded_for_tests();
         for name in NAMES {
             assert!(!detect(name, WARM_UP_TEXT).is_empty(), "{name}");
         }
