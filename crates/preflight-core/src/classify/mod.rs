@@ -163,7 +163,10 @@ pub struct Prediction {
 /// Run `model` on one draft.
 pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
     let f = features::extract_with(input, !model.sparse.is_empty());
-    let (logits, found) = model.logits_found(&f, input.tokens);
+    let mut found_words = Vec::with_capacity(f.words.len());
+    model.found_words(&f, input.tokens, &mut found_words);
+    let logits = model.logits_of_found(&f, &found_words);
+    let found = found_words.len();
     let probabilities = model.probabilities(logits);
     let mut label = model::argmax(&probabilities);
     // No word the model knows: without evidence of work, a tie goes to personal.
@@ -183,7 +186,7 @@ pub fn predict(model: &UseModel, input: &UseInput<'_>) -> Prediction {
             model.voice_institutional.into(),
         );
     let blurred = sorted[0] - sorted[1] < model.blur_margin || mixed || mixed_voice;
-    let mut signals = explain(model, input, &f, label);
+    let mut signals = explain(model, input, &f, &found_words, label);
     if mixed_voice {
         signals.insert(0, MIXED_VOICE_SIGNAL.to_string());
     }
@@ -214,7 +217,13 @@ fn push(w: [f32; 3], v: f32, c: usize) -> f32 {
 }
 
 /// The top contributing signals for class `c`, in words.
-fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Vec<String> {
+fn explain(
+    model: &UseModel,
+    input: &UseInput<'_>,
+    f: &Features,
+    found: &[(u32, u32)],
+    c: usize,
+) -> Vec<String> {
     let mut named: Vec<(f32, String)> = Vec::new();
     // Pushes in calibrated logits (the model divides its logits by the temperature).
     let scale = 1.0 / model.temperature;
@@ -226,7 +235,7 @@ fn explain(model: &UseModel, input: &UseInput<'_>, f: &Features, c: usize) -> Ve
             }
         }
     }
-    if let Some(s) = word_sentence(model, input, f, c) {
+    if let Some(s) = word_sentence(model, input, found, c) {
         named.push(s);
     }
     named.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -251,7 +260,7 @@ const WORDS_READ_LIKE: [&str; 3] = [
 fn word_sentence(
     model: &UseModel,
     input: &UseInput<'_>,
-    f: &Features,
+    found: &[(u32, u32)],
     c: usize,
 ) -> Option<(f32, String)> {
     // One pass: each word's push at weight 1, scaled by 1 / (n·T) at the end (the ranking
@@ -259,14 +268,12 @@ fn word_sentence(
     let mut best: [(f32, &str); 2] = [(0.0, ""); 2];
     let mut total = 0.0f32;
     let mut n = 0usize;
-    for &i in &f.words {
+    for &(i, j) in found {
         let Some(t) = input.tokens.get(i as usize) else {
             continue;
         };
         let w = t.norm.as_str();
-        let Some(scores) = model.word_scores(w) else {
-            continue;
-        };
+        let scores = model.word_scores_at(j as usize);
         n += 1;
         let p = push(scores, 1.0, c);
         if p <= 0.0 {

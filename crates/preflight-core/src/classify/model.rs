@@ -405,43 +405,59 @@ impl UseModel {
 
     /// Scores of one word (dequantised), if the table has it.
     pub fn word_scores(&self, norm: &str) -> Option<[f32; N_LABELS]> {
-        let q = self.words.scores(self.words.get(embedding_key(norm))?);
-        Some([
+        Some(self.word_scores_at(self.words.get(embedding_key(norm))?))
+    }
+
+    /// Scores of word `i` of the table (dequantised).
+    pub fn word_scores_at(&self, i: usize) -> [f32; N_LABELS] {
+        let q = self.words.scores(i);
+        [
             f32::from(q[0]) * self.word_scale[0],
             f32::from(q[1]) * self.word_scale[1],
             f32::from(q[2]) * self.word_scale[2],
-        ])
+        ]
     }
 
-    /// The mean word score of a draft's words found in the table (zeros when none is), and
-    /// how many were found.
-    pub fn mean_word_scores(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
-        let mut acc = [0i32; N_LABELS];
-        let mut n = 0usize;
+    /// The draft's words the table has, in reading order: `(token index, word index)`,
+    /// appended to `out` (each word looked up once per draft).
+    pub fn found_words(&self, f: &Features, tokens: &[Token<'_>], out: &mut Vec<(u32, u32)>) {
         for &i in &f.words {
             let Some(t) = tokens.get(i as usize) else {
                 continue;
             };
             if let Some(j) = self.words.get(embedding_key(&t.norm)) {
-                let q = self.words.scores(j);
-                for k in 0..N_LABELS {
-                    acc[k] += i32::from(q[k]);
-                }
-                n += 1;
+                // A table index fits in u32 (the table's offsets do).
+                out.push((i, j as u32));
             }
         }
-        if n == 0 {
-            return ([0.0; N_LABELS], 0);
+    }
+
+    /// The mean word score of a draft's words found in the table (zeros when none is), and
+    /// how many were found.
+    pub fn mean_word_scores(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
+        let mut found = Vec::new();
+        self.found_words(f, tokens, &mut found);
+        (self.mean_of_found(&found), found.len())
+    }
+
+    /// The mean score of the words [`Self::found_words`] found (zeros when none).
+    fn mean_of_found(&self, found: &[(u32, u32)]) -> [f32; N_LABELS] {
+        if found.is_empty() {
+            return [0.0; N_LABELS];
         }
-        let inv = 1.0 / n as f32;
-        (
-            [
-                acc[0] as f32 * self.word_scale[0] * inv,
-                acc[1] as f32 * self.word_scale[1] * inv,
-                acc[2] as f32 * self.word_scale[2] * inv,
-            ],
-            n,
-        )
+        let mut acc = [0i32; N_LABELS];
+        for &(_, j) in found {
+            let q = self.words.scores(j as usize);
+            for k in 0..N_LABELS {
+                acc[k] += i32::from(q[k]);
+            }
+        }
+        let inv = 1.0 / found.len() as f32;
+        [
+            acc[0] as f32 * self.word_scale[0] * inv,
+            acc[1] as f32 * self.word_scale[1] * inv,
+            acc[2] as f32 * self.word_scale[2] * inv,
+        ]
     }
 
     /// Weights of hashed bucket `b` (dequantised).
@@ -467,12 +483,17 @@ impl UseModel {
     /// has no textual evidence: the text part of the logits, intercepts included, is zero and
     /// only the context features count.
     pub fn logits_found(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
+        let mut found = Vec::new();
+        self.found_words(f, tokens, &mut found);
+        (self.logits_of_found(f, &found), found.len())
+    }
+
+    /// [`Self::logits`] of a draft whose [`Self::found_words`] are `found`.
+    pub fn logits_of_found(&self, f: &Features, found: &[(u32, u32)]) -> [f32; N_LABELS] {
         let mut z = self.intercept;
-        let mut found = 0;
         if !self.words.is_empty() {
-            let (w, n) = self.mean_word_scores(f, tokens);
-            found = n;
-            if n == 0 {
+            let w = self.mean_of_found(found);
+            if found.is_empty() {
                 z = [0.0; N_LABELS];
             }
             for k in 0..N_LABELS {
@@ -497,7 +518,7 @@ impl UseModel {
                 }
             }
         }
-        (z, found)
+        z
     }
 
     /// Calibrated probabilities: `softmax(logits / T)`.
