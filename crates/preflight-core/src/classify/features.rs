@@ -181,9 +181,10 @@ pub struct Features {
 /// lower-cased word, a contraction by the part before its apostrophe ("don't" → "don",
 /// "i'm" → "i"), as the sentence model's WordPiece vocabulary splits it.
 pub fn embedding_key(norm: &str) -> &str {
-    match norm.find('\'') {
+    // A byte scan: words are short, and `'` is ASCII (never inside a multi-byte character).
+    match norm.bytes().position(|b| b == b'\'') {
         Some(0) | None => norm,
-        Some(i) => &norm[..i],
+        Some(i) => norm.get(..i).unwrap_or(norm),
     }
 }
 

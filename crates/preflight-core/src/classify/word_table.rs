@@ -156,12 +156,17 @@ impl WordTable {
 
     /// Word `i` (empty when out of range).
     pub fn word(&self, i: usize) -> &str {
+        self.text.get(self.range(i)).unwrap_or("")
+    }
+
+    /// Where word `i` is in `text` (empty when out of range).
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
         let end = self.ends.get(i).map_or(0, |&e| e as usize);
         let start = match i {
             0 => 0,
             _ => self.ends.get(i - 1).map_or(end, |&e| e as usize),
         };
-        self.text.get(start..end).unwrap_or("")
+        start..end
     }
 
     /// Scores of word `i` (zeros when out of range).
@@ -184,7 +189,8 @@ impl WordTable {
             }
             if (slot >> 32) as u32 == h {
                 let i = (slot & 0xffff_ffff) as usize - 1;
-                if self.word(i) == word {
+                // Bytes, not `str` slicing: no character-boundary checks on the hot path.
+                if self.text.as_bytes().get(self.range(i)) == Some(word.as_bytes()) {
                     return Some(i);
                 }
             }
