@@ -66,11 +66,34 @@ pub fn group_of(source: &str, tokenizer: &Tokenizer, text: &str) -> String {
 
 /// Read a JSONL file; returns the rows and the SHA-256 of the file's bytes.
 pub fn load(path: &str) -> Result<(Vec<Row>, [u8; 32]), TrainError> {
+    let (text, sha) = read_text(path)?;
+    Ok((eval::parse_jsonl(&text)?, sha))
+}
+
+/// A data file's text and the SHA-256 of its bytes (the reports name the data by it).
+pub fn read_text(path: &str) -> Result<(String, [u8; 32]), TrainError> {
     let bytes = std::fs::read(path).map_err(|e| TrainError::Io(format!("{path}: {e}")))?;
     let sha: [u8; 32] = Sha256::digest(&bytes).into();
     let text =
         String::from_utf8(bytes).map_err(|_| TrainError::Data(format!("{path}: not UTF-8")))?;
-    Ok((eval::parse_jsonl(&text)?, sha))
+    Ok((text, sha))
+}
+
+/// The JSON lines of `text` (read from `path`), blank lines skipped, each with its 1-based
+/// line number; a line that does not parse is an error naming `path:line`.
+pub fn json_lines<T: serde::de::DeserializeOwned>(
+    path: &str,
+    text: &str,
+) -> Result<Vec<(usize, T)>, TrainError> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line)
+                .map(|v| (i + 1, v))
+                .map_err(|e| TrainError::Data(format!("{path}:{}: {e}", i + 1)))
+        })
+        .collect()
 }
 
 /// The dataset of a source: the part before `:`.

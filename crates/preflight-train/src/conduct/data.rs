@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use preflight_core::abuse::split::{split_of, Split};
 use preflight_core::{Bundle, Engine, Matcher, Severity};
-use sha2::{Digest, Sha256};
 
-use super::ConductError as TrainError;
+use crate::TrainError;
 
 /// One labelled row.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -51,21 +50,12 @@ pub fn short_dataset(d: &str) -> &str {
 
 /// Read labelled JSONL; returns the rows and the SHA-256 of the file.
 pub fn load(path: &str) -> Result<(Vec<Row>, [u8; 32]), TrainError> {
-    let bytes = std::fs::read(path).map_err(|e| TrainError::Io(format!("{path}: {e}")))?;
-    let sha: [u8; 32] = Sha256::digest(&bytes).into();
-    let text =
-        String::from_utf8(bytes).map_err(|_| TrainError::Data(format!("{path}: not UTF-8")))?;
+    let (text, sha) = crate::data::read_text(path)?;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let row: Row = serde_json::from_str(line)
-            .map_err(|e| TrainError::Data(format!("{path}:{}: {e}", i + 1)))?;
+    for (line, row) in crate::data::json_lines::<Row>(path, &text)? {
         if !matches!(row.label.as_str(), "hate" | "offensive" | "clean") {
             return Err(TrainError::Data(format!(
-                "{path}:{}: label {:?}, expected hate, offensive or clean",
-                i + 1,
+                "{path}:{line}: label {:?}, expected hate, offensive or clean",
                 row.label
             )));
         }
@@ -88,17 +78,9 @@ pub fn load_register(path: &str) -> Result<(Vec<Row>, [u8; 32]), TrainError> {
         #[serde(default)]
         split: Option<String>,
     }
-    let bytes = std::fs::read(path).map_err(|e| TrainError::Io(format!("{path}: {e}")))?;
-    let sha: [u8; 32] = Sha256::digest(&bytes).into();
-    let text =
-        String::from_utf8(bytes).map_err(|_| TrainError::Data(format!("{path}: not UTF-8")))?;
+    let (text, sha) = crate::data::read_text(path)?;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let p: Post = serde_json::from_str(line)
-            .map_err(|e| TrainError::Data(format!("{path}:{}: {e}", i + 1)))?;
+    for (_, p) in crate::data::json_lines::<Post>(path, &text)? {
         let work = matches!(p.label.as_str(), "organizational" | "professional");
         if work && p.split.as_deref().is_none_or(|s| s == "train") {
             rows.push(Row {

@@ -25,28 +25,9 @@ use preflight_core::abuse::split::Split;
 use preflight_core::abuse::AbuseModel;
 use preflight_core::Tokenizer;
 
+use crate::TrainError;
 use data::Row;
 use fit::{Example, Hyper};
-
-/// Errors of the conduct trainer.
-#[derive(Debug)]
-pub enum ConductError {
-    Io(String),
-    Data(String),
-    Core(String),
-}
-
-impl std::error::Error for ConductError {}
-
-impl std::fmt::Display for ConductError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConductError::Io(m) => write!(f, "i/o: {m}"),
-            ConductError::Data(m) => write!(f, "data: {m}"),
-            ConductError::Core(m) => write!(f, "{m}"),
-        }
-    }
-}
 
 /// The command's options.
 #[derive(Debug, Clone, clap::Args)]
@@ -176,7 +157,7 @@ fn to_model(
     sha: [u8; 32],
     n_fit: u32,
     val: &[Example],
-) -> Result<AbuseModel, ConductError> {
+) -> Result<AbuseModel, TrainError> {
     let raw = AbuseModel::new(
         options,
         sha,
@@ -184,8 +165,7 @@ fn to_model(
         lin.intercept,
         (1.0, 0.0),
         &lin.sparse(),
-    )
-    .map_err(|e| ConductError::Core(e.to_string()))?;
+    )?;
     let logits: Vec<f32> = val.iter().map(|e| raw.logit_of(&e.terms)).collect();
     let ys: Vec<f32> = val.iter().map(|e| e.y).collect();
     let ws: Vec<f32> = val.iter().map(|e| e.weight).collect();
@@ -196,7 +176,7 @@ fn to_model(
 }
 
 /// Run the whole pipeline and write the model and the report.
-pub fn run(args: &Args) -> Result<(), ConductError> {
+pub fn run(args: &Args) -> Result<(), TrainError> {
     let (mut rows, mut sha) = data::load(&args.data)?;
     if let Some(path) = &args.register {
         let (extra, extra_sha) = data::load_register(path)?;
@@ -205,12 +185,12 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
         use sha2::Digest as _;
         sha = sha2::Sha256::digest([sha, extra_sha].concat()).into();
     }
-    let tokenizer = Tokenizer::new("en").map_err(|e| ConductError::Core(e.to_string()))?;
+    let tokenizer = Tokenizer::new("en")?;
     let splits = data::splits(&rows);
     let part = |s: Split| splits.get(&s).cloned().unwrap_or_default();
     let (fit_idx, val_idx) = (part(Split::Fit), part(Split::Validation));
     if fit_idx.is_empty() || val_idx.is_empty() {
-        return Err(ConductError::Data("too few rows to split".into()));
+        return Err(TrainError::Data("too few rows to split".into()));
     }
 
     // Mislabelled clean rows (Davidson "neither" with a violation-grade slur), every split.
@@ -286,20 +266,19 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
         }
     }
     let Some((_, budget, options, l2, lin)) = best else {
-        return Err(ConductError::Data("no candidate was fitted".into()));
+        return Err(TrainError::Data("no candidate was fitted".into()));
     };
     let val_rows = examples(&rows, &val_idx, &w_val, &tokenizer, options);
     let model = to_model(&lin, options, sha, fit_idx.len() as u32, &val_rows)?;
     let bytes = model.to_bytes();
     // What ships is what was measured: the file read back.
-    let model = AbuseModel::from_bytes(&bytes).map_err(|e| ConductError::Core(e.to_string()))?;
+    let model = AbuseModel::from_bytes(&bytes)?;
     let probs: Vec<f32> = rows
         .iter()
         .map(|r| model.score(&tokenizer.tokenize(&r.text)).probability)
         .collect();
     let gzip = gzip_len(&bytes);
-    std::fs::write(&args.out, &bytes)
-        .map_err(|e| ConductError::Io(format!("{}: {e}", args.out)))?;
+    std::fs::write(&args.out, &bytes).map_err(|e| TrainError::Io(format!("{}: {e}", args.out)))?;
     let outcome = Outcome {
         rows,
         splits,
@@ -315,7 +294,7 @@ pub fn run(args: &Args) -> Result<(), ConductError> {
     };
     let text = report::render(&outcome);
     std::fs::write(&args.report, text)
-        .map_err(|e| ConductError::Io(format!("{}: {e}", args.report)))?;
+        .map_err(|e| TrainError::Io(format!("{}: {e}", args.report)))?;
     eprintln!(
         "wrote {} ({} bytes, {} gzip -9) and {}",
         args.out,
