@@ -24,27 +24,37 @@ use std::sync::{LazyLock, OnceLock};
 use super::{push, Anchored, Detection, Hints, Needles};
 use crate::Error;
 
-/// The word list: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and [`SHORT_WORDS`];
-/// empty while no list is available (see [`install_word_list`]).
+/// The word list in use: sorted lower-case ASCII words, plus [`EXTRA_WORDS`] and
+/// [`SHORT_WORDS`]. Set by [`install_word_list`], or from the list compiled in (feature
+/// `embedded-words`; the WebAssembly build leaves it out, 25 KB gzip, and the extension's
+/// worker installs `pkg/words-en.fc`) on first use.
+static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+
+/// The word list; empty while no list is available (see [`install_word_list`]).
 fn words() -> &'static [&'static str] {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
     if let Some(w) = WORDS.get() {
         return w;
     }
-    match coded_list() {
-        Some(coded) => WORDS.get_or_init(|| merged(coded)),
-        None => &[],
+    #[cfg(feature = "embedded-words")]
+    {
+        // build.rs writes a valid list (and a test decodes it).
+        WORDS.get_or_init(|| merged(listed_words(EMBEDDED).unwrap_or_default()))
+    }
+    #[cfg(not(feature = "embedded-words"))]
+    {
+        &[]
     }
 }
 
-/// The list merged with the extra words.
-fn merged(coded: &'static [u8]) -> Vec<&'static str> {
-    // The file is sorted (tested), so merging in the few extra words avoids sorting 11 000.
+/// A list merged with the extra words.
+fn merged(listed: Vec<&'static str>) -> Vec<&'static str> {
+    // The file is sorted (checked when decoded), so merging in the few extra words avoids
+    // sorting 11 000.
     let mut extra: Vec<&'static str> = EXTRA_WORDS.iter().chain(SHORT_WORDS).copied().collect();
     extra.sort_unstable();
     let mut extra = extra.into_iter().peekable();
-    let mut words = Vec::with_capacity(16_000 + EXTRA_WORDS.len() + SHORT_WORDS.len());
-    for word in listed_words(coded) {
+    let mut words = Vec::with_capacity(listed.len() + EXTRA_WORDS.len() + SHORT_WORDS.len());
+    for word in listed {
         while let Some(e) = extra.next_if(|e| *e < word) {
             words.push(e);
         }
@@ -54,26 +64,6 @@ fn merged(coded: &'static [u8]) -> Vec<&'static str> {
     words.extend(extra);
     words.dedup();
     words
-}
-
-/// The word list installed by the host ([`install_word_list`]).
-static INSTALLED: OnceLock<Vec<u8>> = OnceLock::new();
-
-/// The front-coded word list: the one installed, else the one compiled in (feature
-/// `embedded-words`; the WebAssembly build leaves it out, 25 KB gzip, and the extension's
-/// worker installs `pkg/words-en.fc`).
-fn coded_list() -> Option<&'static [u8]> {
-    if let Some(b) = INSTALLED.get() {
-        return Some(b);
-    }
-    #[cfg(feature = "embedded-words")]
-    {
-        Some(EMBEDDED)
-    }
-    #[cfg(not(feature = "embedded-words"))]
-    {
-        None
-    }
 }
 
 /// The list `build.rs` front-codes from `words_en.txt` (also shipped as `model/words-en.fc`).
@@ -88,78 +78,71 @@ pub(crate) fn install_embedded_for_tests() {
 
 /// Install the hashtag splitter's word list (the bytes of `model/words-en.fc`, front coded:
 /// per word one byte, the letters it shares with the word before, then its other letters,
-/// lower-case ASCII; words strictly increasing). Checked first: a damaged list is refused
-/// with what is wrong and where. Once a list is in use (installed, or compiled in and used),
-/// installing again changes nothing.
+/// lower-case ASCII; words strictly increasing). Checked as it is decoded: a damaged list is
+/// refused with what is wrong and where. Once a list is in use (installed, or compiled in and
+/// used), installing again changes nothing.
 pub fn install_word_list(bytes: &[u8]) -> Result<(), Error> {
-    check_word_list(bytes)?;
-    let _ = INSTALLED.set(bytes.to_vec());
+    let decoded = decode(bytes)?;
+    if WORDS.get().is_none() {
+        let _ = WORDS.set(merged(leak(decoded)));
+    }
     Ok(())
 }
 
 /// Whether the hashtag splitter has its word list (compiled in or installed).
 pub fn word_list_available() -> bool {
-    coded_list().is_some()
+    cfg!(feature = "embedded-words") || WORDS.get().is_some()
 }
 
-fn check_word_list(coded: &[u8]) -> Result<(), Error> {
+/// The words of a front-coded list, in order, decoded into one buffer that lives as long as
+/// the program.
+#[cfg(any(feature = "embedded-words", test))]
+fn listed_words(coded: &[u8]) -> Result<Vec<&'static str>, Error> {
+    Ok(leak(decode(coded)?))
+}
+
+fn leak((text, ends): (String, Vec<std::ops::Range<usize>>)) -> Vec<&'static str> {
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    ends.into_iter().map(|r| &text[r]).collect()
+}
+
+/// Decode a front-coded list (per word one byte: letters shared with the previous word; then
+/// the word's other letters, lower-case ASCII; words strictly increasing): every word once,
+/// back to back, and where each is. Nothing is kept of a list that is refused.
+fn decode(coded: &[u8]) -> Result<(String, Vec<std::ops::Range<usize>>), Error> {
     let bad = |at: usize, what: &str| Error::Model(format!("word list: {what} at byte {at}"));
     if coded.first().is_none_or(|&b| b >= b' ') {
         return Err(bad(0, "no word starts"));
     }
-    let mut prev: Vec<u8> = Vec::new();
-    let mut word: Vec<u8> = Vec::new();
+    let mut text = String::with_capacity(coded.len() * 5 / 2);
+    let mut ends = Vec::with_capacity(16_000);
+    let mut prev = 0..0;
     let mut i = 0;
     while i < coded.len() {
         let shared = usize::from(coded[i]);
         if shared > prev.len() {
             return Err(bad(i, "more shared letters than the word before has"));
         }
-        let start = i;
-        i += 1;
-        word.clear();
-        word.extend_from_slice(&prev[..shared]);
+        let at = i;
+        let letters = i + 1;
+        i = letters;
         while i < coded.len() && coded[i] >= b' ' {
             if !coded[i].is_ascii_lowercase() {
                 return Err(bad(i, "not a lower-case ASCII letter"));
             }
-            word.push(coded[i]);
-            i += 1;
-        }
-        if !prev.is_empty() && word <= prev {
-            return Err(bad(start, "a word out of order"));
-        }
-        std::mem::swap(&mut prev, &mut word);
-    }
-    Ok(())
-}
-
-/// The words of a front-coded list (one byte: letters shared with the previous word; then
-/// the word's other letters), in order, decoded once into one buffer that lives as long as
-/// the program.
-fn listed_words(coded: &[u8]) -> Vec<&'static str> {
-    // Every word once, back to back.
-    let mut text = String::with_capacity(coded.len() * 5 / 2);
-    let mut ends = Vec::with_capacity(16_000);
-    let mut prev = 0..0;
-    let mut i = 0;
-    while i < coded.len() {
-        let shared = usize::from(coded[i]).min(prev.len());
-        let letters = i + 1;
-        i = letters;
-        while i < coded.len() && coded[i] >= b' ' {
             i += 1;
         }
         let start = text.len();
         text.extend_from_within(prev.start..prev.start + shared);
-        // The letters are ASCII (checked by build.rs or `check_word_list`), so this never
-        // replaces anything.
-        text.push_str(&String::from_utf8_lossy(&coded[letters..i]));
+        // Checked above: lower-case ASCII letters.
+        text.extend(coded[letters..i].iter().map(|&b| char::from(b)));
+        if !prev.is_empty() && text[start..] <= text[prev.clone()] {
+            return Err(bad(at, "a word out of order"));
+        }
         prev = start..text.len();
         ends.push(prev.clone());
     }
-    let text: &'static str = Box::leak(text.into_boxed_str());
-    ends.into_iter().map(|r| &text[r]).collect()
+    Ok((text, ends))
 }
 
 /// The only words of one or two letters a hashtag is split into (more would split almost
@@ -672,12 +655,12 @@ mod tests {
         }
         let shipped = std::fs::read(path).expect("model/words-en.fc");
         assert!(shipped == super::EMBEDDED, "model/words-en.fc is stale");
-        assert!(super::check_word_list(&shipped).is_ok());
+        assert!(super::decode(&shipped).is_ok());
     }
 
     #[test]
     fn damaged_word_lists_are_refused_by_place() {
-        let err = |b: &[u8]| super::check_word_list(b).unwrap_err().to_string();
+        let err = |b: &[u8]| super::decode(b).unwrap_err().to_string();
         assert!(err(b"").contains("no word starts at byte 0"));
         assert!(err(b"abc").contains("no word starts"));
         assert!(
@@ -686,16 +669,16 @@ mod tests {
         assert!(err(b"\x00abc\x00Abd").contains("not a lower-case ASCII letter at byte 5"));
         assert!(err(b"\x00abd\x02c").contains("a word out of order at byte 4"));
         assert!(err(b"\x00abc\x03").contains("a word out of order"));
-        assert!(super::check_word_list(b"\x00abc\x02d\x00b").is_ok());
+        assert!(super::decode(b"\x00abc\x02d\x00b").is_ok());
         assert_eq!(
-            super::listed_words(b"\x00abc\x02d\x00b"),
+            super::listed_words(b"\x00abc\x02d\x00b").unwrap(),
             ["abc", "abd", "b"]
         );
     }
 
     #[test]
     fn word_list_is_sorted_lower_case_ascii() {
-        let listed = super::listed_words(super::EMBEDDED);
+        let listed = super::listed_words(super::EMBEDDED).unwrap();
         assert!(listed.len() > 10_000);
         // The front-coded list build.rs embeds decodes to the lines of the text file.
         let text: Vec<&str> = include_str!("words_en.txt")
@@ -708,7 +691,7 @@ mod tests {
         assert!(listed
             .iter()
             .all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
-        let words = super::merged(super::EMBEDDED);
+        let words = super::merged(super::listed_words(super::EMBEDDED).unwrap());
         assert!(words.windows(2).all(|w| w[0] < w[1]));
         for w in super::EXTRA_WORDS.iter().chain(super::SHORT_WORDS) {
             assert!(words.binary_search(w).is_ok(), "{w}");
