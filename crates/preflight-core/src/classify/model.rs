@@ -475,20 +475,15 @@ impl UseModel {
     /// the quantised weights are summed as integers and scaled once per use; the word scores
     /// are averaged over the draft's words found in the table.
     pub fn logits(&self, f: &Features, tokens: &[Token<'_>]) -> [f32; N_LABELS] {
-        self.logits_found(f, tokens).0
+        let mut found = Vec::new();
+        self.found_words(f, tokens, &mut found);
+        self.logits_of_found(f, &found)
     }
 
-    /// [`Self::logits`] and how many of the draft's words the word table has. A model with a
+    /// [`Self::logits`] of a draft whose [`Self::found_words`] are `found`. A model with a
     /// word table that finds none of the draft's words (emoji only, a number, another script)
     /// has no textual evidence: the text part of the logits, intercepts included, is zero and
     /// only the context features count.
-    pub fn logits_found(&self, f: &Features, tokens: &[Token<'_>]) -> ([f32; N_LABELS], usize) {
-        let mut found = Vec::new();
-        self.found_words(f, tokens, &mut found);
-        (self.logits_of_found(f, &found), found.len())
-    }
-
-    /// [`Self::logits`] of a draft whose [`Self::found_words`] are `found`.
     pub fn logits_of_found(&self, f: &Features, found: &[(u32, u32)]) -> [f32; N_LABELS] {
         let mut z = self.intercept;
         if !self.words.is_empty() {
