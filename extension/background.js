@@ -445,18 +445,13 @@ async function status() {
   };
 }
 
-const ELEMENTS = ['employee_access', 'account_management', 'acceptable_use', 'employee_conduct', 'content', 'security', 'legal', 'citizen_conduct'];
-
 /** Per policy element, the enabled rules with their severity and number of inline examples. */
 function coverageOf(engine) {
-  let rules = [];
   try {
-    rules = engine.metadata()?.rules ?? [];
-  } catch (_) { /* older engine */ }
-  return ELEMENTS.map((element) => ({
-    element,
-    rules: rules.filter((r) => r.element === element && r.enabled !== false).map((r) => ({ id: r.id, severity: r.severity, examples: r.examples ?? null })),
-  }));
+    return engine.coverage();
+  } catch (_) {
+    return [];
+  }
 }
 
 function safeVersion() {

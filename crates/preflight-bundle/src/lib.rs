@@ -19,6 +19,7 @@
 mod acts;
 mod bundle;
 mod context;
+pub mod coverage;
 mod error;
 pub mod extend;
 pub mod limits;

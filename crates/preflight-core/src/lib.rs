@@ -47,6 +47,7 @@ pub use analysis::{
 };
 pub use engine::{Engine, ExampleFailure, MAX_DRAFT_CHARS, TRUNCATED_RULE_ID};
 pub use error::Error;
+pub use preflight_bundle::coverage;
 pub use preflight_bundle::extend;
 pub use preflight_bundle::limits;
 pub use preflight_bundle::{

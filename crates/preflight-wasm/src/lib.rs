@@ -202,6 +202,12 @@ impl Engine {
         to_js(&view)
     }
 
+    /// Per policy element, the enabled rules with their severity and number of inline
+    /// examples, and how many are switched off (the table of `preflight bundle coverage`).
+    pub fn coverage(&self) -> Result<JsValue, JsError> {
+        to_js(&core::coverage::coverage(self.inner.bundle()))
+    }
+
     /// Run every rule's inline examples; returns the failures (an empty array: all pass).
     #[wasm_bindgen(js_name = testExamples)]
     pub fn test_examples(&self) -> Result<JsValue, JsError> {
@@ -372,7 +378,7 @@ struct RuleSummary<'a> {
     message: &'a str,
     reference: &'a core::Reference,
     enabled: bool,
-    /// Inline examples (`flags` + `passes`), for the options page's coverage table.
+    /// Inline examples (`flags` + `passes`).
     examples: usize,
 }
 

@@ -374,7 +374,7 @@ struct CoverageReport<'a> {
     file: &'a str,
     id: &'a str,
     version: &'a str,
-    elements: Vec<super::coverage::ElementCoverage<'a>>,
+    elements: Vec<preflight_core::coverage::ElementCoverage<'a>>,
     uncovered: Vec<preflight_core::Element>,
 }
 
@@ -389,13 +389,13 @@ fn coverage_cmd(path: Option<&Path>, json: bool) -> Result<u8, CliError> {
         None => ("<default bundle>".to_string(), input::load(None)?),
     };
     let b = engine.bundle();
-    let rows = super::coverage::coverage(b);
+    let rows = preflight_core::coverage::coverage(b);
     let out = if json {
         let report = CoverageReport {
             file: &name,
             id: &b.metadata.id,
             version: &b.metadata.version,
-            uncovered: super::coverage::uncovered(&rows),
+            uncovered: preflight_core::coverage::uncovered(&rows),
             elements: rows,
         };
         serde_json::to_string_pretty(&report).map_err(|e| CliError::Data(e.to_string()))? + "\n"

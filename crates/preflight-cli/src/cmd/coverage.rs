@@ -3,71 +3,10 @@
 
 use std::fmt::Write as _;
 
+use preflight_core::coverage::{uncovered, ElementCoverage};
 use preflight_core::{Bundle, Element, Severity};
-use serde::Serialize;
 
 use crate::render::{self, BOLD, DIM, RED};
-
-/// Every element, in the order of the CTG report (docs/BUNDLE.md, "Elements").
-pub const ELEMENTS: [Element; 8] = [
-    Element::EmployeeAccess,
-    Element::AccountManagement,
-    Element::AcceptableUse,
-    Element::EmployeeConduct,
-    Element::Content,
-    Element::Security,
-    Element::Legal,
-    Element::CitizenConduct,
-];
-
-/// One enabled rule of an element.
-#[derive(Debug, Serialize)]
-pub struct CoveredRule<'a> {
-    pub id: &'a str,
-    pub severity: Severity,
-    /// Inline examples (`flags` + `passes`).
-    pub examples: usize,
-}
-
-/// One element's row.
-#[derive(Debug, Serialize)]
-pub struct ElementCoverage<'a> {
-    pub element: Element,
-    pub rules: Vec<CoveredRule<'a>>,
-    /// Rules of the element switched off (`"enabled": false`).
-    pub disabled: usize,
-}
-
-/// The coverage of `bundle`, one row per element (every element, covered or not).
-pub fn coverage(bundle: &Bundle) -> Vec<ElementCoverage<'_>> {
-    ELEMENTS
-        .iter()
-        .map(|&element| {
-            let of = bundle.rules.iter().filter(|r| r.element == element);
-            ElementCoverage {
-                element,
-                rules: of
-                    .clone()
-                    .filter(|r| r.enabled)
-                    .map(|r| CoveredRule {
-                        id: &r.id,
-                        severity: r.severity,
-                        examples: r.examples.flags.len() + r.examples.passes.len(),
-                    })
-                    .collect(),
-                disabled: of.filter(|r| !r.enabled).count(),
-            }
-        })
-        .collect()
-}
-
-/// The elements no enabled rule covers.
-pub fn uncovered(rows: &[ElementCoverage]) -> Vec<Element> {
-    rows.iter()
-        .filter(|r| r.rules.is_empty())
-        .map(|r| r.element)
-        .collect()
-}
 
 /// snake_case name of an element, as in bundles.
 pub fn element_name(e: Element) -> String {
