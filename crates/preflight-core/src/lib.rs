@@ -34,6 +34,7 @@ pub mod detectors;
 mod disclaimer;
 mod engine;
 mod error;
+pub mod paraphrase;
 mod phrases;
 pub mod pii_forms;
 #[cfg(test)]

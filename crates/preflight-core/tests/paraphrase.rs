@@ -5,54 +5,13 @@
 //!
 //! `preflight-judge --only paraphrase` writes the same figures into docs/JUDGEMENT.md.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use preflight_core::{Analysis, Context, Engine};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Families {
-    families: Vec<Family>,
-}
-
-#[derive(Deserialize)]
-struct Family {
-    name: String,
-    file: String,
-    #[serde(default)]
-    rules: Vec<String>,
-    #[serde(default)]
-    disclaimer: bool,
-}
-
-#[derive(Deserialize)]
-struct Row {
-    text: String,
-    expect: String,
-    #[serde(default)]
-    context: Option<Context>,
-    #[serde(default)]
-    held: bool,
-}
+use preflight_core::paraphrase::{read_suite, tally};
+use preflight_core::Engine;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/paraphrase")
-}
-
-fn flagged(family: &Family, a: &Analysis) -> bool {
-    if family.disclaimer {
-        return a.disclaimer.needed;
-    }
-    a.findings.iter().any(|f| {
-        family.rules.iter().any(|r| {
-            if r.ends_with('.') {
-                f.rule_id.starts_with(r.as_str())
-            } else {
-                f.rule_id == *r
-            }
-        })
-    })
 }
 
 /// Runs every family of the suite in `dir` on duty and off duty: prints recall and false
@@ -61,50 +20,20 @@ fn flagged(family: &Family, a: &Analysis) -> bool {
 /// `min_rows` drafts to flag or near misses.
 fn run_suite(dir: &Path, min_rows: usize) -> Vec<(String, f64, f64, Vec<String>)> {
     let engine = Engine::default_bundle().unwrap();
-    let families: Families =
-        serde_json::from_str(&fs::read_to_string(dir.join("families.json")).unwrap()).unwrap();
     let mut out = Vec::new();
-    for family in &families.families {
-        let text = fs::read_to_string(dir.join(&family.file)).unwrap();
-        let rows: Vec<Row> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-            .map(|(i, l)| {
-                serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", family.file, i + 1))
-            })
-            .collect();
+    for (family, rows) in read_suite(dir).unwrap() {
         for on_duty in [true, false] {
-            let (mut flags, mut caught, mut passes, mut alarms) = (0, 0, 0, 0);
-            let mut wrong = Vec::new();
-            for row in &rows {
-                let should = match row.expect.as_str() {
-                    "flag" => true,
-                    "pass" => false,
-                    "flag_on_duty" => on_duty,
-                    other => panic!("{}: unknown expect {other:?}", family.file),
-                };
-                let mut ctx = row.context.clone().unwrap_or(Context {
-                    site: Some("x".into()),
-                    account: Some("@jordan_lee".into()),
-                    ..Context::default()
-                });
-                ctx.on_duty = Some(on_duty);
-                let a = engine.analyze(&row.text, &ctx).unwrap();
-                let got = flagged(family, &a);
-                if should {
-                    flags += 1;
-                    caught += usize::from(got);
-                } else {
-                    passes += 1;
-                    alarms += usize::from(got);
-                }
-                if got != should {
-                    let held = if row.held { " (held back)" } else { "" };
-                    let what = if should { "missed" } else { "false alarm" };
-                    wrong.push(format!("  {what}{held}: {}", row.text));
-                }
-            }
+            let t = tally(&engine, &family, &rows, on_duty).unwrap();
+            let (flags, caught, passes, alarms) = (t.flags, t.caught, t.passes, t.alarms);
+            let wrong: Vec<String> = t
+                .wrong
+                .iter()
+                .map(|w| {
+                    let held = if w.row.held { " (held back)" } else { "" };
+                    let what = if w.missed { "missed" } else { "false alarm" };
+                    format!("  {what}{held}: {}", w.row.text)
+                })
+                .collect();
             assert!(
                 flags >= min_rows && passes >= min_rows,
                 "{}: too few drafts",

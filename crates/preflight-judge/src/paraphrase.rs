@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use preflight_core::{Analysis, Context, Engine};
-use serde::Deserialize;
+use preflight_core::paraphrase::{read_suite, tally};
+use preflight_core::Engine;
 
 use crate::{Args, JudgeError};
 
@@ -16,32 +16,6 @@ use crate::{Args, JudgeError};
 const MIN_RECALL: f64 = 0.85;
 /// False alarms at most this.
 const MAX_FALSE_ALARMS: f64 = 0.05;
-
-#[derive(Deserialize)]
-struct Families {
-    families: Vec<Family>,
-}
-
-#[derive(Deserialize)]
-struct Family {
-    name: String,
-    file: String,
-    #[serde(default)]
-    rules: Vec<String>,
-    #[serde(default)]
-    disclaimer: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Row {
-    text: String,
-    expect: String,
-    #[serde(default)]
-    context: Option<Context>,
-    #[serde(default)]
-    held: bool,
-}
 
 /// Held-out batches under `tests/paraphrase/`, reported after the main suite (not enforced):
 /// the subdirectory and the section's introduction.
@@ -75,21 +49,6 @@ const HELD_OUT: [(&str, &str); 3] = [
     ),
 ];
 
-/// Counts for one family in one duty state.
-#[derive(Default)]
-struct Tally {
-    flags: usize,
-    caught: usize,
-    passes: usize,
-    alarms: usize,
-    /// The same, for the rows held back from tuning.
-    held_flags: usize,
-    held_caught: usize,
-    held_passes: usize,
-    held_alarms: usize,
-    wrong: Vec<String>,
-}
-
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
@@ -98,115 +57,15 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-fn flagged(family: &Family, a: &Analysis) -> bool {
-    if family.disclaimer {
-        return a.disclaimer.needed;
-    }
-    a.findings.iter().any(|f| {
-        family.rules.iter().any(|r| {
-            if r.ends_with('.') {
-                f.rule_id.starts_with(r.as_str())
-            } else {
-                f.rule_id == *r
-            }
-        })
-    })
-}
-
-fn read_rows(path: &Path) -> Result<Vec<Row>, JudgeError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| JudgeError::Io(name.clone(), e))?;
-    let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let row: Row = serde_json::from_str(line).map_err(|e| JudgeError::Input {
-            path: name.clone(),
-            line: i + 1,
-            message: e.to_string(),
-        })?;
-        if !matches!(row.expect.as_str(), "flag" | "pass" | "flag_on_duty") {
-            return Err(JudgeError::Input {
-                path: name.clone(),
-                line: i + 1,
-                message: format!(
-                    "expect must be flag, pass or flag_on_duty, found {:?}",
-                    row.expect
-                ),
-            });
-        }
-        rows.push(row);
-    }
-    Ok(rows)
-}
-
-fn tally(
-    engine: &Engine,
-    family: &Family,
-    rows: &[Row],
-    on_duty: bool,
-) -> Result<Tally, JudgeError> {
-    let mut t = Tally::default();
-    for row in rows {
-        let should = match row.expect.as_str() {
-            "flag" => true,
-            "flag_on_duty" => on_duty,
-            _ => false,
-        };
-        let mut ctx = row.context.clone().unwrap_or(Context {
-            site: Some("x".into()),
-            account: Some("@jordan_lee".into()),
-            ..Context::default()
-        });
-        ctx.on_duty = Some(on_duty);
-        let a = engine
-            .analyze(&row.text, &ctx)
-            .map_err(|e| JudgeError::Engine(format!("{}: {e}", family.file)))?;
-        let got = flagged(family, &a);
-        if should {
-            t.flags += 1;
-            t.caught += usize::from(got);
-            if row.held {
-                t.held_flags += 1;
-                t.held_caught += usize::from(got);
-            }
-        } else {
-            t.passes += 1;
-            t.alarms += usize::from(got);
-            if row.held {
-                t.held_passes += 1;
-                t.held_alarms += usize::from(got);
-            }
-        }
-        if got != should {
-            let what = if should { "missed" } else { "false alarm" };
-            let held = if row.held { ", held back" } else { "" };
-            let account = row.context.as_ref().and_then(|c| c.account.as_deref());
-            let from = account.map_or(String::new(), |a| format!(" (from {a})"));
-            t.wrong
-                .push(format!("{what}{held}: \u{201c}{}\u{201d}{from}", row.text));
-        }
-    }
-    Ok(t)
-}
-
 /// The table rows and the list of wrong drafts of one suite directory.
 fn run_suite(engine: &Engine, dir: &Path) -> Result<(String, String), JudgeError> {
-    let index = dir.join("families.json");
-    let text = std::fs::read_to_string(&index)
-        .map_err(|e| JudgeError::Io(index.display().to_string(), e))?;
-    let families: Families = serde_json::from_str(&text).map_err(|e| JudgeError::Input {
-        path: index.display().to_string(),
-        line: e.line(),
-        message: e.to_string(),
-    })?;
+    let engine_error = |e: preflight_core::Error| JudgeError::Engine(e.to_string());
     let mut rows_md = String::new();
     let mut notes = String::new();
-    for family in &families.families {
-        let rows = read_rows(&dir.join(&family.file))?;
+    for (family, rows) in read_suite(dir).map_err(engine_error)? {
         for on_duty in [true, false] {
-            let t = tally(engine, family, &rows, on_duty)?;
+            let t = tally(engine, &family, &rows, on_duty)
+                .map_err(|e| JudgeError::Engine(format!("{}: {e}", family.file)))?;
             let duty = if on_duty { "on" } else { "off" };
             let _ = writeln!(
                 rows_md,
@@ -226,7 +85,15 @@ fn run_suite(engine: &Engine, dir: &Path) -> Result<(String, String), JudgeError
                 t.held_passes,
             );
             for w in &t.wrong {
-                let _ = writeln!(notes, "- {} ({duty} duty), {w}", family.name);
+                let what = if w.missed { "missed" } else { "false alarm" };
+                let held = if w.row.held { ", held back" } else { "" };
+                let account = w.row.context.as_ref().and_then(|c| c.account.as_deref());
+                let from = account.map_or(String::new(), |a| format!(" (from {a})"));
+                let _ = writeln!(
+                    notes,
+                    "- {} ({duty} duty), {what}{held}: \u{201c}{}\u{201d}{from}",
+                    family.name, w.row.text
+                );
             }
         }
     }
