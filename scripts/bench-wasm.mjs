@@ -41,6 +41,13 @@ if (partial && args.has('--write-docs')) {
 }
 const now = () => performance.now();
 
+/** Install the files the module loads from beside it, as the extension's worker does: the use
+ * model and (builds that have `loadWordList`) the hashtag splitter's word list. */
+function installSideFiles(mod, dir) {
+  mod.loadUseModel(readFileSync(join(dir, 'use-model.bin')));
+  if (mod.loadWordList) mod.loadWordList(readFileSync(join(dir, 'words-en.fc')));
+}
+
 // ---------------------------------------------------------------- cold-start child mode
 if (process.argv[2] === '--cold-child') {
   const which = process.argv[3];
@@ -49,10 +56,8 @@ if (process.argv[2] === '--cold-child') {
   if (which === 'preflight') {
     const require = createRequire(import.meta.url);
     const wasm = require(nodePkg); // reads, compiles and instantiates the module
-    // ...and the use model beside it (the module has none compiled in).
-    wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
-if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
-    if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
+    // ...and the files beside it (the module has neither compiled in).
+    installSideFiles(wasm, dirname(nodePkg));
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = wasm.Engine.withDefaultBundle();
@@ -73,8 +78,7 @@ if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'wo
     void globalThis.Request;
     const t0b = now();
     await glue.default({ module_or_path: bytes });
-    glue.loadUseModel(readFileSync(join(pkg, 'use-model.bin')));
-    if (glue.loadWordList) glue.loadWordList(readFileSync(join(pkg, 'words-en.fc')));
+    installSideFiles(glue, pkg);
     const t1 = now();
     const c1 = process.cpuUsage();
     const engine = glue.Engine.withDefaultBundle();
@@ -216,8 +220,7 @@ if (!existsSync(nodePkg)) {
 }
 const require = createRequire(import.meta.url);
 const wasm = require(nodePkg);
-wasm.loadUseModel(readFileSync(join(dirname(nodePkg), 'use-model.bin')));
-if (wasm.loadWordList) wasm.loadWordList(readFileSync(join(dirname(nodePkg), 'words-en.fc')));
+installSideFiles(wasm, dirname(nodePkg));
 const engine = wasm.Engine.withDefaultBundle();
 const tools = {};
 if (wants('preflight')) {
